@@ -1,0 +1,7 @@
+"""The one place SOCdesk reads the wall clock, always in UTC."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,62 @@
+"""Which API dialect a path belongs to, and how each dialect renders an error."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from socdesk.kit.errors import AppError
+
+# The incident-register API's routes; everything under /v3 is the Keystone-style identity API and
+# everything else (SecMaster, operations) answers in SecMaster's envelope.
+REGISTER_PREFIXES = ("/v1/incidents", "/v1/users", "/v1/sources", "/v1/risks", "/api/")
+KEYSTONE_PREFIX = "/v3/"
+
+
+class Dialect(StrEnum):
+    secmaster = "secmaster"
+    register = "register"
+    keystone = "keystone"
+
+
+def dialect_for_path(path: str) -> Dialect:
+    if path.startswith(KEYSTONE_PREFIX):
+        return Dialect.keystone
+    if any(path == p or path.startswith(p.rstrip("/") + "/") for p in REGISTER_PREFIXES):
+        return Dialect.register
+    return Dialect.secmaster
+
+
+def error_body(error: AppError, dialect: Dialect) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body that `dialect` answers `error` with."""
+    if dialect is Dialect.register:
+        return error.status, {
+            "error": error.kind,
+            "message": error.message,
+            "details": [{"field": d.field, "message": d.message} for d in error.details],
+        }
+    if dialect is Dialect.keystone:
+        return error.status, {
+            "error": {
+                "code": error.status,
+                "title": HTTPStatus(error.status).phrase,
+                "message": error.message,
+            }
+        }
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.details:
+        body["data"] = {
+            "errors": [
+                {"row": d.row, "field": d.field, "value": d.value, "message": d.message}
+                for d in error.details
+            ]
+        }
+    return error.status_for_secmaster(), body
+
+
+def error_response(error: AppError, path: str) -> JSONResponse:
+    status, body = error_body(error, dialect_for_path(path))
+    return JSONResponse(body, status_code=status, headers=error.headers)

@@ -1,0 +1,96 @@
+"""Turns every error FastAPI or SOCdesk raises into the calling dialect's envelope."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from socdesk.kit.dialects import error_response
+from socdesk.kit.errors import (
+    AppError,
+    ErrorDetail,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RouteNotFound,
+    ValidationFailed,
+)
+
+JSON_CONTENT_TYPES = ("application/json", "application/merge-patch+json")
+
+
+def _field_name(loc: Sequence[int | str]) -> str:
+    # FastAPI prefixes the source ("body", "query", "path", "header"); clients know fields.
+    sources = {"body", "query", "path", "header"}
+    parts = [str(p) for p in (loc[1:] if loc and loc[0] in sources else loc)]
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")
+        return f"request body is not valid JSON ({reason})" if reason else "body is not JSON"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "field required"
+    return str(error.get("msg", "invalid value"))
+
+
+def validation_failure(request: Request, exc: RequestValidationError) -> ValidationFailed:
+    """One ValidationFailed naming each field FastAPI rejected."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    has_body = request.method in {"POST", "PUT", "PATCH"}
+    errors = list(exc.errors())
+    if has_body and content_type and content_type not in JSON_CONTENT_TYPES and any(
+        e.get("loc", ())[:1] == ("body",) for e in errors
+    ):
+        return ValidationFailed(
+            f"Content-Type must be application/json, not {content_type}",
+            details=[ErrorDetail("content-type", "must be application/json", value=content_type)],
+        )
+    details = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        field = "body" if loc == ("body",) else _field_name(loc)
+        message = _describe(error)
+        if field == "body" and message == "field required":
+            message = "request body is required"
+        value = error.get("input") if error.get("type") != "missing" else None
+        if not isinstance(value, str | int | float | bool | type(None)):
+            value = None
+        details.append(ErrorDetail(field, message, value=value))
+    summary = "; ".join(f"{d.field}: {d.message}" for d in details[:5])
+    return ValidationFailed(f"invalid request: {summary}", details=details)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, AppError)
+        return error_response(exc, request.url.path)
+
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return error_response(validation_failure(request, exc), request.url.path)
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        error: AppError
+        if exc.status_code == 404:
+            error = RouteNotFound(f"no route for {request.method} {request.url.path}")
+        elif exc.status_code == 405:
+            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
+        elif exc.status_code == 413:
+            error = PayloadTooLarge(str(exc.detail))
+        else:
+            error = ValidationFailed(str(exc.detail))
+        return error_response(error, request.url.path)
+
+    app.add_exception_handler(AppError, on_app_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -1,0 +1,23 @@
+"""ORM models, one module per table; importing this package registers them all."""
+
+from socdesk.models.access_key import AccessKey
+from socdesk.models.auth_token import AuthToken, TokenKind
+from socdesk.models.base import Base
+from socdesk.models.login_throttle import LoginThrottle
+from socdesk.models.membership import Membership, Role
+from socdesk.models.project import Project
+from socdesk.models.user import User
+from socdesk.models.workspace import Workspace
+
+__all__ = [
+    "AccessKey",
+    "AuthToken",
+    "Base",
+    "LoginThrottle",
+    "Membership",
+    "Project",
+    "Role",
+    "TokenKind",
+    "User",
+    "Workspace",
+]
