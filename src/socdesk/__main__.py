@@ -1,3 +1,3 @@
-from socdesk.cli.main import app
+from socdesk.cli.main import main
 
-app()
+main()

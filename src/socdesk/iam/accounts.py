@@ -58,6 +58,8 @@ class AccountService:
         if user is None:
             user = await self.create_user(project.name, email, password)
         user.is_project_admin = True
+        workspace.creator_id = workspace.creator_id or user.id
+        workspace.modifier_id = workspace.modifier_id or user.id
         await self.add_member(project.name, workspace.name, user.email, Role.admin)
         return Tenant(project, workspace, user)
 
@@ -70,6 +72,9 @@ class AccountService:
         await self.session.flush()
         return project
 
+    async def has_projects(self) -> bool:
+        return await self.repo.any_project()
+
     async def project_named(self, name: str) -> Project:
         project = await self.repo.project_by_name(name)
         if project is None:
@@ -77,7 +82,12 @@ class AccountService:
         return project
 
     async def create_user(
-        self, project_name: str, email: str, password: str, first_name: str = "", last_name: str = ""
+        self,
+        project_name: str,
+        email: str,
+        password: str,
+        first_name: str = "",
+        last_name: str = "",
     ) -> User:
         """A new active user of the project; refused if the email is taken there."""
         project = await self.project_named(project_name)

@@ -29,6 +29,9 @@ class IdentityRepository:
     async def project_by_id(self, project_id: uuid.UUID) -> Project | None:
         return await self.session.get(Project, project_id)
 
+    async def any_project(self) -> bool:
+        return await self.session.scalar(select(Project.id).limit(1)) is not None
+
     async def project_by_name(self, name: str) -> Project | None:
         return await self.session.scalar(select(Project).where(Project.name == name))
 
@@ -51,7 +54,9 @@ class IdentityRepository:
         ).first()
         return None if row is None else (row[0], row[1], row[2])
 
-    async def access_key_with_owner(self, access_key: str) -> tuple[AccessKey, User, Project] | None:
+    async def access_key_with_owner(
+        self, access_key: str
+    ) -> tuple[AccessKey, User, Project] | None:
         row = (
             await self.session.execute(
                 select(AccessKey, User, Project)
@@ -116,7 +121,9 @@ class IdentityRepository:
         self, project_id: uuid.UUID, workspace_id: uuid.UUID
     ) -> Workspace | None:
         return await self.session.scalar(
-            select(Workspace).where(Workspace.id == workspace_id, Workspace.project_id == project_id)
+            select(Workspace).where(
+                Workspace.id == workspace_id, Workspace.project_id == project_id
+            )
         )
 
     async def workspace_by_name(self, project_id: uuid.UUID, name: str) -> Workspace | None:

@@ -6,9 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
+from socdesk.models import User
 
 
 class NamedRef(RequestBody):
@@ -95,7 +96,7 @@ class ApiKeyCreate(RequestBody):
 class ApiKeyOut(ResponseBody):
     id: uuid.UUID
     name: str
-    created_at: datetime
+    created_at: datetime = Field(validation_alias=AliasChoices("issued_at", "created_at"))
     expires_at: datetime | None
     revoked_at: datetime | None
 
@@ -128,3 +129,30 @@ class AccessKeyCreatedResponse(ResponseBody):
 
 class AccessKeyList(ResponseBody):
     access_keys: list[AccessKeyOut]
+
+
+class RegisterUser(ResponseBody):
+    """A user as the register dialect shows one."""
+
+    id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+    icon: str | None = Field(
+        description='Relative path of the avatar, e.g. "users/{id}/avatar?v={hash}"; null if none.'
+    )
+
+    @classmethod
+    def of(cls, user: User) -> RegisterUser:
+        icon = f"users/{user.id}/avatar?v={user.avatar_hash}" if user.avatar_hash else None
+        return cls(
+            id=user.id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            icon=icon,
+        )
+
+
+class RegisterUserList(ResponseBody):
+    users: list[RegisterUser]

@@ -89,7 +89,9 @@ class AuthService:
         for ref in (domain, project_ref):
             if ref is None:
                 continue
-            found = await self._project_from_ref(getattr(ref, "id", None), getattr(ref, "name", None))
+            found = await self._project_from_ref(
+                getattr(ref, "id", None), getattr(ref, "name", None)
+            )
             if found is None or (project is not None and found.id != project.id):
                 return None, None
             project = found
@@ -143,7 +145,9 @@ class AuthService:
     async def _issue(
         self, user: User, project: Project, kind: TokenKind, name: str, expires: datetime | None
     ) -> IssuedToken:
-        prefix = secrets.SESSION_TOKEN_PREFIX if kind is TokenKind.session else secrets.API_KEY_PREFIX
+        prefix = (
+            secrets.SESSION_TOKEN_PREFIX if kind is TokenKind.session else secrets.API_KEY_PREFIX
+        )
         value = secrets.new_bearer_token(prefix)
         record = AuthToken(
             token_hash=secrets.hash_bearer_token(value),
@@ -180,7 +184,9 @@ class AuthService:
         method = AuthMethod.api_key if token.kind is TokenKind.api_key else AuthMethod.token
         return Principal(user, project, method, token.id)
 
-    async def principal_for_signature(self, request: SignedRequest, authorization: str) -> Principal:
+    async def principal_for_signature(
+        self, request: SignedRequest, authorization: str
+    ) -> Principal:
         """Verify an SDK-HMAC-SHA256 signed request and return the access key's owner."""
         claim = signing.parse_authorization(authorization)
         signing_date = signing.parse_signing_date(
@@ -214,11 +220,15 @@ class AuthService:
         token, user, _ = await self._visible_token(caller, value)
         await self.repo.revoke_token(token.id, utcnow())
 
-    async def validate_subject(self, caller: Principal, value: str) -> tuple[AuthToken, User, Project]:
+    async def validate_subject(
+        self, caller: Principal, value: str
+    ) -> tuple[AuthToken, User, Project]:
         """The token `value` as the caller may see it (Keystone's GET /v3/auth/tokens)."""
         return await self._visible_token(caller, value)
 
-    async def _visible_token(self, caller: Principal, value: str) -> tuple[AuthToken, User, Project]:
+    async def _visible_token(
+        self, caller: Principal, value: str
+    ) -> tuple[AuthToken, User, Project]:
         try:
             token, user, project = await self.token_owner(value)
         except Unauthenticated:

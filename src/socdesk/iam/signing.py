@@ -130,7 +130,9 @@ def signature_for(secret_key: str, signing_date: str, canonical: str) -> str:
     return hmac.new(secret_key.encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
 
 
-def verify_signature(claim: SignatureClaim, secret_key: str, signing_date: str, canonical: str) -> None:
+def verify_signature(
+    claim: SignatureClaim, secret_key: str, signing_date: str, canonical: str
+) -> None:
     """Raise Unauthenticated unless the claim's signature matches, compared in constant time."""
     expected = signature_for(secret_key, signing_date, canonical)
     if not hmac.compare_digest(expected, claim.signature):

@@ -5,3 +5,10 @@ from datetime import UTC, datetime
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    """The one form SOCdesk writes times in: UTC, milliseconds, `Z` (2026-11-24T06:33:00.000Z)."""
+    return (
+        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    )

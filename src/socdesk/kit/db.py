@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import (
@@ -84,3 +84,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.rollback()
             raise
         await session.commit()
+
+
+# "function" scope: the commit runs when the endpoint returns, before the response is sent, so a
+# client never sees success for a transaction that then fails to commit.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -47,8 +47,11 @@ def validation_failure(request: Request, exc: RequestValidationError) -> Validat
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     has_body = request.method in {"POST", "PUT", "PATCH"}
     errors = list(exc.errors())
-    if has_body and content_type and content_type not in JSON_CONTENT_TYPES and any(
-        e.get("loc", ())[:1] == ("body",) for e in errors
+    if (
+        has_body
+        and content_type
+        and content_type not in JSON_CONTENT_TYPES
+        and any(e.get("loc", ())[:1] == ("body",) for e in errors)
     ):
         return ValidationFailed(
             f"Content-Type must be application/json, not {content_type}",

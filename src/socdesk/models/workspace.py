@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socdesk.models.base import Base, Timestamps, UuidPrimaryKey
@@ -22,6 +22,8 @@ class Workspace(UuidPrimaryKey, Timestamps, Base):
     region_id: Mapped[str] = mapped_column(String(64), default="")
     enterprise_project_id: Mapped[str] = mapped_column(String(64), default="")
     enterprise_project_name: Mapped[str] = mapped_column(String(128), default="")
+    # SecMaster's [{key, value}] resource tags, kept as sent.
+    tags: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # Plain ids, not foreign keys: who created or last changed a workspace stays on record
     # after that user is removed.
     creator_id: Mapped[uuid.UUID | None]

@@ -42,6 +42,7 @@ def upgrade() -> None:
         sa.Column("region_id", sa.String(length=64), nullable=False),
         sa.Column("enterprise_project_id", sa.String(length=64), nullable=False),
         sa.Column("enterprise_project_name", sa.String(length=128), nullable=False),
+        sa.Column("tags", sa.JSON(), nullable=False),
         sa.Column("creator_id", sa.Uuid(), nullable=True),
         sa.Column("modifier_id", sa.Uuid(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),

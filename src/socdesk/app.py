@@ -1,0 +1,53 @@
+"""The ASGI application: `create_app(settings)` wires storage, middleware, errors and routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from socdesk import __version__
+from socdesk.iam.endpoints import register_router as register_users_router
+from socdesk.iam.endpoints import router as identity_router
+from socdesk.kit.db import create_engine, create_sessionmaker
+from socdesk.kit.handlers import install_error_handlers
+from socdesk.kit.logs import configure_logging
+from socdesk.kit.middleware import RequestContextMiddleware
+from socdesk.ops.endpoints import router as ops_router
+from socdesk.settings import Settings, get_settings
+from socdesk.workspaces.endpoints import router as workspaces_router
+
+DESCRIPTION = """\
+SOCdesk keeps a SOC team's incidents and speaks two API dialects over one store:
+**SecMaster** (`/v1/{project_id}/workspaces/...`, Huawei Cloud SecMaster's SOC API) and the
+**incident register** (`/v1/incidents`, `/v1/users`, ...). Authenticate with `X-Auth-Token`
+(from `POST /v3/auth/tokens` or an API key) or sign requests with an AK/SK pair as the
+SecMaster SDK does.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="SOCdesk",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    for router in (ops_router, identity_router, workspaces_router, register_users_router):
+        app.include_router(router)
+    return app
