@@ -75,8 +75,7 @@ class AuthService:
             await self._record_failure(key)
             raise Unauthenticated(REFUSED)
         await self.repo.clear_throttle(key)
-        ttl = timedelta(seconds=self.settings.token_ttl_seconds)
-        return await self._issue(user, project, TokenKind.session, "", utcnow() + ttl)
+        return await self.issue_session_token(user, project)
 
     async def _find_login_user(
         self,
@@ -143,20 +142,21 @@ class AuthService:
                 await repo.block_login(key, utcnow() + timedelta(seconds=seconds))
 
     async def _issue(
-        self, user: User, project: Project, kind: TokenKind, name: str, expires: datetime | None
+        self, user: User, project: Project, kind: TokenKind, name: str, ttl: timedelta | None
     ) -> IssuedToken:
         prefix = (
             secrets.SESSION_TOKEN_PREFIX if kind is TokenKind.session else secrets.API_KEY_PREFIX
         )
         value = secrets.new_bearer_token(prefix)
+        now = utcnow()
         record = AuthToken(
             token_hash=secrets.hash_bearer_token(value),
             kind=kind,
             name=name,
             user_id=user.id,
             project_id=project.id,
-            issued_at=utcnow(),
-            expires_at=expires,
+            issued_at=now,
+            expires_at=now + ttl if ttl else None,
         )
         self.session.add(record)
         await self.session.flush()
@@ -165,7 +165,7 @@ class AuthService:
     async def issue_session_token(self, user: User, project: Project) -> IssuedToken:
         """A session token for a user already known to be who they are (CLI, demo)."""
         ttl = timedelta(seconds=self.settings.token_ttl_seconds)
-        return await self._issue(user, project, TokenKind.session, "", utcnow() + ttl)
+        return await self._issue(user, project, TokenKind.session, "", ttl)
 
     async def token_owner(self, value: str) -> tuple[AuthToken, User, Project]:
         """The live token `value` and its owner; Unauthenticated if it is unknown, expired,
@@ -243,8 +243,8 @@ class AuthService:
         self, user: User, project: Project, name: str, expires_in_days: int | None
     ) -> IssuedToken:
         """A long-lived bearer token for automation; its value is returned once."""
-        expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-        return await self._issue(user, project, TokenKind.api_key, name, expires)
+        ttl = timedelta(days=expires_in_days) if expires_in_days else None
+        return await self._issue(user, project, TokenKind.api_key, name, ttl)
 
     async def list_api_keys(self, user: User) -> list[AuthToken]:
         return list(await self.repo.api_keys_of(user.id))

@@ -42,9 +42,13 @@ def _describe(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid value"))
 
 
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
 def validation_failure(request: Request, exc: RequestValidationError) -> ValidationFailed:
     """One ValidationFailed naming each field FastAPI rejected."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = _content_type(request)
     has_body = request.method in {"POST", "PUT", "PATCH"}
     errors = list(exc.errors())
     if (
@@ -90,8 +94,11 @@ def install_error_handlers(app: FastAPI) -> None:
             error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
         elif exc.status_code == 413:
             error = PayloadTooLarge(str(exc.detail))
+        elif _content_type(request) in JSON_CONTENT_TYPES:
+            # FastAPI's own parse failure, e.g. bytes that are not UTF-8.
+            error = ValidationFailed.for_field("body", "request body is not valid JSON")
         else:
-            error = ValidationFailed(str(exc.detail))
+            error = ValidationFailed.for_field("body", str(exc.detail))
         return error_response(error, request.url.path)
 
     app.add_exception_handler(AppError, on_app_error)
