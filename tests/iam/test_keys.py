@@ -13,7 +13,9 @@ from tests.factories import TenantInfo, login, make_member
 async def test_an_api_key_is_shown_once_and_authenticates(
     client: httpx.AsyncClient, admin_client: httpx.AsyncClient, tenant: TenantInfo
 ) -> None:
-    created = await admin_client.post("/v3/auth/api-keys", json={"name": "soar", "expires_in_days": 30})
+    created = await admin_client.post(
+        "/v3/auth/api-keys", json={"name": "soar", "expires_in_days": 30}
+    )
     key = created.json()["api_key"]
 
     listed = await admin_client.get("/v3/auth/api-keys")
@@ -48,7 +50,9 @@ async def test_nobody_revokes_another_users_api_key(
     tenant: TenantInfo,
 ) -> None:
     key = (await admin_client.post("/v3/auth/api-keys", json={"name": "mine"})).json()["api_key"]
-    analyst = await login(client, await make_member(sessions, tenant, Role.analyst), tenant.project_name)
+    analyst = await login(
+        client, await make_member(sessions, tenant, Role.analyst), tenant.project_name
+    )
 
     response = await client.delete(
         f"/v3/auth/api-keys/{key['id']}", headers={"X-Auth-Token": analyst}

@@ -65,8 +65,12 @@ async def test_sdk_lists_creates_and_shows_workspaces(
         CreateWorkspaceRequest(
             project_id=tenant.project_hex,
             body=CreateWorkspaceRequestBody(
-                name="sdk-made", description="from the SDK", region_id="cn-north-4",
-                enterprise_project_id="0", is_view=False, project_name=tenant.project_name,
+                name="sdk-made",
+                description="from the SDK",
+                region_id="cn-north-4",
+                enterprise_project_id="0",
+                is_view=False,
+                project_name=tenant.project_name,
             ),
         )
     )
@@ -110,9 +114,11 @@ async def test_sdk_gets_403_for_a_workspace_it_is_not_a_member_of(
 ) -> None:
     viewer = await make_member(sessions, tenant, Role.viewer)
     ak, sk = await make_access_key(sessions, settings, tenant, viewer)
-    admin = sdk_client(live_server, *await make_access_key(
-        sessions, settings, tenant, tenant.admin_email
-    ), tenant.project_hex)
+    admin = sdk_client(
+        live_server,
+        *await make_access_key(sessions, settings, tenant, tenant.admin_email),
+        tenant.project_hex,
+    )
     private = admin.create_workspace(
         CreateWorkspaceRequest(
             project_id=tenant.project_hex, body=CreateWorkspaceRequestBody(name="private")

@@ -105,7 +105,9 @@ async def test_an_inactive_user_cannot_log_in_and_their_tokens_stop_working(
 ) -> None:
     token = await login(client, tenant.admin_email, tenant.project_name)
     async with sessions.begin() as session:
-        await session.execute(update(User).where(User.id == tenant.admin_id).values(is_active=False))
+        await session.execute(
+            update(User).where(User.id == tenant.admin_id).values(is_active=False)
+        )
 
     relogin = await client.post(
         "/v3/auth/tokens", json=password_body(tenant.admin_email, tenant.project_name)
@@ -254,9 +256,19 @@ async def test_a_successful_login_clears_earlier_failures(
         ({}, "auth"),
         ({"auth": {"identity": {"methods": ["totp"], "password": {}}}}, "auth.identity.methods.0"),
         ({"auth": {"identity": {"methods": ["password"]}}}, "auth.identity.password"),
-        ({"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": "a@b.example", "password": "x", "colour": "red"}}}}},
-         "auth.identity.password.user.colour"),
+        (
+            {
+                "auth": {
+                    "identity": {
+                        "methods": ["password"],
+                        "password": {
+                            "user": {"name": "a@b.example", "password": "x", "colour": "red"}
+                        },
+                    }
+                }
+            },
+            "auth.identity.password.user.colour",
+        ),
     ],
     ids=["empty", "unknown-method", "no-password", "unknown-field"],
 )
