@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -18,14 +19,15 @@ from tests.conftest import TEST_SECRET
 
 
 def socdesk(
-    *args: str, database_url: str | None = None, cwd: Path | None = None
+    command: str, database_url: str | None = None, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run `socdesk COMMAND` (split like a shell line) as a user would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCDESK_")}
     env["SOCDESK_SECRET_KEY"] = TEST_SECRET
     if database_url:
         env["SOCDESK_DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "socdesk", *args],
+        [sys.executable, "-m", "socdesk", *shlex.split(command)],
         env=env,
         cwd=cwd,
         capture_output=True,
@@ -37,16 +39,8 @@ def socdesk(
 
 def bootstrap(database_url: str) -> dict[str, str]:
     done = socdesk(
-        "admin",
-        "bootstrap",
-        "--project",
-        "acme",
-        "--workspace",
-        "soc",
-        "--email",
-        "root@acme.example",
-        "--password",
-        "s3cret-pass",
+        "admin bootstrap --project acme --workspace soc"
+        " --email root@acme.example --password s3cret-pass",
         database_url=database_url,
     )
     assert done.returncode == 0, done.stderr
@@ -60,13 +54,7 @@ async def test_bootstrap_is_idempotent_and_prints_the_ids(
     first = bootstrap(database_url)
     second = bootstrap(database_url)
     token = socdesk(
-        "token",
-        "--email",
-        "root@acme.example",
-        "--password",
-        "s3cret-pass",
-        "--project",
-        "acme",
+        "token --email root@acme.example --password s3cret-pass --project acme",
         database_url=database_url,
     )
 
@@ -84,47 +72,20 @@ async def test_bootstrap_is_idempotent_and_prints_the_ids(
 async def test_users_members_and_keys(database_url: str, client: httpx.AsyncClient) -> None:
     ids = bootstrap(database_url)
     user = socdesk(
-        "admin",
-        "create-user",
-        "--project",
-        "acme",
-        "--email",
-        "ann@acme.example",
-        "--password",
-        "another-pass",
-        "--first-name",
-        "Ann",
+        "admin create-user --project acme --email ann@acme.example"
+        " --password another-pass --first-name Ann",
         database_url=database_url,
     )
     member = socdesk(
-        "admin",
-        "add-member",
-        "--project",
-        "acme",
-        "--workspace",
-        "soc",
-        "--email",
-        "ann@acme.example",
-        "--role",
-        "viewer",
+        "admin add-member --project acme --workspace soc --email ann@acme.example --role viewer",
         database_url=database_url,
     )
     api_key = socdesk(
-        "admin",
-        "create-api-key",
-        "--email",
-        "ann@acme.example",
-        "--project",
-        "acme",
+        "admin create-api-key --email ann@acme.example --project acme",
         database_url=database_url,
     )
     access_key = socdesk(
-        "admin",
-        "create-access-key",
-        "--email",
-        "ann@acme.example",
-        "--project",
-        "acme",
+        "admin create-access-key --email ann@acme.example --project acme",
         database_url=database_url,
     )
 
@@ -150,46 +111,19 @@ async def test_users_members_and_keys(database_url: str, client: httpx.AsyncClie
 def test_refused_actions_exit_1_and_usage_errors_exit_2(database_url: str) -> None:
     bootstrap(database_url)
     duplicate = socdesk(
-        "admin",
-        "create-user",
-        "--project",
-        "acme",
-        "--email",
-        "root@acme.example",
-        "--password",
-        "whatever-pass",
+        "admin create-user --project acme --email root@acme.example --password whatever-pass",
         database_url=database_url,
     )
     bad_login = socdesk(
-        "token",
-        "--email",
-        "root@acme.example",
-        "--password",
-        "wrong",
-        "--project",
-        "acme",
+        "token --email root@acme.example --password wrong --project acme",
         database_url=database_url,
     )
     unknown_project = socdesk(
-        "admin",
-        "create-api-key",
-        "--email",
-        "root@acme.example",
-        "--project",
-        "nope",
+        "admin create-api-key --email root@acme.example --project nope",
         database_url=database_url,
     )
     bad_role = socdesk(
-        "admin",
-        "add-member",
-        "--project",
-        "acme",
-        "--workspace",
-        "soc",
-        "--email",
-        "root@acme.example",
-        "--role",
-        "boss",
+        "admin add-member --project acme --workspace soc --email root@acme.example --role boss",
         database_url=database_url,
     )
 
@@ -204,19 +138,11 @@ def test_refused_actions_exit_1_and_usage_errors_exit_2(database_url: str) -> No
 def test_an_unmigrated_store_is_refused_until_db_upgrade(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
 
-    refused = socdesk("serve", "--port", "1", database_url=url)
+    refused = socdesk("serve --port 1", database_url=url)
     admin = socdesk(
-        "admin",
-        "create-user",
-        "--project",
-        "p",
-        "--email",
-        "a@b.example",
-        "--password",
-        "x" * 8,
-        database_url=url,
+        "admin create-user --project p --email a@b.example --password long-enough", database_url=url
     )
-    upgraded = socdesk("db", "upgrade", database_url=url)
+    upgraded = socdesk("db upgrade", database_url=url)
 
     assert refused.returncode == 1
     assert "socdesk db upgrade" in refused.stderr
