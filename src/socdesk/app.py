@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from socdesk import __version__
+from socdesk.catalog.endpoints import router as dataclasses_router
 from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
+from socdesk.incidents.endpoints import router as incidents_router
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
@@ -48,6 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
-    for router in (ops_router, identity_router, workspaces_router, register_users_router):
+    routers = (
+        ops_router,
+        identity_router,
+        workspaces_router,
+        incidents_router,
+        dataclasses_router,
+        register_users_router,
+    )
+    for router in routers:
         app.include_router(router)
     return app

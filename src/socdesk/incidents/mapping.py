@@ -1,0 +1,135 @@
+"""Between SecMaster's `data_object` and the canonical incident row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from socdesk.incidents.schemas import IncidentObject
+from socdesk.kit.clock import format_time
+from socdesk.models import Incident, Severity, Status
+
+SEVERITY_BY_NAME = {
+    name: Severity[name.lower()] for name in ("Tips", "Low", "Medium", "High", "Fatal")
+}
+NAME_BY_SEVERITY = {rank: name for name, rank in SEVERITY_BY_NAME.items()}
+HANDLE_STATUS_OF = {
+    Status.new: "Open",
+    Status.in_progress: "Open",
+    Status.review: "Open",
+    Status.blocked: "Block",
+    Status.closed: "Closed",
+}
+
+# data_object fields stored in a column of the same name.
+SCALAR_COLUMNS = (
+    "title",
+    "description",
+    "verification_state",
+    "ipdrr_phase",
+    "close_reason",
+    "close_comment",
+    "confidence",
+    "criticality",
+    "count",
+    "owner",
+    "creator",
+    "actor",
+    "labels",
+    "first_observed_time",
+    "last_observed_time",
+    "arrive_time",
+    "create_time",
+    "close_time",
+)
+# Columns copied out of nested objects, which are themselves kept whole in the document.
+NESTED_COLUMNS = {
+    ("incident_type", "category"): "incident_category",
+    ("incident_type", "incident_type"): "incident_type_name",
+    ("data_source", "source_type"): "source_type",
+    ("data_source", "product_name"): "product_name",
+    ("data_source", "product_feature"): "product_feature",
+}
+# Set by the server, never taken from a client.
+SERVER_FIELDS = frozenset({"id", "version", "domain_id", "workspace_id", "update_time"})
+HANDLED_APART = frozenset({"severity", "handle_status"})
+DOCUMENT_FIELDS = tuple(
+    name
+    for name in IncidentObject.model_fields
+    if name not in SERVER_FIELDS and name not in HANDLED_APART and name not in SCALAR_COLUMNS
+)
+
+
+def status_after(handle_status: str, current: Status | None) -> Status:
+    """The canonical status a written handle_status leads to. `Open` reopens a blocked or closed
+    incident to in_progress and leaves an open one as it is."""
+    if handle_status == "Block":
+        return Status.blocked
+    if handle_status == "Closed":
+        return Status.closed
+    if current is None:
+        return Status.new
+    return Status.in_progress if current in (Status.blocked, Status.closed) else current
+
+
+def sent_fields(data: IncidentObject) -> dict[str, Any]:
+    """The fields the client wrote (null included), as JSON-ready values, minus server fields."""
+    sent = data.model_dump(mode="json", exclude_unset=True)
+    return {k: v for k, v in sent.items() if k not in SERVER_FIELDS}
+
+
+def column_values(data: IncidentObject, current: Status | None) -> dict[str, Any]:
+    """Column values for the fields the client wrote."""
+    values: dict[str, Any] = {}
+    for name in data.model_fields_set - SERVER_FIELDS:
+        value = getattr(data, name)
+        if name in SCALAR_COLUMNS:
+            values[name] = value
+        elif name == "severity":
+            values["severity"] = SEVERITY_BY_NAME[value] if value else None
+        elif name == "handle_status":
+            values["status"] = status_after(value, current) if value else None
+    for (parent, child), column in NESTED_COLUMNS.items():
+        if parent in data.model_fields_set:
+            nested = getattr(data, parent)
+            values[column] = getattr(nested, child) if nested is not None else None
+    return values
+
+
+def document_values(sent: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in sent.items() if k in DOCUMENT_FIELDS}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return format_time(value)
+    return value
+
+
+def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
+    """The incident as SecMaster's `data_object`; fields never written are left out."""
+    out: dict[str, Any] = {k: v for k, v in row.document.items() if v is not None}
+    for name in SCALAR_COLUMNS:
+        value = getattr(row, name)
+        if value is not None:
+            out[name] = _json_value(value)
+    out.update(
+        id=str(row.id),
+        version=str(row.version),
+        domain_id=project_hex,
+        workspace_id=str(row.workspace_id),
+        severity=NAME_BY_SEVERITY[Severity(row.severity)],
+        handle_status=HANDLE_STATUS_OF[Status(row.status)],
+        update_time=format_time(row.update_time),
+    )
+    return out
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """{field: {before, after}} for each top-level field whose value differs."""
+    ignored = {"version", "update_time"}
+    return {
+        key: {"before": before.get(key), "after": after.get(key)}
+        for key in sorted(set(before) | set(after))
+        if key not in ignored and before.get(key) != after.get(key)
+    }

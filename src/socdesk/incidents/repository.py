@@ -1,0 +1,144 @@
+"""Incident queries. Every method is bound to one workspace: no query can reach another tenant."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, insert, select, type_coerce, update
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.kit.upsert import insert_for
+from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
+
+# Stay well under SQLite's 32,766 bound parameters per statement.
+CHUNK = 5000
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class IncidentRepository:
+    def __init__(self, session: AsyncSession, workspace_id: uuid.UUID) -> None:
+        self.session = session
+        self.workspace_id = workspace_id
+
+    @property
+    def _is_postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    async def allocate_numbers(self, count: int) -> range:
+        """`count` consecutive incident numbers. The counter row stays locked until commit, so
+        concurrent creates queue here and a rollback returns the numbers."""
+        statement = (
+            insert_for(self.session, WorkspaceCounter)
+            .values(workspace_id=self.workspace_id, last_incident_number=count)
+            .on_conflict_do_update(
+                index_elements=[WorkspaceCounter.workspace_id],
+                set_={"last_incident_number": WorkspaceCounter.last_incident_number + count},
+            )
+            .returning(WorkspaceCounter.last_incident_number)
+        )
+        last = int((await self.session.execute(statement)).scalar_one())
+        return range(last - count + 1, last + 1)
+
+    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        for part in chunks(rows, 1000):
+            await self.session.execute(insert(Incident), list(part))
+
+    async def get(self, incident_id: uuid.UUID) -> Incident | None:
+        return await self.session.scalar(
+            select(Incident).where(
+                Incident.workspace_id == self.workspace_id, Incident.id == incident_id
+            )
+        )
+
+    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
+        found: list[Incident] = []
+        for part in chunks(ids):
+            rows = await self.session.scalars(
+                select(Incident).where(
+                    Incident.workspace_id == self.workspace_id, Incident.id.in_(part)
+                )
+            )
+            found.extend(rows)
+        return found
+
+    async def page(
+        self,
+        where: ColumnElement[bool],
+        order: Sequence[ColumnElement[Any]],
+        offset: int,
+        limit: int,
+    ) -> tuple[Sequence[Incident], int]:
+        scoped = (Incident.workspace_id == self.workspace_id) & where
+        total = await self.session.scalar(select(func.count()).select_from(Incident).where(scoped))
+        rows = await self.session.scalars(
+            select(Incident).where(scoped).order_by(*order).offset(offset).limit(limit)
+        )
+        return rows.all(), int(total or 0)
+
+    async def update_one(
+        self, incident_id: uuid.UUID, expected_version: int, values: dict[str, Any]
+    ) -> bool:
+        """Write `values` if the row is still at `expected_version`; False if it moved on."""
+        result = await self.session.execute(
+            update(Incident)
+            .where(
+                Incident.workspace_id == self.workspace_id,
+                Incident.id == incident_id,
+                Incident.version == expected_version,
+            )
+            .values(version=Incident.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    def merged_document(self, patch: dict[str, Any]) -> Any:
+        """SQL that replaces the top-level keys of `document` named in `patch`."""
+        if not patch:
+            return Incident.document
+        if self._is_postgres:
+            return Incident.document.op("||")(type_coerce(patch, JSONB))
+        arguments: list[Any] = []
+        for key, value in patch.items():
+            arguments += [f'$."{key}"', func.json(type_coerce(value, Incident.document.type))]
+        return func.json_set(Incident.document, *arguments)
+
+    async def update_many(self, ids: Sequence[uuid.UUID], values: dict[str, Any]) -> None:
+        for part in chunks(ids):
+            await self.session.execute(
+                update(Incident)
+                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+                .values(version=Incident.version + 1, **values)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def delete(self, ids: Sequence[uuid.UUID]) -> None:
+        for part in chunks(ids):
+            await self.session.execute(
+                delete(Incident)
+                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+                .execution_options(synchronize_session=False)
+            )
+
+    async def add_events(self, events: Iterable[dict[str, Any]]) -> None:
+        rows = [{"id": uuid.uuid4(), "workspace_id": self.workspace_id, **e} for e in events]
+        for part in chunks(rows, 1000):
+            await self.session.execute(insert(IncidentEvent), list(part))
+
+    async def history(self, incident_id: uuid.UUID) -> Sequence[IncidentEvent]:
+        return (
+            await self.session.scalars(
+                select(IncidentEvent)
+                .where(
+                    IncidentEvent.workspace_id == self.workspace_id,
+                    IncidentEvent.incident_id == incident_id,
+                )
+                .order_by(IncidentEvent.at, IncidentEvent.id)
+            )
+        ).all()

@@ -1,0 +1,301 @@
+"""Incident rules: what a create needs, how a change is applied and audited, batch outcomes."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.incidents import mapping
+from socdesk.incidents.catalog import (
+    INCIDENT_DATACLASS_ID,
+    INCIDENT_DATACLASS_NAME,
+    REQUIRED_ON_CREATE,
+)
+from socdesk.incidents.repository import IncidentRepository
+from socdesk.incidents.schemas import (
+    BatchOutcome,
+    DataclassRef,
+    HistoryChange,
+    HistoryEvent,
+    IncidentDetail,
+    IncidentObject,
+)
+from socdesk.incidents.search import SearchBody, order_by, where_clause
+from socdesk.kit.clock import format_time, utcnow
+from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed
+from socdesk.kit.ids import hex_id
+from socdesk.kit.logs import current_request_id
+from socdesk.models import Incident, IncidentAction, Status
+from socdesk.workspaces.service import WorkspaceScope
+
+
+def _missing(sent: dict[str, Any], key: str) -> bool:
+    value: Any = sent
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value is None or value == ""
+
+
+def _require(sent: dict[str, Any], keys: Sequence[str], prefix: str = "data_object") -> None:
+    """400 naming every required field that is absent, null or empty."""
+    missing = [key for key in keys if _missing(sent, key)]
+    if missing:
+        raise ValidationFailed(
+            "required fields are missing or empty: " + ", ".join(f"{prefix}.{k}" for k in missing),
+            details=[ErrorDetail(f"{prefix}.{k}", "required") for k in missing],
+        )
+
+
+def _required_sent(sent: dict[str, Any]) -> list[str]:
+    """On a change: required fields the client sent must not be emptied."""
+    return [key for key in REQUIRED_ON_CREATE if key.split(".")[0] in sent]
+
+
+def parse_incident_id(text: str, field: str = "incident_id") -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        raise NotFound(f"{field}: no incident {text!r}") from None
+
+
+class IncidentService:
+    def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
+        self.session = session
+        self.scope = scope
+        self.repo = IncidentRepository(session, scope.workspace_id)
+        self.project_hex = hex_id(scope.project.id)
+
+    def detail(self, row: Incident) -> IncidentDetail:
+        return IncidentDetail(
+            id=str(row.id),
+            project_id=self.project_hex,
+            workspace_id=str(row.workspace_id),
+            create_time=format_time(row.create_time),
+            update_time=format_time(row.update_time),
+            version=row.version,
+            format_version=1,
+            dataclass_ref=DataclassRef(id=INCIDENT_DATACLASS_ID, name=INCIDENT_DATACLASS_NAME),
+            type=INCIDENT_DATACLASS_NAME,
+            data_object=mapping.data_object(row, self.project_hex),
+        )
+
+    def _event(
+        self,
+        incident_id: uuid.UUID,
+        action: IncidentAction,
+        changes: dict[str, Any],
+        snapshot: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "incident_id": incident_id,
+            "action": action.value,
+            "actor_id": self.scope.user.id,
+            "actor_email": self.scope.user.email,
+            "request_id": current_request_id.get(),
+            "at": utcnow(),
+            "changes": changes,
+            "snapshot": snapshot,
+        }
+
+    async def _load(self, incident_id: uuid.UUID) -> Incident:
+        row = await self.repo.get(incident_id)
+        if row is None:
+            raise NotFound(f"no incident {incident_id} in this workspace")
+        return row
+
+    async def create(self, data: IncidentObject) -> IncidentDetail:
+        """A new incident; every mandatory field must be present and non-empty."""
+        sent = mapping.sent_fields(data)
+        _require(sent, REQUIRED_ON_CREATE)
+        now = utcnow()
+        (number,) = await self.repo.allocate_numbers(1)
+        columns = mapping.column_values(data, None)
+        columns.setdefault("create_time", now)
+        columns["creator"] = columns.get("creator") or self.scope.user.email
+        if columns["status"] is Status.closed:
+            columns["close_time"] = columns.get("close_time") or now
+        row = {
+            "id": uuid.uuid4(),
+            "workspace_id": self.scope.workspace_id,
+            "project_id": self.scope.project.id,
+            "number": number,
+            "version": 1,
+            "update_time": now,
+            "document": mapping.document_values(sent),
+            **columns,
+        }
+        await self.repo.insert([row])
+        created = await self._load(row["id"])
+        detail = self.detail(created)
+        await self.repo.add_events(
+            [self._event(created.id, IncidentAction.create, {}, detail.data_object)]
+        )
+        return detail
+
+    async def show(self, incident_text: str) -> IncidentDetail:
+        return self.detail(await self._load(parse_incident_id(incident_text)))
+
+    def _change_values(
+        self, data: IncidentObject, sent: dict[str, Any], current: Status | None
+    ) -> dict[str, Any]:
+        values = mapping.column_values(data, current)
+        values["update_time"] = utcnow()
+        if "close_time" not in sent and "status" in values:
+            values["close_time"] = (
+                values["update_time"] if values["status"] is Status.closed else None
+            )
+        return values
+
+    async def change(self, incident_text: str, data: IncidentObject) -> IncidentDetail:
+        """Change the attributes sent, if `version` (when sent) is still current."""
+        incident_id = parse_incident_id(incident_text)
+        row = await self._load(incident_id)
+        sent = mapping.sent_fields(data)
+        _require(sent, _required_sent(sent))
+        expected = row.version
+        if data.version is not None:
+            try:
+                expected = int(data.version)
+            except ValueError:
+                raise ValidationFailed.for_field(
+                    "data_object.version", "must be a whole number", data.version
+                ) from None
+            if expected != row.version:
+                raise Conflict(
+                    f"version: incident {incident_id} is at version {row.version}, not {expected}"
+                    "; read it again and reapply your change"
+                )
+        before = self.detail(row).data_object
+        values = self._change_values(data, sent, Status(row.status))
+        if row.status == Status.closed and values.get("status") is Status.closed:
+            values.pop("close_time", None)  # closing a closed incident keeps its close time
+        values["document"] = {**row.document, **mapping.document_values(sent)}
+        if not await self.repo.update_one(incident_id, expected, values):
+            raise Conflict(f"version: incident {incident_id} changed meanwhile; read it again")
+        await self.session.refresh(row)
+        detail = self.detail(row)
+        changes = mapping.changes_between(before, detail.data_object)
+        await self.repo.add_events([self._event(incident_id, IncidentAction.update, changes)])
+        return detail
+
+    async def batch_change(self, batch_ids: Sequence[str], data: IncidentObject) -> list[str]:
+        """Apply the same change to every listed incident in one statement, or to none: an
+        unknown or foreign id fails the whole batch with 400 naming it."""
+        ids, bad = _unique_ids(batch_ids)
+        rows = await self.repo.by_ids(ids)
+        known = {row.id for row in rows}
+        unknown = bad + [str(i) for i in ids if i not in known]
+        if unknown:
+            raise ValidationFailed(
+                f"batch_ids: {len(unknown)} ids are not incidents of this workspace: "
+                + ", ".join(unknown[:10]),
+                details=[
+                    ErrorDetail("batch_ids", "not an incident here", value=i) for i in unknown
+                ],
+            )
+        sent = mapping.sent_fields(data)
+        _require(sent, _required_sent(sent))
+        values = self._change_values(data, sent, None)
+        if "handle_status" in sent and sent["handle_status"] == "Open":
+            # Open reopens blocked and closed incidents and leaves open ones as they are.
+            values["status"] = case(
+                (Incident.status.in_([Status.blocked, Status.closed]), Status.in_progress.value),
+                else_=Incident.status,
+            )
+        if values.get("status") is Status.closed and "close_time" not in sent:
+            values["close_time"] = func.coalesce(Incident.close_time, values["update_time"])
+        patch = mapping.document_values(sent)
+        values["document"] = self.repo.merged_document(patch)
+        await self.repo.update_many(ids, values)
+        now = format_time(values["update_time"])
+        events = []
+        for row in rows:
+            before = self.detail(row).data_object
+            after = _applied(before, sent, now)
+            events.append(
+                self._event(row.id, IncidentAction.update, mapping.changes_between(before, after))
+            )
+        await self.repo.add_events(events)
+        return [str(i) for i in ids]
+
+    async def search(self, body: SearchBody) -> tuple[list[IncidentDetail], int]:
+        rows, total = await self.repo.page(
+            where_clause(body), order_by(body), body.offset, body.limit
+        )
+        return [self.detail(row) for row in rows], total
+
+    async def batch_delete(self, batch_ids: Sequence[Any] | None) -> BatchOutcome:
+        """Delete the listed incidents of this workspace in one transaction. Malformed, repeated,
+        unknown and other workspaces' ids are reported in `error_ids`; the rest are deleted."""
+        ids, errors = _unique_ids(batch_ids or [])
+        rows = await self.repo.by_ids(ids)
+        found = {row.id: row for row in rows}
+        doomed = [i for i in ids if i in found]
+        errors += [str(i) for i in ids if i not in found]
+        await self.repo.add_events(
+            self._event(i, IncidentAction.delete, {}, self.detail(found[i]).data_object)
+            for i in doomed
+        )
+        await self.repo.delete(doomed)
+        return BatchOutcome(success_ids=[str(i) for i in doomed], error_ids=errors)
+
+    async def history(self, incident_text: str) -> list[HistoryEvent]:
+        """The incident's audit trail, oldest first; readable after it is deleted."""
+        incident_id = parse_incident_id(incident_text)
+        events = await self.repo.history(incident_id)
+        if not events:
+            raise NotFound(f"no incident {incident_id} in this workspace")
+        return [
+            HistoryEvent(
+                id=e.id,
+                action=e.action,
+                time=format_time(e.at),
+                actor_id=e.actor_id,
+                actor=e.actor_email,
+                request_id=e.request_id,
+                changes=[
+                    HistoryChange(field=k, before=v["before"], after=v["after"])
+                    for k, v in e.changes.items()
+                ],
+                snapshot=e.snapshot,
+            )
+            for e in events
+        ]
+
+
+def _applied(before: dict[str, Any], sent: dict[str, Any], now: str) -> dict[str, Any]:
+    """The data_object a batch change leaves behind, worked out without reading it back."""
+    after = {**before, **{k: v for k, v in sent.items() if v is not None}}
+    for key in (k for k, v in sent.items() if v is None):
+        after.pop(key, None)
+    status = sent.get("handle_status")
+    if status == "Open":
+        after["handle_status"] = "Open"
+    if status and "close_time" not in sent:
+        if status == "Closed":
+            after["close_time"] = before.get("close_time") or now
+        else:
+            after.pop("close_time", None)
+    return after
+
+
+def _unique_ids(raw_ids: Sequence[Any]) -> tuple[list[uuid.UUID], list[str]]:
+    """The distinct well-formed ids in order, and the rest (malformed or repeated) as given."""
+    ids: list[uuid.UUID] = []
+    seen: set[uuid.UUID] = set()
+    rejected: list[str] = []
+    for raw in raw_ids:
+        try:
+            parsed = uuid.UUID(str(raw)) if isinstance(raw, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed in seen:
+            rejected.append(str(raw))
+            continue
+        seen.add(parsed)
+        ids.append(parsed)
+    return ids, rejected
