@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func
@@ -109,16 +110,32 @@ class IncidentService:
 
     async def create(self, data: IncidentObject) -> IncidentDetail:
         """A new incident; every mandatory field must be present and non-empty."""
+        (created,) = await self.create_many([data])
+        return created
+
+    async def create_many(self, objects: Sequence[IncidentObject]) -> list[IncidentDetail]:
+        """New incidents in one statement, with their numbers and audit rows; all or none."""
+        now = utcnow()
+        numbers = await self.repo.allocate_numbers(len(objects)) if objects else range(0)
+        rows = [
+            self._new_row(data, number, now) for data, number in zip(objects, numbers, strict=True)
+        ]
+        await self.repo.insert(rows)
+        details = [self.detail(Incident(**row)) for row in rows]
+        await self.repo.add_events(
+            self._event(uuid.UUID(d.id), IncidentAction.create, {}, d.data_object) for d in details
+        )
+        return details
+
+    def _new_row(self, data: IncidentObject, number: int, now: datetime) -> dict[str, Any]:
         sent = mapping.sent_fields(data)
         _require(sent, REQUIRED_ON_CREATE)
-        now = utcnow()
-        (number,) = await self.repo.allocate_numbers(1)
         columns = mapping.column_values(data, None)
-        columns.setdefault("create_time", now)
+        columns["create_time"] = columns.get("create_time") or now
         columns["creator"] = columns.get("creator") or self.scope.user.email
         if columns["status"] is Status.closed:
             columns["close_time"] = columns.get("close_time") or now
-        row = {
+        return {
             "id": uuid.uuid4(),
             "workspace_id": self.scope.workspace_id,
             "project_id": self.scope.project.id,
@@ -128,13 +145,6 @@ class IncidentService:
             "document": mapping.document_values(sent),
             **columns,
         }
-        await self.repo.insert([row])
-        created = await self._load(row["id"])
-        detail = self.detail(created)
-        await self.repo.add_events(
-            [self._event(created.id, IncidentAction.create, {}, detail.data_object)]
-        )
-        return detail
 
     async def show(self, incident_text: str) -> IncidentDetail:
         return self.detail(await self._load(parse_incident_id(incident_text)))
