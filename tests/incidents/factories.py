@@ -28,7 +28,9 @@ async def seed_incidents(
         user = await session.get(User, tenant.admin_id)
         project = await session.get(Project, tenant.project_id)
         workspace = await session.get(Workspace, tenant.workspace_id)
-        assert user and project and workspace
+        assert user is not None
+        assert project is not None
+        assert workspace is not None
         scope = WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
         details = await IncidentService(session, scope).create_many(
             [IncidentObject.model_validate(o) for o in objects]
