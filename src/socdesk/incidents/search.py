@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy import ColumnElement, and_, not_, or_, true
+from sqlalchemy import ColumnElement, and_, case, false, not_, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from socdesk.incidents.catalog import SEARCHABLE, FieldType, IncidentField
@@ -191,7 +191,9 @@ class _LogicParser:
             raise ValidationFailed.for_field("condition.logics", "ends where a condition is needed")
         if token == "not":
             self._take()
-            return not_(self._factor())
+            # A comparison with NULL is unknown, and NOT unknown is unknown: make the inner
+            # clause plain true/false first, so `not a` keeps the rows where `a` has no value.
+            return not_(case((self._factor(), true()), else_=false()))
         if token == "(":
             self._take()
             clause = self._or()
