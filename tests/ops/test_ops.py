@@ -77,6 +77,17 @@ SERVED = {
     ("GET", "/v1/{project_id}/workspaces/{workspace_id}"),
     ("PUT", "/v1/{project_id}/workspaces/{workspace_id}"),
     ("GET", "/v1/users"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents"),
+    ("DELETE", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}"),
+    ("PUT", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}/history"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields"),
 }
 
 
@@ -99,6 +110,8 @@ async def test_every_documented_route_is_served(
         workspace_id=tenant.workspace_id,
         key_id=tenant.workspace_id,
         access_key="AK",
+        incident_id=tenant.workspace_id,
+        dataclass_id="Incident",
     )
 
     response = await client.request(method, concrete)
