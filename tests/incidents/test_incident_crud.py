@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -107,6 +109,9 @@ async def test_times_in_every_accepted_form_are_stored_in_utc(
         ({"first_observed_time": "2023-04-18T13:00:00"}, "data_object.first_observed_time"),
         ({"first_observed_time": "yesterday"}, "data_object.first_observed_time"),
         ({"colour": "red"}, "data_object.colour"),
+        ({"title": "nul\u0000byte"}, "data_object.title"),
+        ({"count": 2**40}, "data_object.count"),
+        ({"first_observed_time": "9999-12-31T23:59:59-14:00"}, "data_object.first_observed_time"),
         (
             {"data_source": {"source_type": 7, "product_name": "x", "product_feature": "y"}},
             "data_object.data_source.source_type",
@@ -314,3 +319,15 @@ async def test_another_tenant_cannot_reach_these_incidents(
     assert deleted.json()["data"] == {"success_ids": [], "error_ids": [detail["id"]]}
     assert searched.json()["total"] == 0
     assert (await admin_client.get(f"{path}/{detail['id']}")).status_code == 200
+
+
+async def test_a_lone_surrogate_is_400_not_500(admin_client: httpx.AsyncClient, path: str) -> None:
+    body = json.dumps({"data_object": incident_object(system_info={"k": "SURROGATE"})})
+    content = body.replace("SURROGATE", "\\ud800").encode()
+
+    response = await admin_client.post(
+        path, content=content, headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert "data_object.system_info" in response.json()["message"]

@@ -337,3 +337,14 @@ async def test_bad_searches_are_400_naming_the_field(
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "SecMaster.20000400"
     assert field in response.json()["message"]
+
+
+async def test_out_of_range_numbers_are_400(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo
+) -> None:
+    path = incidents_path(tenant.project_hex, tenant.workspace_id)
+    body = {"condition": {"conditions": [{"name": "a", "data": ["count", ">", "9" * 30]}]}}
+
+    response = await admin_client.post(f"{path}/search", json=body)
+
+    assert response.status_code == 400

@@ -168,7 +168,7 @@ class IncidentObject(RequestBody):
     title: Annotated[str, Field(min_length=1, max_length=255)] | None = None
     description: Annotated[str, Field(max_length=1024)] | None = None
     source_url: Annotated[str, Field(max_length=1024)] | None = None
-    count: Annotated[int, Field(ge=0)] | None = None
+    count: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
     confidence: Percent | None = None
     severity: SeverityName | None = None
     criticality: Percent | None = None

@@ -22,6 +22,7 @@ from socdesk.kit.errors import ValidationFailed
 from socdesk.kit.schemas import RequestBody
 from socdesk.models import Incident, Status
 
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "contains", "in")
 ORDERED_OPERATORS = frozenset({">", ">=", "<", "<="})
 OPEN_STATUSES = (Status.new, Status.in_progress, Status.review)
@@ -90,9 +91,10 @@ def _value(spec: IncidentField, raw: Any, where: str) -> Any:
                 raise ValueError
             return str(raw)
         if spec.field_type is FieldType.integer:
-            if isinstance(raw, bool):
+            number = int(raw)
+            if isinstance(raw, bool) or not INT32_MIN <= number <= INT32_MAX:
                 raise ValueError
-            return int(raw)
+            return number
         if spec.field_type is FieldType.datetime:
             return parse_time(raw)
     except (ValueError, KeyError, TypeError):

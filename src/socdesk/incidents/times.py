@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 # SecMaster writes local time followed by both `Z` and the real offset:
 # 2023-04-18T13:00:00.000Z+0800 means 13:00 at +08:00.
@@ -30,4 +30,7 @@ def parse_time(value: object) -> datetime:
         raise ValueError("must be a time string")
     if moment.tzinfo is None:
         raise ValueError("the time needs an offset or Z (e.g. 2026-11-24T06:33:00Z)")
-    return moment
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+
+def _check_text(value: Any) -> None:
+    """Refuse text no store can hold: NUL characters (PostgreSQL rejects them) and lone UTF-16
+    surrogates (not encodable as UTF-8), wherever they hide in nested values."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text is not valid Unicode (lone surrogate)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item)
 
 
 class RequestBody(BaseModel):
     """Client input: unknown fields are an error, so typos never pass silently."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def storable_text(cls, value: Any) -> Any:
+        _check_text(value)
+        return value
 
 
 class ResponseBody(BaseModel):
