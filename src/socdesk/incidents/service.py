@@ -179,7 +179,7 @@ class IncidentService:
                     f"version: incident {incident_id} is at version {row.version}, not {expected}"
                     "; read it again and reapply your change"
                 )
-        before = self.detail(row).data_object
+        before = mapping.data_object(row, self.project_hex)
         values = self._change_values(data, sent, Status(row.status))
         if row.status == Status.closed and values.get("status") is Status.closed:
             values.pop("close_time", None)  # closing a closed incident keeps its close time
@@ -224,7 +224,7 @@ class IncidentService:
         now = format_time(values["update_time"])
         events = []
         for row in rows:
-            before = self.detail(row).data_object
+            before = mapping.data_object(row, self.project_hex)
             after = _applied(before, sent, now)
             events.append(
                 self._event(row.id, IncidentAction.update, mapping.changes_between(before, after))
@@ -247,7 +247,9 @@ class IncidentService:
         doomed = [i for i in ids if i in found]
         errors += [str(i) for i in ids if i not in found]
         await self.repo.add_events(
-            self._event(i, IncidentAction.delete, {}, self.detail(found[i]).data_object)
+            self._event(
+                i, IncidentAction.delete, {}, mapping.data_object(found[i], self.project_hex)
+            )
             for i in doomed
         )
         await self.repo.delete(doomed)
