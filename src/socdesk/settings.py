@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     signature_max_skew_seconds: int = Field(default=15 * 60, gt=0)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
+    # Incident import and export (see docs/import-export.md).
+    import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    import_max_rows: int = Field(default=200_000, gt=0)
+    import_max_errors: int = Field(default=1000, gt=0)
+    xlsx_max_uncompressed_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    xlsx_max_compression_ratio: int = Field(default=100, gt=1)
+    export_max_rows: int = Field(default=500_000, gt=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secret(self) -> Settings:

@@ -32,7 +32,7 @@ async def seed_incidents(
         assert project is not None
         assert workspace is not None
         scope = WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
-        details = await IncidentService(session, scope).create_many(
+        ids = await IncidentService(session, scope).create_many(
             [IncidentObject.model_validate(o) for o in objects]
         )
-    return [d.id for d in details]
+    return [str(i) for i in ids]

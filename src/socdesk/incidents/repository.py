@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select, type_coerce, update
+from sqlalchemy import ColumnElement, delete, func, select, type_coerce, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.upsert import insert_for
 from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
 
@@ -47,8 +48,7 @@ class IncidentRepository:
         return range(last - count + 1, last + 1)
 
     async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
-        for part in chunks(rows, 1000):
-            await self.session.execute(insert(Incident), list(part))
+        await bulk_insert(self.session, Incident, rows)
 
     async def get(self, incident_id: uuid.UUID) -> Incident | None:
         return await self.session.scalar(
@@ -128,8 +128,16 @@ class IncidentRepository:
 
     async def add_events(self, events: Iterable[dict[str, Any]]) -> None:
         rows = [{"id": uuid.uuid4(), "workspace_id": self.workspace_id, **e} for e in events]
-        for part in chunks(rows, 1000):
-            await self.session.execute(insert(IncidentEvent), list(part))
+        await bulk_insert(self.session, IncidentEvent, rows)
+
+    async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `ids` any incident already has, in any workspace (ids are global)."""
+        taken: set[uuid.UUID] = set()
+        for part in chunks(ids):
+            taken.update(
+                await self.session.scalars(select(Incident.id).where(Incident.id.in_(part)))
+            )
+        return taken
 
     async def history(self, incident_id: uuid.UUID) -> Sequence[IncidentEvent]:
         return (

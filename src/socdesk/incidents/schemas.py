@@ -279,6 +279,7 @@ class HistoryEvent(ResponseBody):
     actor_id: uuid.UUID | None
     actor: str
     request_id: str | None
+    source: str | None = Field(description="The imported file, for action import.")
     changes: list[HistoryChange]
     snapshot: dict[str, Any] | None
 

@@ -90,6 +90,7 @@ class IncidentService:
         action: IncidentAction,
         changes: dict[str, Any],
         snapshot: dict[str, Any] | None = None,
+        source: str | None = None,
     ) -> dict[str, Any]:
         return {
             "incident_id": incident_id,
@@ -100,6 +101,7 @@ class IncidentService:
             "at": utcnow(),
             "changes": changes,
             "snapshot": snapshot,
+            "source": source,
         }
 
     async def _load(self, incident_id: uuid.UUID) -> Incident:
@@ -111,23 +113,42 @@ class IncidentService:
     async def create(self, data: IncidentObject) -> IncidentDetail:
         """A new incident; every mandatory field must be present and non-empty."""
         (created,) = await self.create_many([data])
-        return created
+        return self.detail(await self._load(created))
 
-    async def create_many(self, objects: Sequence[IncidentObject]) -> list[IncidentDetail]:
-        """New incidents in one statement, with their numbers and audit rows; all or none."""
+    async def create_many(
+        self,
+        objects: Sequence[IncidentObject],
+        *,
+        ids: Sequence[uuid.UUID | None] | None = None,
+        action: IncidentAction = IncidentAction.create,
+        source: str | None = None,
+    ) -> list[uuid.UUID]:
+        """New incidents in one statement, with their numbers and audit rows; all or none.
+        `ids` gives ids chosen by the caller (already checked to be new), None for fresh ones.
+        Imports record the file as the events' `source` and skip the per-row snapshot."""
         now = utcnow()
         numbers = await self.repo.allocate_numbers(len(objects)) if objects else range(0)
+        chosen = ids or [None] * len(objects)
         rows = [
-            self._new_row(data, number, now) for data, number in zip(objects, numbers, strict=True)
+            self._new_row(data, number, now, given)
+            for data, number, given in zip(objects, numbers, chosen, strict=True)
         ]
         await self.repo.insert(rows)
-        details = [self.detail(Incident(**row)) for row in rows]
         await self.repo.add_events(
-            self._event(uuid.UUID(d.id), IncidentAction.create, {}, d.data_object) for d in details
+            self._event(
+                row["id"],
+                action,
+                {},
+                None if source else mapping.data_object(Incident(**row), self.project_hex),
+                source,
+            )
+            for row in rows
         )
-        return details
+        return [row["id"] for row in rows]
 
-    def _new_row(self, data: IncidentObject, number: int, now: datetime) -> dict[str, Any]:
+    def _new_row(
+        self, data: IncidentObject, number: int, now: datetime, given: uuid.UUID | None = None
+    ) -> dict[str, Any]:
         sent = mapping.sent_fields(data)
         _require(sent, REQUIRED_ON_CREATE)
         columns = mapping.column_values(data, None)
@@ -136,7 +157,7 @@ class IncidentService:
         if columns["status"] is Status.closed:
             columns["close_time"] = columns.get("close_time") or now
         return {
-            "id": uuid.uuid4(),
+            "id": given or uuid.uuid4(),
             "workspace_id": self.scope.workspace_id,
             "project_id": self.scope.project.id,
             "number": number,
@@ -269,6 +290,7 @@ class IncidentService:
                 actor_id=e.actor_id,
                 actor=e.actor_email,
                 request_id=e.request_id,
+                source=e.source,
                 changes=[
                     HistoryChange(field=k, before=v["before"], after=v["after"])
                     for k, v in e.changes.items()

@@ -17,6 +17,7 @@ class IncidentAction(StrEnum):
     create = "create"
     update = "update"
     delete = "delete"
+    import_ = "import"
 
 
 class IncidentEvent(UuidPrimaryKey, Base):
@@ -32,6 +33,8 @@ class IncidentEvent(UuidPrimaryKey, Base):
     actor_id: Mapped[uuid.UUID | None]
     actor_email: Mapped[str] = mapped_column(String(254))
     request_id: Mapped[str | None] = mapped_column(String(128))
+    # Where the change came from beyond the request, e.g. the name of an imported file.
+    source: Mapped[str | None] = mapped_column(String(255))
     at: Mapped[datetime]
     # {field: {"before": ..., "after": ...}} in SecMaster's field names.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("actor_email", sa.String(length=254), nullable=False),
         sa.Column("request_id", sa.String(length=128), nullable=True),
+        sa.Column("source", sa.String(length=255), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("changes", sa.JSON(), nullable=False),
         sa.Column("snapshot", sa.JSON(), nullable=True),

@@ -1,0 +1,91 @@
+"""One cell in, one value out: reading import cells and writing export cells."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from socdesk.kit.clock import format_time
+from socdesk.transfer.columns import CellKind, Column
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(text: str) -> bool:
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return text.startswith("'") and _needs_quote(text[1:])
+
+
+def neutralise(text: str) -> str:
+    """`'=1+2` for `=1+2`, so a spreadsheet shows it as text; `restore` undoes it exactly."""
+    return "'" + text if _needs_quote(text) else text
+
+
+def restore(text: str) -> str:
+    return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
+class CellError(ValueError):
+    """A cell that cannot become its column's value; the message says why."""
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError("must be a whole number")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError("must be a whole number")
+        return int(value)
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise CellError("must be a whole number") from None
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return format_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return restore(str(value))
+
+
+def read_cell(column: Column, value: Any) -> Any:
+    """The value a cell holds for `column`; None for an empty cell."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if column.kind is CellKind.integer or column.key == "data_source.source_type":
+        return _as_int(value)
+    if column.kind is CellKind.time:
+        if isinstance(value, datetime):
+            # Spreadsheet dates carry no zone: they are read as UTC (docs/import-export.md).
+            return format_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+        if isinstance(value, date):
+            return format_time(datetime(value.year, value.month, value.day, tzinfo=UTC))
+        return str(value).strip()
+    if column.kind is CellKind.json:
+        if isinstance(value, list | dict):
+            return value
+        try:
+            return json.loads(restore(str(value)))
+        except ValueError as error:
+            raise CellError(f"not valid JSON ({error})") from None
+    return _as_text(value)
+
+
+def write_cell(column: Column, value: Any) -> Any:
+    """The cell for `value` in an export; text is neutralised against formula injection."""
+    if value is None:
+        return None
+    if column.kind is CellKind.json:
+        return neutralise(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return value
+    return neutralise(str(value))
