@@ -18,6 +18,7 @@ from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.ops.endpoints import router as ops_router
 from socdesk.settings import Settings, get_settings
+from socdesk.transfer.endpoints import router as transfer_router
 from socdesk.workspaces.endpoints import router as workspaces_router
 
 DESCRIPTION = """\
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ops_router,
         identity_router,
         workspaces_router,
+        transfer_router,
         incidents_router,
         dataclasses_router,
         register_users_router,

@@ -21,6 +21,8 @@ from socdesk.kit.errors import (
 )
 
 JSON_CONTENT_TYPES = ("application/json", "application/merge-patch+json")
+# Upload routes take multipart; their missing fields are reported by name, not as a wrong type.
+ACCEPTED_CONTENT_TYPES = (*JSON_CONTENT_TYPES, "multipart/form-data")
 
 
 def _field_name(loc: Sequence[int | str]) -> str:

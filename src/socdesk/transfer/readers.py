@@ -8,6 +8,7 @@ opened, then iterated row by row.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -118,7 +119,10 @@ def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
     except csv.Error as error:
         raise _refuse(f"the CSV file cannot be read: {error}") from None
     finally:
-        text.detach()
+        # Leave the upload open for its owner; it may already be closed if the reader was
+        # abandoned after the request ended.
+        with contextlib.suppress(ValueError):
+            text.detach()
 
 
 def json_objects(file: IO[bytes]) -> list[Any]:

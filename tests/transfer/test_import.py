@@ -1,0 +1,295 @@
+"""Importing incidents: every format, every kind of bad cell, all or nothing."""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from socdesk.models import Incident, IncidentEvent
+from tests.factories import TenantInfo
+from tests.incidents.payloads import incidents_path
+from tests.transfer.files import HEADER, csv_file, good_row, json_file, xlsx_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def path(tenant: TenantInfo) -> str:
+    return incidents_path(tenant.project_hex, tenant.workspace_id)
+
+
+async def upload(
+    client: httpx.AsyncClient, path: str, content: bytes, name: str = "incidents.xlsx"
+) -> httpx.Response:
+    return await client.post(f"{path}/import", files={"uploadFile": (name, content)})
+
+
+async def incident_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return int(await session.scalar(select(func.count()).select_from(Incident)) or 0)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        xlsx_file(HEADER, [good_row("one"), good_row("two")]),
+        csv_file(HEADER, [good_row("one"), good_row("two")]),
+        csv_file(HEADER, [good_row("one"), good_row("two")], delimiter=";", bom=True),
+    ],
+    ids=["xlsx", "csv", "csv-semicolon-bom"],
+)
+async def test_good_files_import_in_file_order(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    path: str,
+    content: bytes,
+) -> None:
+    response = await upload(admin_client, path, content, name="no-extension")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["code"], body["message"]) == ("00000000", "")
+    ids = body["data"]["ids"]
+    shown = [(await admin_client.get(f"{path}/{i}")).json()["data"]["data_object"] for i in ids]
+    assert [s["title"] for s in shown] == ["one", "two"]
+    assert shown[0]["data_source"] == {
+        "source_type": 3,
+        "product_name": "EDR",
+        "product_feature": "process",
+    }
+    assert shown[0]["network_list"] == [{"src_ip": "10.1.1.1", "src_port": 443}]
+    assert shown[0]["confidence"] == 55
+    history = (await admin_client.get(f"{path}/{ids[0]}/history")).json()["data"]
+    assert [(e["action"], e["source"]) for e in history] == [("import", "no-extension")]
+
+
+async def test_a_json_array_of_data_objects_imports(
+    admin_client: httpx.AsyncClient, path: str
+) -> None:
+    from tests.incidents.payloads import incident_object
+
+    chosen = str(uuid.uuid4())
+    content = json_file([incident_object(title="j1", id=chosen), incident_object(title="j2")])
+
+    response = await upload(admin_client, path, content, name="x.xlsx")
+
+    ids = response.json()["data"]["ids"]
+    assert ids[0] == chosen
+    assert len(ids) == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        (good_row(title=None), "title", "mandatory"),
+        (good_row(severity="Severe"), "severity", "Input should be"),
+        (good_row(first_observed_time="31/12/2026"), "first_observed_time", "not a time"),
+        (good_row(confidence="many"), "confidence", "whole number"),
+        (good_row(confidence=101), "confidence", "less than or equal"),
+        (good_row(network_list="[{oops"), "network_list", "not valid JSON"),
+        (good_row(**{"data_source.source_type": 9}), "data_source.source_type", "Input should be"),
+    ],
+    ids=[
+        "missing-mandatory",
+        "bad-enum",
+        "bad-time",
+        "bad-number",
+        "out-of-range",
+        "bad-json",
+        "bad-source-type",
+    ],
+)
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+async def test_each_bad_cell_is_reported_with_row_and_column_and_nothing_is_written(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    path: str,
+    row: list[Any],
+    field: str,
+    message: str,
+    kind: str,
+) -> None:
+    rows = [good_row("fine"), row, good_row("also fine")]
+    content = xlsx_file(HEADER, rows) if kind == "xlsx" else csv_file(HEADER, rows)
+
+    response = await upload(admin_client, path, content)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "SecMaster.20000400"
+    errors = body["data"]["errors"]
+    assert [(e["row"], e["field"]) for e in errors] == [(3, field)]
+    assert message in errors[0]["message"]
+    assert await incident_count(sessions) == 0
+
+
+async def test_every_problem_is_listed_across_rows(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    rows = [good_row("ok")] * 2500 + [good_row(severity="x"), good_row(title=None, confidence=-1)]
+
+    response = await upload(admin_client, path, csv_file(HEADER, rows))
+
+    errors = response.json()["data"]["errors"]
+    assert [(e["row"], e["field"]) for e in errors] == [
+        (2502, "severity"),
+        (2503, "title"),
+        (2503, "confidence"),
+    ]
+    assert "3 problems" in response.json()["message"]
+    assert await incident_count(sessions) == 0  # the first 2,000 rows were rolled back
+
+
+async def test_unknown_and_repeated_columns_are_refused(
+    admin_client: httpx.AsyncClient, path: str
+) -> None:
+    header = [*HEADER, "Colour", "title"]
+
+    response = await upload(admin_client, path, csv_file(header, [good_row() + ["red", "x"]]))
+
+    errors = response.json()["data"]["errors"]
+    assert {(e["row"], e["field"], e["message"]) for e in errors} == {
+        (1, "Colour", "unknown column"),
+        (1, "title", "the column appears twice"),
+    }
+
+
+async def test_duplicate_and_existing_ids_are_refused(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    existing = (await upload(admin_client, path, csv_file(HEADER, [good_row()]))).json()
+    taken = existing["data"]["ids"][0]
+    fresh = str(uuid.uuid4())
+    header = [*HEADER, "id"]
+    rows = [
+        good_row() + [fresh],
+        good_row() + [fresh],
+        good_row() + [taken],
+        good_row() + ["not-a-uuid"],
+    ]
+
+    response = await upload(admin_client, path, csv_file(header, rows))
+
+    errors = response.json()["data"]["errors"]
+    assert [(e["row"], e["field"]) for e in errors] == [(3, "id"), (4, "id"), (5, "id")]
+    assert await incident_count(sessions) == 1
+
+
+async def test_formula_quotes_are_stripped_on_import(
+    admin_client: httpx.AsyncClient, path: str
+) -> None:
+    response = await upload(admin_client, path, csv_file(HEADER, [good_row("'=1+2")]))
+
+    incident_id = response.json()["data"]["ids"][0]
+    shown = (await admin_client.get(f"{path}/{incident_id}")).json()["data"]["data_object"]
+    assert shown["title"] == "=1+2"
+
+
+def zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 50_000_000)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "status", "expected"),
+    [
+        (zip_bomb(), 400, "zip bomb"),
+        (b"PK\x03\x04 this is no archive", 400, "damaged"),
+        (b"\x00\x01\x02\xff\xfe garbage", 400, "not an XLSX, CSV or JSON"),
+        (b"", 400, "empty"),
+        (b'{"title": "not an array"}', 400, "header"),
+        (b"[1, 2", 400, "JSON file cannot be read"),
+        (b"title\n", 400, "no incidents"),
+    ],
+    ids=["zip-bomb", "broken-zip", "binary", "empty", "json-object", "broken-json", "no-rows"],
+)
+async def test_unreadable_files_are_refused_quickly(
+    admin_client: httpx.AsyncClient, path: str, content: bytes, status: int, expected: str
+) -> None:
+    response = await upload(admin_client, path, content)
+
+    assert response.status_code == status
+    assert expected in response.text
+
+
+async def test_limits_on_size_and_rows(
+    app: Any, admin_client: httpx.AsyncClient, path: str
+) -> None:
+    app.state.settings = app.state.settings.model_copy(
+        update={"import_max_bytes": 2000, "import_max_rows": 3}
+    )
+
+    too_big = await upload(admin_client, path, b"x" * 5000)
+    too_many = await upload(admin_client, path, csv_file(HEADER[:1], [["a"]] * 4))
+
+    assert too_big.status_code == 413
+    assert "uploadFile" in too_big.json()["message"]
+    assert too_many.status_code == 400
+    assert "more than 3 rows" in too_many.json()["message"]
+
+
+async def test_a_json_body_instead_of_a_file_is_400_naming_upload_file(
+    admin_client: httpx.AsyncClient, path: str
+) -> None:
+    response = await admin_client.post(f"{path}/import", json={"data_object": {}})
+
+    assert response.status_code == 400
+    assert "uploadFile" in response.json()["message"]
+
+
+async def test_the_template_filled_in_imports(admin_client: httpx.AsyncClient, path: str) -> None:
+    template = await admin_client.get(f"{path}/template/download")
+    workbook = load_workbook(io.BytesIO(template.content))
+    sheet = workbook["Incidents"]
+    labels = [c.value for c in sheet[1]]
+    sample = [c.value for c in sheet[2]]
+    sheet.append([("Second " + v) if labels[i] == "Title *" else v for i, v in enumerate(sample)])
+    filled = io.BytesIO()
+    workbook.save(filled)
+
+    response = await upload(admin_client, path, filled.getvalue())
+
+    assert template.headers["content-type"] == XLSX
+    assert "Title *" in labels
+    assert "Fields" in workbook.sheetnames
+    assert workbook["Incidents"].data_validations.dataValidation  # enum drop-downs
+    assert response.status_code == 200, response.text
+    assert len(response.json()["data"]["ids"]) == 2
+
+
+async def test_the_csv_template_imports_as_it_is(
+    admin_client: httpx.AsyncClient, path: str
+) -> None:
+    template = await admin_client.get(f"{path}/template/download", params={"format": "csv"})
+
+    response = await upload(admin_client, path, template.content, name="t.csv")
+
+    assert response.status_code == 200, response.text
+    assert len(response.json()["data"]["ids"]) == 1
+
+
+async def test_imported_rows_write_one_audit_event_each(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    await upload(admin_client, path, csv_file(HEADER, [good_row()] * 300), name="big.csv")
+
+    async with sessions() as session:
+        events = (
+            await session.execute(
+                select(IncidentEvent.action, IncidentEvent.source, func.count()).group_by(
+                    IncidentEvent.action, IncidentEvent.source
+                )
+            )
+        ).all()
+    assert [tuple(e) for e in events] == [("import", "big.csv", 300)]
