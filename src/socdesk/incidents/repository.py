@@ -131,11 +131,15 @@ class IncidentRepository:
         await bulk_insert(self.session, IncidentEvent, rows)
 
     async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        """Which of `ids` any incident already has, in any workspace (ids are global)."""
+        """Which of `ids` incidents of this workspace already have."""
         taken: set[uuid.UUID] = set()
         for part in chunks(ids):
             taken.update(
-                await self.session.scalars(select(Incident.id).where(Incident.id.in_(part)))
+                await self.session.scalars(
+                    select(Incident.id).where(
+                        Incident.workspace_id == self.workspace_id, Incident.id.in_(part)
+                    )
+                )
             )
         return taken
 

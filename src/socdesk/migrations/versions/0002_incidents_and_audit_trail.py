@@ -82,7 +82,7 @@ def upgrade() -> None:
             name=op.f("fk_incidents_workspace_id_workspaces"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+        sa.PrimaryKeyConstraint("workspace_id", "id", name=op.f("pk_incidents")),
         sa.UniqueConstraint(
             "workspace_id", "number", name=op.f("uq_incidents_workspace_id_number")
         ),
