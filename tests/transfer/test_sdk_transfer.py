@@ -1,0 +1,73 @@
+"""The official SDK downloads the template, imports a file and exports, unchanged."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from huaweicloudsdkcore.http.formdata import FormFile
+from huaweicloudsdksecmaster.v1 import (
+    DataobjectSearch,
+    DownloadIncidentTemplateRequest,
+    ExportIncidentsRequest,
+    ExportIncidentsRequestBody,
+    ImportIncidentsRequest,
+    ImportIncidentsRequestBody,
+)
+from openpyxl import load_workbook
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from socdesk.settings import Settings
+from tests.factories import TenantInfo, make_access_key
+from tests.iam.test_sdk_signing import sdk_client
+from tests.transfer.files import HEADER, csv_file, good_row
+
+
+def _body_bytes(response: object) -> bytes:
+    """The raw file an SDK stream response carries."""
+    raw = getattr(response, "raw_content", None)
+    if raw:
+        return bytes(raw)
+    chunks = []
+    response.consume_download_stream(chunks.append)  # type: ignore[attr-defined]
+    return b"".join(chunks)
+
+
+async def test_the_sdk_downloads_the_template_imports_and_exports(
+    live_server: str,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: TenantInfo,
+    tmp_path: Path,
+) -> None:
+    ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
+    client = sdk_client(live_server, ak, sk, tenant.project_hex)
+    where = {"project_id": tenant.project_hex, "workspace_id": str(tenant.workspace_id)}
+
+    template = client.download_incident_template(DownloadIncidentTemplateRequest(**where))
+    upload = tmp_path / "sdk.csv"
+    upload.write_bytes(csv_file(HEADER, [good_row("from the SDK"), good_row("second")]))
+    imported = client.import_incidents(
+        ImportIncidentsRequest(
+            **where, body=ImportIncidentsRequestBody(upload_file=FormFile(str(upload)))
+        )
+    )
+    exported = client.export_incidents(
+        ExportIncidentsRequest(
+            **where,
+            body=ExportIncidentsRequestBody(
+                data_object_filters_form=DataobjectSearch(sort_by="create_time", order="ASC"),
+                title=["title", "severity"],
+            ),
+        )
+    )
+
+    template_sheet = load_workbook(io.BytesIO(_body_bytes(template)))["Incidents"]
+    assert template_sheet.cell(1, 2).value == "Title *"
+    assert imported.code == "00000000"
+    assert len(imported.data.ids) == 2
+    rows = list(
+        load_workbook(io.BytesIO(_body_bytes(exported)))["Incidents"].iter_rows(values_only=True)
+    )
+    assert rows[0] == ("Title *", "Severity *")
+    assert sorted(rows[1:]) == [("from the SDK", "Medium"), ("second", "Medium")]
