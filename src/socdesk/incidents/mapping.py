@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.schemas import IncidentObject
 from socdesk.kit.clock import format_time
 from socdesk.models import Incident, Severity, Status
@@ -78,22 +79,49 @@ def sent_fields(data: IncidentObject) -> dict[str, Any]:
     return {k: v for k, v in sent.items() if k not in SERVER_FIELDS}
 
 
-def column_values(data: IncidentObject, current: Status | None) -> dict[str, Any]:
-    """Column values for the fields the client wrote."""
+TIME_COLUMNS = frozenset(
+    {"first_observed_time", "last_observed_time", "arrive_time", "create_time", "close_time"}
+)
+
+
+def column_values(sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
+    """Column values for the fields the client wrote (`sent_fields` output)."""
     values: dict[str, Any] = {}
-    for name in data.model_fields_set - SERVER_FIELDS:
-        value = getattr(data, name)
-        if name in SCALAR_COLUMNS:
-            values[name] = value
-        elif name == "severity":
-            values["severity"] = SEVERITY_BY_NAME[value] if value else None
-        elif name == "handle_status":
-            values["status"] = status_after(value, current) if value else None
+    for name in SCALAR_COLUMNS:
+        if name in sent:
+            value = sent[name]
+            # JSON-mode times are canonical UTC text; the columns take datetimes.
+            values[name] = (
+                datetime.fromisoformat(value) if name in TIME_COLUMNS and value else value
+            )
+    if "severity" in sent:
+        severity = sent["severity"]
+        values["severity"] = int(SEVERITY_BY_NAME[severity]) if severity else None
+    if "handle_status" in sent:
+        status = sent["handle_status"]
+        values["status"] = status_after(status, current) if status else None
     for (parent, child), column in NESTED_COLUMNS.items():
-        if parent in data.model_fields_set:
-            nested = getattr(data, parent)
-            values[column] = getattr(nested, child) if nested is not None else None
+        if parent in sent:
+            nested = sent[parent]
+            values[column] = nested.get(child) if nested is not None else None
     return values
+
+
+REQUIRED_PATHS = tuple((key, tuple(key.split("."))) for key in REQUIRED_ON_CREATE)
+
+
+def missing_required(sent: dict[str, Any], keys: frozenset[str] | None = None) -> list[str]:
+    """The mandatory fields (of `keys`, or all) that are absent, null or empty in `sent`."""
+    missing = []
+    for key, path in REQUIRED_PATHS:
+        if keys is not None and key not in keys:
+            continue
+        value: Any = sent
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None or value == "":
+            missing.append(key)
+    return missing
 
 
 def document_values(sent: dict[str, Any]) -> dict[str, Any]:

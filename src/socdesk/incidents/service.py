@@ -34,26 +34,19 @@ from socdesk.models import Incident, IncidentAction, Status
 from socdesk.workspaces.service import WorkspaceScope
 
 
-def _missing(sent: dict[str, Any], key: str) -> bool:
-    value: Any = sent
-    for part in key.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value is None or value == ""
-
-
-def _require(sent: dict[str, Any], keys: Sequence[str], prefix: str = "data_object") -> None:
-    """400 naming every required field that is absent, null or empty."""
-    missing = [key for key in keys if _missing(sent, key)]
+def _require(sent: dict[str, Any], *, only_sent: bool = False) -> None:
+    """400 naming every mandatory field that is absent, null or empty. On a change
+    (`only_sent`), only the mandatory fields the client wrote must not be emptied."""
+    keys = None
+    if only_sent:
+        keys = frozenset(k for k in REQUIRED_ON_CREATE if k.split(".")[0] in sent)
+    missing = mapping.missing_required(sent, keys)
     if missing:
         raise ValidationFailed(
-            "required fields are missing or empty: " + ", ".join(f"{prefix}.{k}" for k in missing),
-            details=[ErrorDetail(f"{prefix}.{k}", "required") for k in missing],
+            "required fields are missing or empty: "
+            + ", ".join(f"data_object.{k}" for k in missing),
+            details=[ErrorDetail(f"data_object.{k}", "required") for k in missing],
         )
-
-
-def _required_sent(sent: dict[str, Any]) -> list[str]:
-    """On a change: required fields the client sent must not be emptied."""
-    return [key for key in REQUIRED_ON_CREATE if key.split(".")[0] in sent]
 
 
 def parse_incident_id(text: str, field: str = "incident_id") -> uuid.UUID:
@@ -150,8 +143,8 @@ class IncidentService:
         self, data: IncidentObject, number: int, now: datetime, given: uuid.UUID | None = None
     ) -> dict[str, Any]:
         sent = mapping.sent_fields(data)
-        _require(sent, REQUIRED_ON_CREATE)
-        columns = mapping.column_values(data, None)
+        _require(sent)
+        columns = mapping.column_values(sent, None)
         columns["create_time"] = columns.get("create_time") or now
         columns["creator"] = columns.get("creator") or self.scope.user.email
         if columns["status"] is Status.closed:
@@ -170,10 +163,8 @@ class IncidentService:
     async def show(self, incident_text: str) -> IncidentDetail:
         return self.detail(await self._load(parse_incident_id(incident_text)))
 
-    def _change_values(
-        self, data: IncidentObject, sent: dict[str, Any], current: Status | None
-    ) -> dict[str, Any]:
-        values = mapping.column_values(data, current)
+    def _change_values(self, sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
+        values = mapping.column_values(sent, current)
         values["update_time"] = utcnow()
         if "close_time" not in sent and "status" in values:
             values["close_time"] = (
@@ -186,7 +177,7 @@ class IncidentService:
         incident_id = parse_incident_id(incident_text)
         row = await self._load(incident_id)
         sent = mapping.sent_fields(data)
-        _require(sent, _required_sent(sent))
+        _require(sent, only_sent=True)
         expected = row.version
         if data.version is not None:
             try:
@@ -201,7 +192,7 @@ class IncidentService:
                     "; read it again and reapply your change"
                 )
         before = mapping.data_object(row, self.project_hex)
-        values = self._change_values(data, sent, Status(row.status))
+        values = self._change_values(sent, Status(row.status))
         if row.status == Status.closed and values.get("status") is Status.closed:
             values.pop("close_time", None)  # closing a closed incident keeps its close time
         values["document"] = {**row.document, **mapping.document_values(sent)}
@@ -229,8 +220,8 @@ class IncidentService:
                 ],
             )
         sent = mapping.sent_fields(data)
-        _require(sent, _required_sent(sent))
-        values = self._change_values(data, sent, None)
+        _require(sent, only_sent=True)
+        values = self._change_values(sent, None)
         if "handle_status" in sent and sent["handle_status"] == "Open":
             # Open reopens blocked and closed incidents and leaves open ones as they are.
             values["status"] = case(

@@ -10,18 +10,19 @@ from pydantic import BaseModel, ConfigDict, field_validator
 def _check_text(value: Any) -> None:
     """Refuse text no store can hold: NUL characters (PostgreSQL rejects them) and lone UTF-16
     surrogates (not encodable as UTF-8), wherever they hide in nested values."""
-    if isinstance(value, str):
+    if type(value) is str:
         if "\x00" in value:
             raise ValueError("text must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("text is not valid Unicode (lone surrogate)") from None
-    elif isinstance(value, dict):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("text is not valid Unicode (lone surrogate)") from None
+    elif type(value) is dict:
         for key, item in value.items():
             _check_text(key)
             _check_text(item)
-    elif isinstance(value, list | tuple):
+    elif type(value) is list:
         for item in value:
             _check_text(item)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -55,27 +56,54 @@ def _as_text(value: Any) -> str:
     return restore(str(value))
 
 
-def read_cell(column: Column, value: Any) -> Any:
-    """The value a cell holds for `column`; None for an empty cell."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and (not value or value.isspace()))
+
+
+def _read_text(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value or value.isspace():
+            return None
+        return restore(value) if value[0] == "'" else value
+    return None if value is None else _as_text(value)
+
+
+def _read_int(value: Any) -> Any:
+    return None if _empty(value) else _as_int(value)
+
+
+def _read_time(value: Any) -> Any:
+    if _empty(value):
         return None
+    if isinstance(value, datetime):
+        # Spreadsheet dates carry no zone: they are read as UTC (docs/import-export.md).
+        return format_time(value if value.tzinfo else value.replace(tzinfo=UTC))
+    if isinstance(value, date):
+        return format_time(datetime(value.year, value.month, value.day, tzinfo=UTC))
+    return str(value).strip()
+
+
+def _read_json(value: Any) -> Any:
+    if _empty(value):
+        return None
+    if isinstance(value, list | dict):
+        return value
+    try:
+        return json.loads(restore(str(value)))
+    except ValueError as error:
+        raise CellError(f"not valid JSON ({error})") from None
+
+
+def cell_reader(column: Column) -> Callable[[Any], Any]:
+    """The function turning `column`'s cells into values (None for an empty cell); chosen once
+    per column, not once per cell."""
     if column.kind is CellKind.integer or column.key == "data_source.source_type":
-        return _as_int(value)
+        return _read_int
     if column.kind is CellKind.time:
-        if isinstance(value, datetime):
-            # Spreadsheet dates carry no zone: they are read as UTC (docs/import-export.md).
-            return format_time(value if value.tzinfo else value.replace(tzinfo=UTC))
-        if isinstance(value, date):
-            return format_time(datetime(value.year, value.month, value.day, tzinfo=UTC))
-        return str(value).strip()
+        return _read_time
     if column.kind is CellKind.json:
-        if isinstance(value, list | dict):
-            return value
-        try:
-            return json.loads(restore(str(value)))
-        except ValueError as error:
-            raise CellError(f"not valid JSON ({error})") from None
-    return _as_text(value)
+        return _read_json
+    return _read_text
 
 
 def write_cell(column: Column, value: Any) -> Any:

@@ -16,13 +16,13 @@ from typing import IO, Any
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.catalog import REQUIRED_ON_CREATE
+from socdesk.incidents.mapping import missing_required
 from socdesk.incidents.schemas import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.models import IncidentAction
 from socdesk.settings import Settings
-from socdesk.transfer.cells import CellError, read_cell
+from socdesk.transfer.cells import CellError, cell_reader
 from socdesk.transfer.columns import Column, column_for_header
 from socdesk.transfer.readers import (
     FileFormat,
@@ -92,23 +92,27 @@ def _tabular(rows: Iterator[list[Any]]) -> Iterator[Candidate]:
     header = next(rows, None)
     if header is None:
         raise ValidationFailed.for_field("uploadFile", "the file is empty")
-    columns = _header(header)
-    for index, cells in enumerate(rows, start=2):
-        candidate = Candidate(index, {})
+    readers = [
+        (index, column.key, cell_reader(column))
+        for index, column in enumerate(_header(header))
+        if column is not None
+    ]
+    for number, cells in enumerate(rows, start=2):
         values: dict[str, Any] = {}
-        for column, cell in zip(columns, cells, strict=False):
-            if column is None:
+        problems: list[ErrorDetail] = []
+        width = len(cells)
+        for index, key, read in readers:
+            if index >= width:
                 continue
             try:
-                value = read_cell(column, cell)
+                value = read(cells[index])
             except CellError as error:
-                candidate.problems.append(ErrorDetail(column.key, str(error), index, _scalar(cell)))
+                problems.append(ErrorDetail(key, str(error), number, _scalar(cells[index])))
                 continue
             if value is not None:
-                values[column.key] = value
-        if values or candidate.problems:
-            candidate.data = _nested(values)
-            yield candidate
+                values[key] = value
+        if values or problems:
+            yield Candidate(number, _nested(values), problems)
 
 
 def _from_json(objects: list[Any]) -> Iterator[Candidate]:
@@ -118,17 +122,6 @@ def _from_json(objects: list[Any]) -> Iterator[Candidate]:
         else:
             problem = ErrorDetail("data_object", "must be a JSON object", index, _scalar(item))
             yield Candidate(index, {}, [problem])
-
-
-def _missing_required(data: dict[str, Any]) -> list[str]:
-    missing = []
-    for key in REQUIRED_ON_CREATE:
-        value: Any = data
-        for part in key.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        if value is None or value == "":
-            missing.append(key)
-    return missing
 
 
 class IncidentImporter:
@@ -200,7 +193,7 @@ class IncidentImporter:
     def _validate(self, chunk: list[Candidate]) -> list[IncidentObject]:
         """Validate the chunk in one pass; problems are attached to their candidates."""
         for candidate in chunk:
-            for key in _missing_required(candidate.data):
+            for key in missing_required(candidate.data):
                 candidate.problems.append(
                     ErrorDetail(key, "mandatory field is empty", candidate.row, None)
                 )
