@@ -53,17 +53,8 @@ async def batch_update_incidents(
 
 
 @router.post("/batch-delete", summary="Delete incidents; ids that cannot be deleted are reported")
-async def batch_delete_incidents(
-    scope: SecMasterWriter,
-    session: SessionDep,
-    body: Annotated[BatchIds | None, Body()] = None,
-) -> BatchEnvelope:
-    outcome = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
-    return BatchEnvelope(data=outcome)
-
-
 @router.delete("", summary="Delete incidents (same as batch-delete)")
-async def delete_incidents(
+async def batch_delete_incidents(
     scope: SecMasterWriter,
     session: SessionDep,
     body: Annotated[BatchIds | None, Body()] = None,
