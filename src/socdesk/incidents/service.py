@@ -127,17 +127,19 @@ class IncidentService:
             for data, number, given in zip(objects, numbers, chosen, strict=True)
         ]
         await self.repo.insert(rows)
-        await self.repo.add_events(
-            self._event(
-                row["id"],
-                action,
-                {},
-                None if source else mapping.data_object(Incident(**row), self.project_hex),
-                source,
+        created: list[uuid.UUID] = [row["id"] for row in rows]
+        if source and created:
+            # An import's events differ only by incident: the database writes them.
+            event = self._event(created[0], action, {}, None, source)
+            await self.repo.add_same_event(created, event)
+        else:
+            await self.repo.add_events(
+                self._event(
+                    row["id"], action, {}, mapping.data_object(Incident(**row), self.project_hex)
+                )
+                for row in rows
             )
-            for row in rows
-        )
-        return [row["id"] for row in rows]
+        return created
 
     def _new_row(
         self, data: IncidentObject, number: int, now: datetime, given: uuid.UUID | None = None

@@ -1,0 +1,186 @@
+"""Import throughput: 100,000 generated incidents from CSV and from XLSX, on SQLite and PostgreSQL.
+
+For each store and format it prints, from the same run:
+- end to end: the import request through the API (parse, validate, write, audit), rows/second;
+- (a) parse only: reading the file's rows, nothing else;
+- (b) write only: inserting the already-validated rows and their audit events (COPY on
+  PostgreSQL, executemany on SQLite);
+- the ratio of end to end over (a) + (b), the floor any importer pays;
+- the peak RSS of the process serving the import (each case runs in its own process).
+Targets (2 cores, PostgreSQL): CSV >= 40,000 rows/s (stretch), XLSX >= 20,000 rows/s; peak RSS
+under 400 MB (CSV) and 800 MB (XLSX).
+
+    .venv/bin/python bench/import_incidents.py [--rows 100000] [--backend both] [--format both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from common import bench_app, database
+
+from socdesk.iam.principal import AuthMethod, Principal
+from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.service import IncidentService
+from socdesk.models import IncidentAction, Project, Role, User, Workspace
+from socdesk.transfer.cells import cell_reader
+from socdesk.transfer.columns import COLUMNS_BY_KEY
+from socdesk.transfer.readers import XlsxLimits, csv_rows, xlsx_rows
+from socdesk.transfer.writers import csv_bytes, xlsx_bytes
+from socdesk.workspaces.service import WorkspaceScope
+
+KEYS = [
+    "title", "description", "severity", "handle_status", "incident_type.category",
+    "incident_type.incident_type", "data_source.source_type", "data_source.product_name",
+    "data_source.product_feature", "first_observed_time", "confidence", "criticality",
+    "owner", "labels", "network_list",
+]
+SEVERITIES = ["Tips", "Low", "Medium", "High", "Fatal"]
+START = datetime(2026, 1, 1, tzinfo=UTC)
+TARGETS = {("postgresql", "csv"): 40_000, ("postgresql", "xlsx"): 20_000}
+RSS_CEILINGS_MB = {"csv": 400, "xlsx": 800}
+
+
+def generated_rows(count: int) -> list[list[Any]]:
+    """About 1.2 KB per incident once written, like the ground-truth measurements."""
+    text = "Repeated failed logins followed by a success from a new country. " * 8
+    return [
+        [
+            f"Incident {i} on host-{i % 977}", text, SEVERITIES[i % 5], "Open", "Intrusion",
+            "Brute force", 3, "HSS", "login protection",
+            (START + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"), i % 101, i % 97,
+            f"analyst{i % 7}@example.com", "ssh,bastion",
+            f'[{{"src_ip": "10.{i % 250}.0.1", "src_port": {1024 + i % 60000}}}]',
+        ]
+        for i in range(count)
+    ]
+
+
+def build_file(kind: str, rows: list[list[Any]]) -> bytes:
+    columns = [COLUMNS_BY_KEY[k] for k in KEYS]
+    return csv_bytes(columns, rows) if kind == "csv" else xlsx_bytes(columns, rows)
+
+
+def parse_only(kind: str, content: bytes) -> float:
+    started = time.perf_counter()
+    limits = XlsxLimits(1 << 31, 1000)
+    reader = csv_rows(io.BytesIO(content)) if kind == "csv" else xlsx_rows(io.BytesIO(content), limits)
+    for _ in reader:
+        pass
+    return time.perf_counter() - started
+
+
+def validated(rows: list[list[Any]]) -> list[IncidentObject]:
+    readers = [cell_reader(COLUMNS_BY_KEY[k]) for k in KEYS]
+    objects = []
+    for row in rows:
+        data: dict[str, Any] = {}
+        for key, read, cell in zip(KEYS, readers, row, strict=True):
+            parent, dot, child = key.partition(".")
+            value = read(cell)
+            if dot:
+                data.setdefault(parent, {})[child] = value
+            else:
+                data[key] = value
+        objects.append(IncidentObject.model_validate(data))
+    return objects
+
+
+async def write_only(bench: Any, objects: list[IncidentObject]) -> float:
+    """Insert the validated incidents and their audit rows, timing only the writes."""
+    async with bench.app.state.sessionmaker.begin() as session:
+        user = (await session.scalars(select(User))).one()
+        project = await session.get(Project, user.project_id)
+        assert project is not None
+        workspace = Workspace(project_id=project.id, name=f"write-only-{uuid.uuid4().hex[:6]}")
+        session.add(workspace)
+        await session.flush()
+        scope = WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
+        service = IncidentService(session, scope)
+        numbers = await service.repo.allocate_numbers(len(objects))
+        now = datetime.now(UTC)
+        rows = [service._new_row(o, n, now) for o, n in zip(objects, numbers, strict=True)]
+        events = [service._event(r["id"], IncidentAction.import_, {}, None, "bench") for r in rows]
+        started = time.perf_counter()
+        await service.repo.insert(rows)
+        await service.repo.add_events(events)
+        elapsed = time.perf_counter() - started
+    return elapsed
+
+
+async def one_case(backend: str, kind: str, count: int) -> dict[str, Any]:
+    rows = generated_rows(count)
+    content = build_file(kind, rows)
+    parse_seconds = parse_only(kind, content)
+    async with database(backend) as url, bench_app(url) as bench:
+        baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        started = time.perf_counter()
+        response = await bench.client.post(
+            f"{bench.workspace_path}/soc/incidents/import",
+            files={"uploadFile": (f"bench.{kind}", content)},
+        )
+        end_to_end = time.perf_counter() - started
+        peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if response.status_code != 200:
+            raise SystemExit(f"import failed: {response.status_code} {response.text[:500]}")
+        write_seconds = await write_only(bench, validated(rows))
+    return {
+        "backend": backend, "format": kind, "rows": count, "mb": len(content) / 1e6,
+        "end_to_end": end_to_end, "parse": parse_seconds, "write": write_seconds,
+        "peak_rss_mb": peak_rss / 1024, "rss_before_mb": baseline_rss / 1024,
+    }
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    print(f"{'store':<11}{'format':<7}{'rows':>8}{'MB':>7}{'end-to-end':>12}{'rows/s':>9}"
+          f"{'target':>8}{'parse':>8}{'write':>8}{'e2e/(a+b)':>10}{'peak RSS':>10}{'ceiling':>9}")
+    for r in results:
+        rate = r["rows"] / r["end_to_end"]
+        target = TARGETS.get((r["backend"], r["format"]))
+        ratio = r["end_to_end"] / (r["parse"] + r["write"])
+        ceiling = RSS_CEILINGS_MB[r["format"]]
+        flag = " OVER" if r["peak_rss_mb"] > ceiling else ""
+        short = " SHORT" if target and rate < target else ""
+        print(f"{r['backend']:<11}{r['format']:<7}{r['rows']:>8}{r['mb']:>7.1f}"
+              f"{r['end_to_end']:>11.2f}s{rate:>9.0f}{(target or 0):>8}{r['parse']:>7.2f}s"
+              f"{r['write']:>7.2f}s{ratio:>9.1f}x{r['peak_rss_mb']:>8.0f}MB{ceiling:>7}MB{flag}{short}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--format", choices=["csv", "xlsx", "both"], default="both")
+    parser.add_argument("--one", nargs=2, metavar=("BACKEND", "FORMAT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(asyncio.run(one_case(args.one[0], args.one[1], args.rows))))
+        return
+    stores = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    kinds = ["csv", "xlsx"] if args.format == "both" else [args.format]
+    results = []
+    for store in stores:
+        for kind in kinds:
+            # Each case in its own process, so its peak RSS is its own.
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", store, kind, "--rows", str(args.rows)],
+                capture_output=True, text=True, check=True,
+            )
+            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
