@@ -78,9 +78,20 @@ async def bench_app(url: str) -> AsyncIterator[Bench]:
     async with httpx.AsyncClient(transport=transport, base_url="http://bench", timeout=None) as c:
         login = await c.post(
             "/v3/auth/tokens",
-            json={"auth": {"identity": {"methods": ["password"], "password": {"user": {
-                "name": "bench@socdesk.example", "password": PASSWORD,
-                "domain": {"name": "bench"}}}}}},
+            json={
+                "auth": {
+                    "identity": {
+                        "methods": ["password"],
+                        "password": {
+                            "user": {
+                                "name": "bench@socdesk.example",
+                                "password": PASSWORD,
+                                "domain": {"name": "bench"},
+                            }
+                        },
+                    }
+                }
+            },
         )
         c.headers["X-Auth-Token"] = login.headers["X-Subject-Token"]
         path = f"/v1/{tenant.project.id.hex}/workspaces/{tenant.workspace.id}"
