@@ -68,7 +68,9 @@ async def test_good_files_import_in_file_order(
     assert shown[0]["network_list"] == [{"src_ip": "10.1.1.1", "src_port": 443}]
     assert shown[0]["confidence"] == 55
     history = (await admin_client.get(f"{path}/{ids[0]}/history")).json()["data"]
-    assert [(e["action"], e["source"]) for e in history] == [("import", "no-extension")]
+    assert [(e["action"], e["source"], e["snapshot"]) for e in history] == [
+        ("import", "no-extension", None)
+    ]
 
 
 async def test_a_json_array_of_data_objects_imports(

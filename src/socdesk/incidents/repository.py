@@ -6,8 +6,19 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal, select, type_coerce, update
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    ColumnElement,
+    Uuid,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.bulk import bulk_insert
@@ -131,24 +142,35 @@ class IncidentRepository:
         await bulk_insert(self.session, IncidentEvent, rows)
 
     async def add_same_event(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
-        """The same event (no per-row changes or snapshot) for each of `ids`, built by the
-        database from the incident rows: one INSERT ... SELECT per chunk, no row travels."""
-        if self._is_postgres:
-            new_id: Any = func.gen_random_uuid()
-        else:  # Uuid columns hold 32 lowercase hex digits on SQLite
-            new_id = func.lower(func.hex(func.randomblob(16)))
+        """The same event (no per-row changes or snapshot) for each of `ids`, written by the
+        database: one INSERT ... SELECT per chunk, no event row travels from Python."""
         columns = IncidentEvent.__table__.columns
         names = [n for n in event if n != "incident_id"]
-        values = [literal(event[n], columns[n].type) for n in names]
+        values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
+        targets = ["id", "workspace_id", "incident_id", *names]
         for part in chunks(ids):
-            source = select(new_id, Incident.workspace_id, Incident.id, *values).where(
-                Incident.workspace_id == self.workspace_id, Incident.id.in_(part)
-            )
-            await self.session.execute(
-                insert(IncidentEvent).from_select(
-                    ["id", "workspace_id", "incident_id", *names], source
+            if self._is_postgres:
+                # unnest() of one array parameter: no lookup in incidents, whose statistics
+                # are stale in the middle of a large import.
+                listed = (
+                    func.unnest(literal(list(part), ARRAY(Uuid())))
+                    .table_valued("incident")
+                    .render_derived()
                 )
-            )
+                source = select(
+                    func.gen_random_uuid(),
+                    literal(self.workspace_id, Uuid()),
+                    listed.c.incident,
+                    *values,
+                )
+            else:  # SQLite looks each id up by primary key; ids are 32 lowercase hex digits
+                source = select(
+                    func.lower(func.hex(func.randomblob(16))),
+                    Incident.workspace_id,
+                    Incident.id,
+                    *values,
+                ).where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+            await self.session.execute(insert(IncidentEvent).from_select(targets, source))
 
     async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         """Which of `ids` incidents of this workspace already have."""
