@@ -35,12 +35,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from common import backends, database
 from fastapi import FastAPI
-from sqlalchemy import ColumnElement, Row, delete, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Row, Table, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from socdesk.app import create_app
@@ -61,8 +61,8 @@ CEILING = 3.0
 PASSWORD = "bench-password-0123"
 NEW_OWNER = "bench@x.example"
 
-INCIDENTS = Incident.__table__
-EVENTS = IncidentEvent.__table__
+INCIDENTS = cast(Table, Incident.__table__)
+EVENTS = cast(Table, IncidentEvent.__table__)
 SEVERITY_NAMES = ("Tips", "Low", "Medium", "High", "Fatal")  # stored as their rank, 0..4
 SEVERITY_WEIGHTS = (10, 25, 30, 25, 10)
 HANDLE_STATUSES = ("Open", "Block", "Closed")
@@ -249,8 +249,20 @@ def snapshot(row: Row[Any]) -> dict[str, Any]:
     return {**document, **{k: jsonable(v) for k, v in values.items() if v is not None}}
 
 
+def audit_fields(bench: Bench) -> dict[str, Any]:
+    """What every audit row of one operation shares, as the service's request would set it."""
+    return {
+        "workspace_id": bench.tenant.workspace_id,
+        "actor_id": bench.tenant.user_id,
+        "actor_email": bench.tenant.email,
+        "request_id": f"{uuid.uuid4()}-{int(time.time() * 1000)}-bench",
+        "at": datetime.now(UTC),
+        "source": None,
+    }
+
+
 def audit_row(
-    bench: Bench,
+    shared: dict[str, Any],
     incident_id: uuid.UUID,
     action: str,
     changes: dict[str, Any],
@@ -258,26 +270,22 @@ def audit_row(
 ) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
-        "workspace_id": bench.tenant.workspace_id,
         "incident_id": incident_id,
         "action": action,
-        "actor_id": bench.tenant.user_id,
-        "actor_email": bench.tenant.email,
-        "request_id": f"{uuid.uuid4()}-{int(time.time() * 1000)}-bench",
-        "at": datetime.now(UTC),
         "changes": changes,
         "snapshot": snapshot_,
-        "source": None,
+        **shared,
     }
 
 
 async def bare_delete(bench: Bench, ids: Sequence[uuid.UUID]) -> float:
     """SELECT the rows, INSERT a `delete` audit row with a snapshot of each, DELETE them."""
     started = time.perf_counter()
+    shared = audit_fields(bench)
     async with bench.app.state.engine.begin() as connection:
         for part in chunks(ids):
             rows = (await connection.execute(select(INCIDENTS).where(listed(bench, part)))).all()
-            events = [audit_row(bench, r.id, "delete", {}, snapshot(r)) for r in rows]
+            events = [audit_row(shared, r.id, "delete", {}, snapshot(r)) for r in rows]
             await connection.execute(insert(EVENTS), events)
             await connection.execute(delete(INCIDENTS).where(listed(bench, part)))
     return time.perf_counter() - started
@@ -292,18 +300,18 @@ def update_changes(row: Row[Any]) -> dict[str, Any]:
 async def bare_update(bench: Bench, ids: Sequence[uuid.UUID]) -> float:
     """SELECT the rows, one UPDATE per chunk, INSERT an `update` audit row with before/after."""
     started = time.perf_counter()
-    now = datetime.now(UTC)
+    shared = audit_fields(bench)
     values = {
         "severity": SEVERITY_NAMES.index("Low"),
         "owner": NEW_OWNER,
         "version": INCIDENTS.c.version + 1,
-        "update_time": now,
+        "update_time": shared["at"],
     }
     async with bench.app.state.engine.begin() as connection:
         for part in chunks(ids):
             rows = (await connection.execute(select(INCIDENTS).where(listed(bench, part)))).all()
             await connection.execute(update(INCIDENTS).where(listed(bench, part)).values(values))
-            events = [audit_row(bench, r.id, "update", update_changes(r), None) for r in rows]
+            events = [audit_row(shared, r.id, "update", update_changes(r), None) for r in rows]
             await connection.execute(insert(EVENTS), events)
     return time.perf_counter() - started
 
@@ -358,7 +366,8 @@ async def compare_search(bench: Bench, offset: int) -> Result:
     async with bench.app.state.engine.connect() as connection:
         total, size = await bare_page(connection, bench, offset)
     if (page["total"], page["size"]) != (total, size):
-        raise SystemExit(f"API and bare SQL disagree: {page['total']}/{page['size']} vs {total}")
+        api_says = f"{page['total']} matches, {page['size']} on the page"
+        raise SystemExit(f"API ({api_says}) and bare SQL ({total}, {size}) disagree")
     print(f"  search at offset {offset:,}: {total:,} matches, {size} on the page")
     api = await median_of(lambda: api_search(bench, offset))
     bare = await median_of(lambda: bare_search(bench, offset))

@@ -220,3 +220,45 @@ async def test_batch_update_of_ten_thousand(
         updates = await session.scalar(select(func.count()).where(IncidentEvent.action == "update"))
     assert owners == ["bob@x.example"]
     assert updates == 10_000
+
+
+async def test_a_bulk_create_keeps_fields_only_some_rows_have(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    path: str,
+) -> None:
+    """Large batches go through COPY on PostgreSQL, which takes its columns from one row."""
+    from tests.incidents.payloads import incident_object
+
+    objects = [incident_object(title="open")] + [
+        incident_object(title=f"closed {i}", handle_status="Closed", owner="ann@x.example")
+        for i in range(299)
+    ]
+
+    ids = await seed_incidents(sessions, tenant, objects)
+
+    last = (await admin_client.get(f"{path}/{ids[-1]}")).json()["data"]["data_object"]
+    first = (await admin_client.get(f"{path}/{ids[0]}")).json()["data"]["data_object"]
+    assert last["handle_status"] == "Closed"
+    assert "close_time" in last
+    assert last["owner"] == "ann@x.example"
+    assert "close_time" not in first
+    assert "owner" not in first
+
+
+async def test_batch_update_accepts_a_repeated_id(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    path: str,
+) -> None:
+    ids = await seed_incidents(sessions, tenant, 1)
+
+    response = await admin_client.post(
+        f"{path}/batch-update",
+        json={"batch_ids": [ids[0], ids[0]], "data_object": {"severity": "Low"}},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["data"]["success_ids"] == ids

@@ -84,6 +84,11 @@ TIME_COLUMNS = frozenset(
 )
 
 
+# Every column a client's fields can fill: a new row names them all (null when not sent), so
+# rows written together always have the same columns.
+CLIENT_COLUMNS = (*SCALAR_COLUMNS, "severity", "status", *NESTED_COLUMNS.values())
+
+
 def column_values(sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
     """Column values for the fields the client wrote (`sent_fields` output)."""
     values: dict[str, Any] = {}
@@ -151,6 +156,11 @@ def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
         update_time=format_time(row.update_time),
     )
     return out
+
+
+def creation_changes(sent: dict[str, Any]) -> dict[str, Any]:
+    """The audit changes of a create: every field written, from nothing."""
+    return {key: {"before": None, "after": value} for key, value in sorted(sent.items())}
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

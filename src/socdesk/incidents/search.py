@@ -242,7 +242,10 @@ def where_clause(body: SearchBody) -> ColumnElement[bool]:
 def order_by(body: SearchBody) -> list[ColumnElement[Any]]:
     spec = _field(body.sort_by, "sort_by")
     column = _column(spec)
-    # NULLS LAST on both stores (they disagree by default), with the id as a stable tie-break.
-    if body.order == "ASC":
-        return [column.asc().nulls_last(), Incident.id.asc()]
-    return [column.desc().nulls_last(), Incident.id.desc()]
+    # Empty values sort last on both stores (they disagree by default); a NOT NULL column needs
+    # no NULLS LAST, which would keep PostgreSQL from reading its index backwards.
+    # The id breaks ties, so pages are stable.
+    ordered = column.asc() if body.order == "ASC" else column.desc()
+    if Incident.__table__.columns[str(spec.column)].nullable:
+        ordered = ordered.nulls_last()
+    return [ordered, Incident.id.asc() if body.order == "ASC" else Incident.id.desc()]

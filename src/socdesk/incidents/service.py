@@ -118,14 +118,16 @@ class IncidentService:
     ) -> list[uuid.UUID]:
         """New incidents in one statement, with their numbers and audit rows; all or none.
         `ids` gives ids chosen by the caller (already checked to be new), None for fresh ones.
-        Imports record the file as the events' `source` and skip the per-row snapshot."""
+        A create's event lists every field written; an import's names only the file (`source`),
+        and the database writes those events itself."""
         now = utcnow()
         numbers = await self.repo.allocate_numbers(len(objects)) if objects else range(0)
         chosen = ids or [None] * len(objects)
-        rows = [
+        made = [
             self._new_row(data, number, now, given)
             for data, number, given in zip(objects, numbers, chosen, strict=True)
         ]
+        rows = [row for row, _ in made]
         await self.repo.insert(rows)
         created: list[uuid.UUID] = [row["id"] for row in rows]
         if source and created:
@@ -134,19 +136,18 @@ class IncidentService:
             await self.repo.add_same_event(created, event)
         else:
             await self.repo.add_events(
-                self._event(
-                    row["id"], action, {}, mapping.data_object(Incident(**row), self.project_hex)
-                )
-                for row in rows
+                self._event(row["id"], action, mapping.creation_changes(sent)) for row, sent in made
             )
         return created
 
     def _new_row(
         self, data: IncidentObject, number: int, now: datetime, given: uuid.UUID | None = None
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The row for a new incident (every column named) and the fields the client sent."""
         sent = mapping.sent_fields(data)
         _require(sent)
-        columns = mapping.column_values(sent, None)
+        columns = dict.fromkeys(mapping.CLIENT_COLUMNS)
+        columns.update(mapping.column_values(sent, None))
         columns["create_time"] = columns.get("create_time") or now
         columns["creator"] = columns.get("creator") or self.scope.user.email
         if columns["status"] is Status.closed:
@@ -160,7 +161,7 @@ class IncidentService:
             "update_time": now,
             "document": mapping.document_values(sent),
             **columns,
-        }
+        }, sent
 
     async def show(self, incident_text: str) -> IncidentDetail:
         return self.detail(await self._load(parse_incident_id(incident_text)))
@@ -209,10 +210,11 @@ class IncidentService:
     async def batch_change(self, batch_ids: Sequence[str], data: IncidentObject) -> list[str]:
         """Apply the same change to every listed incident in one statement, or to none: an
         unknown or foreign id fails the whole batch with 400 naming it."""
-        ids, bad = _unique_ids(batch_ids)
+        ids, rejected = _unique_ids(batch_ids)
+        malformed = [raw for raw, why in rejected if why == "malformed"]
         rows = await self.repo.by_ids(ids)
         known = {row.id for row in rows}
-        unknown = bad + [str(i) for i in ids if i not in known]
+        unknown = malformed + [str(i) for i in ids if i not in known]
         if unknown:
             raise ValidationFailed(
                 f"batch_ids: {len(unknown)} ids are not incidents of this workspace: "
@@ -255,7 +257,8 @@ class IncidentService:
     async def batch_delete(self, batch_ids: Sequence[Any] | None) -> BatchOutcome:
         """Delete the listed incidents of this workspace in one transaction. Malformed, repeated,
         unknown and other workspaces' ids are reported in `error_ids`; the rest are deleted."""
-        ids, errors = _unique_ids(batch_ids or [])
+        ids, rejected = _unique_ids(batch_ids or [])
+        errors = [raw for raw, _why in rejected]
         rows = await self.repo.by_ids(ids)
         found = {row.id: row for row in rows}
         doomed = [i for i in ids if i in found]
@@ -310,19 +313,22 @@ def _applied(before: dict[str, Any], sent: dict[str, Any], now: str) -> dict[str
     return after
 
 
-def _unique_ids(raw_ids: Sequence[Any]) -> tuple[list[uuid.UUID], list[str]]:
-    """The distinct well-formed ids in order, and the rest (malformed or repeated) as given."""
+def _unique_ids(raw_ids: Sequence[Any]) -> tuple[list[uuid.UUID], list[tuple[str, str]]]:
+    """The distinct well-formed ids in order, and the others as given, in order, each with why
+    it was set aside: "malformed" or "repeated"."""
     ids: list[uuid.UUID] = []
     seen: set[uuid.UUID] = set()
-    rejected: list[str] = []
+    rejected: list[tuple[str, str]] = []
     for raw in raw_ids:
         try:
-            parsed = uuid.UUID(str(raw)) if isinstance(raw, str) else None
+            parsed = uuid.UUID(raw) if isinstance(raw, str) else None
         except ValueError:
             parsed = None
-        if parsed is None or parsed in seen:
-            rejected.append(str(raw))
-            continue
-        seen.add(parsed)
-        ids.append(parsed)
+        if parsed is None:
+            rejected.append((str(raw), "malformed"))
+        elif parsed in seen:
+            rejected.append((str(raw), "repeated"))
+        else:
+            seen.add(parsed)
+            ids.append(parsed)
     return ids, rejected

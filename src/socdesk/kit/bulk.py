@@ -31,6 +31,9 @@ async def bulk_insert(session: AsyncSession, model: Any, rows: Sequence[dict[str
     """Insert `rows` (all with the same keys) into `model`'s table in the session's transaction."""
     if not rows:
         return
+    if any(row.keys() != rows[0].keys() for row in rows):
+        # Both paths take the column list from the first row: other keys would lose data.
+        raise ValueError("bulk_insert needs every row to name the same columns")
     if session.get_bind().dialect.name != "postgresql" or len(rows) < COPY_THRESHOLD:
         await session.execute(insert(model), list(rows))
         return
