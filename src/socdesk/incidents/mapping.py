@@ -112,18 +112,19 @@ def column_values(sent: dict[str, Any], current: Status | None) -> dict[str, Any
     return values
 
 
-REQUIRED_PATHS = tuple((key, tuple(key.split("."))) for key in REQUIRED_ON_CREATE)
+# (key, top-level field, sub-field or None) for each mandatory field.
+REQUIRED_PARTS = tuple((key, *key.partition(".")[::2]) for key in REQUIRED_ON_CREATE)
 
 
 def missing_required(sent: dict[str, Any], keys: frozenset[str] | None = None) -> list[str]:
     """The mandatory fields (of `keys`, or all) that are absent, null or empty in `sent`."""
     missing = []
-    for key, path in REQUIRED_PATHS:
+    for key, top, child in REQUIRED_PARTS:
         if keys is not None and key not in keys:
             continue
-        value: Any = sent
-        for part in path:
-            value = value.get(part) if isinstance(value, dict) else None
+        value = sent.get(top)
+        if child:
+            value = value.get(child) if type(value) is dict else None
         if value is None or value == "":
             missing.append(key)
     return missing

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import JSON, insert
@@ -19,16 +18,13 @@ def _json_text(value: Any) -> Any:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 def _is_json(model: Any, name: str) -> bool:
     return isinstance(model.__table__.columns[name].type, JSON)
 
 
 async def bulk_insert(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert `rows` (all with the same keys) into `model`'s table in the session's transaction."""
+    """Insert `rows` (all with the same keys) into `model`'s table in the session's transaction.
+    Values must be plain (no enums): COPY passes them to the driver as they are."""
     if not rows:
         return
     if any(row.keys() != rows[0].keys() for row in rows):
@@ -48,6 +44,6 @@ async def bulk_insert(session: AsyncSession, model: Any, rows: Sequence[dict[str
     async with driver.cursor() as cursor:
         async with cursor.copy(f'COPY "{model.__tablename__}" ({columns}) FROM STDIN') as copy:
             for row in rows:
-                values = [_plain(row[name]) for name in plain_names]
+                values = [row[name] for name in plain_names]
                 values += [_json_text(row[name]) for name in json_names]
                 await copy.write_row(values)
