@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -12,6 +12,7 @@ from socdesk.catalog.endpoints import router as dataclasses_router
 from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.incidents.endpoints import router as incidents_router
+from socdesk.kit.body_limit import BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
@@ -28,6 +29,16 @@ SOCdesk keeps a SOC team's incidents and speaks two API dialects over one store:
 (from `POST /v3/auth/tokens` or an API key) or sign requests with an AK/SK pair as the
 SecMaster SDK does.
 """
+
+
+def _body_limit(settings: Settings) -> Callable[[str], int]:
+    def limit_for(path: str) -> int:
+        if path.endswith("/soc/incidents/import"):
+            # The multipart envelope around the file adds a little.
+            return settings.import_max_bytes + 64 * 1024
+        return settings.max_body_bytes
+
+    return limit_for
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
+    # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)
     routers = (
         ops_router,

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     signature_max_skew_seconds: int = Field(default=15 * 60, gt=0)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
+    # Largest JSON request body; uploads have import_max_bytes instead.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     # Incident import and export (see docs/import-export.md).
     import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)

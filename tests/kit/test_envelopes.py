@@ -6,14 +6,17 @@ import io
 import json
 import logging
 import re
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from socdesk.app import create_app
 from socdesk.kit.dialects import Dialect, dialect_for_path, error_body
 from socdesk.kit.errors import ERROR_TYPES, ErrorDetail, NotFound, ValidationFailed
 from socdesk.kit.logs import JsonFormatter
+from socdesk.settings import Settings
 from tests.factories import TenantInfo
 
 REQUEST_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-\d{13}-.+$")
@@ -180,3 +183,28 @@ def test_every_error_type_has_its_own_code_or_kind() -> None:
 )
 def test_the_dialect_follows_the_path(path: str, dialect: Dialect) -> None:
     assert dialect_for_path(path) is dialect
+
+
+async def test_bodies_over_the_limit_are_413_declared_or_streamed(
+    settings: Settings, tenant: TenantInfo
+) -> None:
+    small = create_app(settings.model_copy(update={"max_body_bytes": 1000}))
+    body = b'{"name": "' + b"x" * 2000 + b'"}'
+
+    async def stream() -> AsyncIterator[bytes]:
+        yield body[:600]
+        yield body[600:]
+
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=small), base_url="http://testserver"
+        ) as client:
+            declared = await client.post(tenant.workspaces_path, content=body)
+            streamed = await client.post(tenant.workspaces_path, content=stream())
+    finally:
+        await small.state.engine.dispose()
+
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.json()["code"] == "SecMaster.20000413"
+        assert REQUEST_ID.match(response.headers["X-request-id"])

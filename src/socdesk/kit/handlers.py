@@ -90,7 +90,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         error: AppError
-        if exc.status_code == 404:
+        if isinstance(exc.__cause__, AppError):
+            # FastAPI turns any failure while reading the body into a 400; keep ours (413).
+            error = exc.__cause__
+        elif exc.status_code == 404:
             error = RouteNotFound(f"no route for {request.method} {request.url.path}")
         elif exc.status_code == 405:
             error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 from socdesk.incidents.search import SearchBody
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import SessionDep
-from socdesk.kit.errors import PayloadTooLarge, ValidationFailed
+from socdesk.kit.errors import AppError, PayloadTooLarge, ValidationFailed
 from socdesk.settings import SettingsDep
 from socdesk.transfer.columns import COLUMNS
 from socdesk.transfer.exporter import ExportFormat, IncidentExporter
@@ -74,9 +74,6 @@ async def download_template(
 
 
 async def _upload(request: Request, max_bytes: int) -> UploadFile:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > max_bytes + 64 * 1024:
-        raise PayloadTooLarge(f"uploadFile: the upload is over the limit of {max_bytes} bytes")
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         raise ValidationFailed.for_field(
@@ -84,6 +81,8 @@ async def _upload(request: Request, max_bytes: int) -> UploadFile:
         )
     try:
         form = await request.form(max_files=1, max_fields=10)
+    except AppError:
+        raise  # the body grew past its limit while being read: 413
     except Exception as error:  # the multipart parser's errors carry no common base
         raise ValidationFailed.for_field("uploadFile", f"unreadable form data: {error}") from None
     upload = form.get("uploadFile")
