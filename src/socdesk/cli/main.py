@@ -14,6 +14,7 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.cli.incidents import app as incidents_app
 from socdesk.cli.store import in_transaction, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
@@ -29,6 +30,7 @@ db_app = typer.Typer(help="Manage the store's schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Manage projects, users and credentials.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+app.add_typer(incidents_app, name="incidents")
 
 DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
 DEMO_EMAIL, DEMO_PASSWORD = "demo@socdesk.local", "socdesk-demo"
