@@ -1,0 +1,91 @@
+"""Whatever JSON a client sends, the answer is never a 500 (property test over every JSON route)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import TenantInfo
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+)
+json_values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+# Bodies shaped like the real ones, with arbitrary values where the fields go.
+incident_fields = st.sampled_from(
+    [
+        "title",
+        "description",
+        "severity",
+        "handle_status",
+        "incident_type",
+        "data_source",
+        "first_observed_time",
+        "confidence",
+        "network_list",
+        "version",
+        "labels",
+        "system_info",
+    ]
+)
+data_objects = st.dictionaries(incident_fields, json_values, max_size=6)
+bodies = st.one_of(
+    json_values,
+    st.builds(lambda d: {"data_object": d}, data_objects),
+    st.builds(lambda ids, d: {"batch_ids": ids, "data_object": d}, json_values, data_objects),
+    st.builds(lambda ids: {"batch_ids": ids}, json_values),
+    st.builds(
+        lambda c, extra: {"condition": {"conditions": c}, **extra},
+        json_values,
+        st.dictionaries(
+            st.sampled_from(["sort_by", "order", "limit", "offset", "from_date"]),
+            json_values,
+            max_size=3,
+        ),
+    ),
+)
+ROUTES = [
+    ("POST", "/soc/incidents"),
+    ("POST", "/soc/incidents/search"),
+    ("POST", "/soc/incidents/batch-update"),
+    ("POST", "/soc/incidents/batch-delete"),
+    ("DELETE", "/soc/incidents"),
+    ("PUT", "/soc/incidents/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+    ("POST", "/soc/incidents/export"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), ROUTES)
+async def test_arbitrary_json_never_gets_a_500(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, method: str, route: str
+) -> None:
+    path = f"{tenant.workspaces_path}/{tenant.workspace_id}{route}"
+    failures: list[tuple[Any, int, str]] = []
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(body=bodies)
+    def collect(body: Any) -> None:
+        seen.append(body)
+
+    seen: list[Any] = []
+    collect()
+    for body in seen:
+        response = await admin_client.request(method, path, json=body)
+        if response.status_code >= 500:
+            failures.append((body, response.status_code, response.text[:200]))
+
+    assert failures == []
