@@ -6,7 +6,9 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +25,7 @@ from tests.databases import (
     postgres_answers,
     postgres_required,
 )
-from tests.factories import TenantInfo, login, make_tenant
+from tests.factories import TenantInfo, login, make_access_key, make_tenant
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
@@ -136,3 +138,28 @@ def live_server(settings: Settings) -> Iterator[str]:
 def tmp_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@dataclass
+class AdminSdk:
+    """The official SecMaster SDK signed with the tenant admin's AK/SK, and the path
+    parameters of the tenant's workspace (`**where`)."""
+
+    client: Any
+    where: dict[str, str]
+
+
+@pytest.fixture
+async def admin_sdk(
+    live_server: str,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    tenant: TenantInfo,
+) -> AdminSdk:
+    from tests.iam.test_sdk_signing import sdk_client
+
+    ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
+    client = sdk_client(live_server, ak, sk, tenant.project_hex)
+    return AdminSdk(
+        client, {"project_id": tenant.project_hex, "workspace_id": str(tenant.workspace_id)}
+    )

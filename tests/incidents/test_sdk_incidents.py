@@ -34,11 +34,8 @@ from huaweicloudsdksecmaster.v1 import (
     ListIncidentsRequest,
     ShowIncidentRequest,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from socdesk.settings import Settings
-from tests.factories import TenantInfo, make_access_key
-from tests.iam.test_sdk_signing import sdk_client
+from tests.conftest import AdminSdk
 
 
 def without_nulls(value: Any) -> Any:
@@ -93,14 +90,9 @@ def full_incident(title: str, severity: str = "High") -> Incident:
 
 
 async def test_the_sdk_creates_shows_lists_changes_and_deletes_incidents(
-    live_server: str,
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: TenantInfo,
+    admin_sdk: AdminSdk,
 ) -> None:
-    ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
-    client = sdk_client(live_server, ak, sk, tenant.project_hex)
-    where = {"project_id": tenant.project_hex, "workspace_id": str(tenant.workspace_id)}
+    client, where = admin_sdk.client, admin_sdk.where
 
     created = [
         client.create_incident(
@@ -181,14 +173,9 @@ async def test_the_sdk_creates_shows_lists_changes_and_deletes_incidents(
 
 
 async def test_the_sdk_reads_the_incident_data_class_and_its_fields(
-    live_server: str,
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: TenantInfo,
+    admin_sdk: AdminSdk,
 ) -> None:
-    ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
-    client = sdk_client(live_server, ak, sk, tenant.project_hex)
-    where = {"project_id": tenant.project_hex, "workspace_id": str(tenant.workspace_id)}
+    client, where = admin_sdk.client, admin_sdk.where
 
     classes = client.list_dataclass(ListDataclassRequest(**where))
     fields = client.list_dataclass_fields(

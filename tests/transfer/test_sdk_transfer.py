@@ -15,11 +15,8 @@ from huaweicloudsdksecmaster.v1 import (
     ImportIncidentsRequestBody,
 )
 from openpyxl import load_workbook
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from socdesk.settings import Settings
-from tests.factories import TenantInfo, make_access_key
-from tests.iam.test_sdk_signing import sdk_client
+from tests.conftest import AdminSdk
 from tests.transfer.files import HEADER, csv_file, good_row
 
 
@@ -34,15 +31,9 @@ def _body_bytes(response: object) -> bytes:
 
 
 async def test_the_sdk_downloads_the_template_imports_and_exports(
-    live_server: str,
-    sessions: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    tenant: TenantInfo,
-    tmp_path: Path,
+    admin_sdk: AdminSdk, tmp_path: Path
 ) -> None:
-    ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
-    client = sdk_client(live_server, ak, sk, tenant.project_hex)
-    where = {"project_id": tenant.project_hex, "workspace_id": str(tenant.workspace_id)}
+    client, where = admin_sdk.client, admin_sdk.where
 
     template = client.download_incident_template(DownloadIncidentTemplateRequest(**where))
     upload = tmp_path / "sdk.csv"
