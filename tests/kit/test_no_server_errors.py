@@ -126,3 +126,57 @@ async def test_identity_and_workspace_routes_never_get_a_500(
     drawn = examples(bodies, 40) + examples(login_bodies, 40)
 
     assert await server_errors(admin_client, method, path, drawn) == []
+
+
+ODD_IDS = ["%00", "%2F", "x" * 5000, "é", "..", "null", "0" * 32, "-1", "%20"]
+ID_PATHS = [
+    "/v1/{odd}/workspaces",
+    "{workspaces}/{odd}",
+    "{workspace}/soc/incidents/{odd}",
+    "{workspace}/soc/incidents/{odd}/history",
+    "{workspace}/soc/dataclasses/{odd}/fields",
+    "/v3/auth/api-keys/{odd}",
+    "/v3/auth/access-keys/{odd}",
+]
+
+
+@pytest.mark.parametrize("template", ID_PATHS)
+async def test_odd_ids_in_paths_never_get_a_500(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, template: str
+) -> None:
+    workspace = f"{tenant.workspaces_path}/{tenant.workspace_id}"
+    statuses = [
+        (
+            await admin_client.request(
+                method,
+                template.format(odd=odd, workspaces=tenant.workspaces_path, workspace=workspace),
+            )
+        ).status_code
+        for odd in ODD_IDS
+        for method in ("GET", "PUT", "DELETE")
+    ]
+
+    assert max(statuses) < 500
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Workspace-Id": "é".encode("latin-1")},
+        {"X-Workspace-Id": "x" * 10_000},
+        {"X-Auth-Token": "é".encode("latin-1")},
+        {"Authorization": "SDK-HMAC-SHA256 Access=x, SignedHeaders=host, Signature=zz"},
+        {
+            "X-Sdk-Date": "x",
+            "Authorization": "SDK-HMAC-SHA256 Access=A, SignedHeaders=host, Signature=ab",
+        },
+    ],
+)
+async def test_odd_headers_never_get_a_500(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, headers: dict[str, Any]
+) -> None:
+    register = await admin_client.get("/v1/users", headers=headers)
+    secmaster = await admin_client.get(tenant.workspaces_path, headers=headers)
+
+    assert 400 <= register.status_code < 500
+    assert secmaster.status_code < 500  # SecMaster routes ignore X-Workspace-Id
