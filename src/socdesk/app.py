@@ -18,6 +18,7 @@ from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.ops.endpoints import router as ops_router
+from socdesk.register.endpoints import router as sources_router
 from socdesk.settings import Settings, get_settings
 from socdesk.transfer.endpoints import router as transfer_router
 from socdesk.workspaces.endpoints import router as workspaces_router
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         incidents_router,
         dataclasses_router,
         register_users_router,
+        sources_router,
     )
     for router in routers:
         app.include_router(router)

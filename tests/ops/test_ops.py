@@ -77,6 +77,8 @@ SERVED = {
     ("GET", "/v1/{project_id}/workspaces/{workspace_id}"),
     ("PUT", "/v1/{project_id}/workspaces/{workspace_id}"),
     ("GET", "/v1/users"),
+    ("GET", "/v1/sources"),
+    ("POST", "/v1/sources"),
     ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents"),
     ("DELETE", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents"),
     ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search"),

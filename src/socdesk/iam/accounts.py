@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.iam import secrets
 from socdesk.iam.repository import IdentityRepository
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
-from socdesk.models import Membership, Project, Role, User, Workspace
+from socdesk.models import DEFAULT_SOURCES, Membership, Project, Role, Source, User, Workspace
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -69,6 +69,8 @@ class AccountService:
             raise ValidationFailed.for_field("project", "must be 1 to 64 characters", name)
         project = Project(name=name)
         self.session.add(project)
+        await self.session.flush()
+        self.session.add_all(Source(project_id=project.id, name=n) for n in DEFAULT_SOURCES)
         await self.session.flush()
         return project
 

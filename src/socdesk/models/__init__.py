@@ -8,6 +8,7 @@ from socdesk.models.incident_event import IncidentAction, IncidentEvent
 from socdesk.models.login_throttle import LoginThrottle
 from socdesk.models.membership import Membership, Role
 from socdesk.models.project import Project
+from socdesk.models.source import DEFAULT_SOURCES, Source
 from socdesk.models.user import User
 from socdesk.models.workspace import Workspace
 from socdesk.models.workspace_counter import WorkspaceCounter
@@ -23,6 +24,8 @@ __all__ = [
     "Membership",
     "Project",
     "Role",
+    "DEFAULT_SOURCES",
+    "Source",
     "Severity",
     "Status",
     "TokenKind",
