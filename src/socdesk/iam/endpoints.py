@@ -18,7 +18,7 @@ from socdesk.iam.schemas import (
     ApiKeyCreatedResponse,
     ApiKeyList,
     ApiKeyOut,
-    RegisterUser,
+    RegisterMember,
     RegisterUserList,
     TokenRequest,
     TokenResponse,
@@ -138,4 +138,4 @@ async def revoke_access_key(access_key: str, caller: PrincipalDep, auth: AuthSer
 @register_router.get("/users", summary="The members of the workspace")
 async def list_users(scope: RegisterReader, session: SessionDep) -> RegisterUserList:
     members = await WorkspaceRepository(session).members(scope.workspace_id)
-    return RegisterUserList(users=[RegisterUser.of(user) for user in members])
+    return RegisterUserList(users=[RegisterMember.of_member(user) for user in members])

@@ -154,5 +154,16 @@ class RegisterUser(ResponseBody):
         )
 
 
+class RegisterMember(RegisterUser):
+    """A workspace member in the user list: a register User plus whether it may log in (an
+    inactive user cannot be assigned incidents)."""
+
+    active: bool
+
+    @classmethod
+    def of_member(cls, user: User) -> RegisterMember:
+        return cls(**RegisterUser.of(user).model_dump(), active=user.is_active)
+
+
 class RegisterUserList(ResponseBody):
-    users: list[RegisterUser]
+    users: list[RegisterMember]
