@@ -161,6 +161,8 @@ class IncidentService:
             "number": number,
             "version": 1,
             "update_time": now,
+            "opened_by_id": self.scope.user.id,
+            "updated_by_id": self.scope.user.id,
             "document": mapping.document_values(sent),
             **columns,
         }, sent
@@ -171,6 +173,7 @@ class IncidentService:
     def _change_values(self, sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
         values = mapping.column_values(sent, current)
         values["update_time"] = utcnow()
+        values["updated_by_id"] = self.scope.user.id
         if "close_time" not in sent and "status" in values:
             values["close_time"] = (
                 values["update_time"] if values["status"] is Status.closed else None

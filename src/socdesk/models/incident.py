@@ -78,6 +78,13 @@ class Incident(Base):
     creator: Mapped[str | None] = mapped_column(String(254))
     actor: Mapped[str | None] = mapped_column(String(254))
     labels: Mapped[str | None] = mapped_column(String(1024))
+    # Register facts SecMaster does not show.
+    severity_reasoning: Mapped[str | None] = mapped_column(String(1024))
+    responded_time: Mapped[datetime | None]
+    contained_time: Mapped[datetime | None]
+    # Who opened it and who changed it last (the register's opened_by / updated_by users).
+    opened_by_id: Mapped[uuid.UUID | None]
+    updated_by_id: Mapped[uuid.UUID | None]
 
     first_observed_time: Mapped[datetime]
     last_observed_time: Mapped[datetime | None]
