@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Uuid,
     delete,
     func,
@@ -79,6 +80,22 @@ class IncidentRepository:
             found.extend(rows)
         return found
 
+    async def lock(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
+        """The incidents `ids`, fresh from the database and locked until commit (PostgreSQL).
+        Rows are locked in id order, so two transactions locking overlapping sets queue
+        instead of deadlocking."""
+        found: list[Incident] = []
+        for part in chunks(sorted(ids)):
+            rows = await self.session.scalars(
+                select(Incident)
+                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+                .order_by(Incident.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            found.extend(rows)
+        return found
+
     async def page(
         self,
         where: ColumnElement[bool],
@@ -119,6 +136,14 @@ class IncidentRepository:
         for key, value in patch.items():
             arguments += [f'$."{key}"', func.json(type_coerce(value, Incident.document.type))]
         return func.json_set(Incident.document, *arguments)
+
+    def document_with(self, path: Sequence[str], value: Any) -> Any:
+        """SQL that sets one nested key of `document` (whose parents exist) to `value`."""
+        if self._is_postgres:
+            return func.jsonb_set(
+                Incident.document, literal(list(path), ARRAY(String())), type_coerce(value, JSONB)
+            )
+        return func.json_set(Incident.document, "$." + ".".join(f'"{p}"' for p in path), value)
 
     async def update_many(self, ids: Sequence[uuid.UUID], values: dict[str, Any]) -> None:
         for part in chunks(ids):

@@ -77,7 +77,7 @@ class IncidentService:
             data_object=mapping.data_object(row, self.project_hex),
         )
 
-    def _event(
+    def audit_event(
         self,
         incident_id: uuid.UUID,
         action: IncidentAction,
@@ -115,9 +115,11 @@ class IncidentService:
         ids: Sequence[uuid.UUID | None] | None = None,
         action: IncidentAction = IncidentAction.create,
         source: str | None = None,
+        extra_columns: dict[str, Any] | None = None,
     ) -> list[uuid.UUID]:
         """New incidents in one statement, with their numbers and audit rows; all or none.
-        `ids` gives ids chosen by the caller (already checked to be new), None for fresh ones.
+        `ids` gives ids chosen by the caller (already checked to be new), None for fresh ones;
+        `extra_columns` sets columns no data_object field fills (the register's facts) on every row.
         A create's event lists every field written; an import's names only the file (`source`),
         and the database writes those events itself."""
         now = utcnow()
@@ -127,16 +129,17 @@ class IncidentService:
             self._new_row(data, number, now, given)
             for data, number, given in zip(objects, numbers, chosen, strict=True)
         ]
-        rows = [row for row, _ in made]
+        rows = [{**row, **extra_columns} if extra_columns else row for row, _ in made]
         await self.repo.insert(rows)
         created: list[uuid.UUID] = [row["id"] for row in rows]
         if source and created:
             # An import's events differ only by incident: the database writes them.
-            event = self._event(created[0], action, {}, None, source)
+            event = self.audit_event(created[0], action, {}, None, source)
             await self.repo.add_same_event(created, event)
         else:
             await self.repo.add_events(
-                self._event(row["id"], action, mapping.creation_changes(sent)) for row, sent in made
+                self.audit_event(row["id"], action, mapping.creation_changes(sent))
+                for row, sent in made
             )
         return created
 
@@ -209,7 +212,7 @@ class IncidentService:
         await self.session.refresh(row)
         detail = self.detail(row)
         changes = mapping.changes_between(before, detail.data_object)
-        await self.repo.add_events([self._event(incident_id, IncidentAction.update, changes)])
+        await self.repo.add_events([self.audit_event(incident_id, IncidentAction.update, changes)])
         return detail
 
     async def batch_change(self, batch_ids: Sequence[str], data: IncidentObject) -> list[str]:
@@ -248,7 +251,9 @@ class IncidentService:
             before = mapping.data_object(row, self.project_hex)
             after = _applied(before, sent, now)
             events.append(
-                self._event(row.id, IncidentAction.update, mapping.changes_between(before, after))
+                self.audit_event(
+                    row.id, IncidentAction.update, mapping.changes_between(before, after)
+                )
             )
         await self.repo.add_events(events)
         return [str(i) for i in ids]
@@ -269,7 +274,7 @@ class IncidentService:
         doomed = [i for i in ids if i in found]
         errors += [str(i) for i in ids if i not in found]
         await self.repo.add_events(
-            self._event(
+            self.audit_event(
                 i, IncidentAction.delete, {}, mapping.data_object(found[i], self.project_hex)
             )
             for i in doomed

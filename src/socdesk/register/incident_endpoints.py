@@ -1,0 +1,108 @@
+"""Register incident routes (seed 004): `/v1/incidents` and `/v1/incidents/{id}`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from socdesk.kit.db import SessionDep
+from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
+from socdesk.register.row_schemas import (
+    BulkIncidentPatch,
+    IncidentCreate,
+    IncidentPatch,
+    RegisterPage,
+    RegisterRow,
+    RegisterRows,
+    RegisterSeverity,
+    RegisterStatus,
+)
+from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
+
+router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"])
+
+IncidentIdPath = Annotated[
+    str, Path(max_length=64, description="INC-00001 or the incident's UUID.")
+]
+
+
+@router.get("", summary="List incidents, newest first, a page at a time")
+async def list_incidents(
+    scope: RegisterReader,
+    session: SessionDep,
+    status_: Annotated[
+        list[RegisterStatus] | None, Query(alias="status", description="Repeat for several.")
+    ] = None,
+    severity: Annotated[list[RegisterSeverity] | None, Query()] = None,
+    source: Annotated[str | None, Query(max_length=128)] = None,
+    assigned_to: Annotated[uuid.UUID | None, Query(description="A user id.")] = None,
+    tag: Annotated[str | None, Query(max_length=128)] = None,
+    text: Annotated[
+        str | None, Query(max_length=255, description="Found in the title or description.")
+    ] = None,
+    sort: Annotated[str, Query(description="One of " + ", ".join(SORTS))] = "-created_date",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+) -> RegisterPage:
+    filters = ListFilters(
+        statuses=status_ or (),
+        severities=severity or (),
+        source=source,
+        assigned_to=assigned_to,
+        tag=tag,
+        text=text,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
+    )
+    return await RegisterIncidents(session, scope).page(filters)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Open an incident")
+async def create_incident(
+    body: IncidentCreate, scope: RegisterWriter, session: SessionDep
+) -> RegisterRow:
+    return await RegisterIncidents(session, scope).create(body)
+
+
+@router.patch(
+    "",
+    summary="Update many incidents' editable fields, given a list of incident IDs",
+    responses={400: {"description": "Validation failed"}, 404: {"description": "Not found"}},
+)
+async def patch_incidents(
+    body: BulkIncidentPatch, scope: RegisterWriter, session: SessionDep
+) -> RegisterRows:
+    rows = await RegisterIncidents(session, scope).patch(body.ids, body)
+    return RegisterRows(incidents=rows)
+
+
+@router.get("/{incident_id}", summary="One incident's register row")
+async def get_incident(
+    incident_id: IncidentIdPath, scope: RegisterReader, session: SessionDep
+) -> RegisterRow:
+    return await RegisterIncidents(session, scope).row(incident_id)
+
+
+@router.patch(
+    "/{incident_id}",
+    summary="Update one incident's editable fields",
+    responses={400: {"description": "Validation failed"}, 404: {"description": "Not found"}},
+)
+async def patch_incident(
+    incident_id: IncidentIdPath, body: IncidentPatch, scope: RegisterWriter, session: SessionDep
+) -> RegisterRow:
+    (row,) = await RegisterIncidents(session, scope).patch([incident_id], body)
+    return row
+
+
+@router.delete(
+    "/{incident_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Delete an incident"
+)
+async def delete_incident(
+    incident_id: IncidentIdPath, scope: RegisterWriter, session: SessionDep
+) -> Response:
+    await RegisterIncidents(session, scope).delete(incident_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
