@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from socdesk import __version__
+from socdesk.avatars.endpoints import router as avatars_router
 from socdesk.catalog.endpoints import router as dataclasses_router
 from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
@@ -18,7 +19,9 @@ from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.ops.endpoints import router as ops_router
+from socdesk.register.comment_endpoints import router as comments_router
 from socdesk.register.endpoints import router as sources_router
+from socdesk.register.risk_endpoints import router as risks_router
 from socdesk.settings import Settings, get_settings
 from socdesk.transfer.endpoints import router as transfer_router
 from socdesk.workspaces.endpoints import router as workspaces_router
@@ -74,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dataclasses_router,
         register_users_router,
         sources_router,
+        comments_router,
+        risks_router,
+        avatars_router,
     )
     for router in routers:
         app.include_router(router)
