@@ -8,8 +8,10 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import TenantInfo
+from tests.incidents.factories import seed_incidents
 
 scalars = (
     st.none()
@@ -67,6 +69,76 @@ ROUTES = [
     ("PUT", "/soc/incidents/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
     ("POST", "/soc/incidents/export"),
 ]
+
+
+register_fields = st.sampled_from(
+    [
+        "ids",
+        "title",
+        "description",
+        "severity",
+        "status",
+        "source",
+        "assigned_to",
+        "occurred_date",
+        "detected_date",
+        "tags",
+        "tag_operation",
+        "threat_objectives",
+    ]
+)
+register_bodies = st.one_of(
+    json_values,
+    st.dictionaries(register_fields, json_values, max_size=6),
+    st.builds(
+        lambda ids, rest: {"ids": ids, **rest},
+        st.lists(st.sampled_from(["INC-00001", "INC-99999999999", "x", "INC-0"]), max_size=3),
+        st.dictionaries(register_fields, json_values, max_size=4),
+    ),
+)
+REGISTER_ROUTES = [
+    ("POST", "/v1/incidents"),
+    ("PATCH", "/v1/incidents"),
+    ("PATCH", "/v1/incidents/INC-00001"),
+    ("POST", "/v1/sources"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), REGISTER_ROUTES)
+async def test_register_routes_never_get_a_500(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    method: str,
+    path: str,
+) -> None:
+    await seed_incidents(sessions, tenant, 1)
+
+    assert await server_errors(admin_client, method, path, examples(register_bodies)) == []
+
+
+async def test_odd_register_list_parameters_never_get_a_500(
+    admin_client: httpx.AsyncClient,
+) -> None:
+    odd = ["\x00", "%", "é" * 300, "INC-1", "-1", "", "null"]
+    names = [
+        "status",
+        "severity",
+        "source",
+        "assigned_to",
+        "tag",
+        "text",
+        "sort",
+        "cursor",
+        "limit",
+    ]
+    statuses = [
+        (await admin_client.get("/v1/incidents", params={name: value})).status_code
+        for name in names
+        for value in odd
+    ]
+
+    assert max(statuses) < 500
 
 
 # Outside a workspace: identity and workspace management.
@@ -137,6 +209,8 @@ ID_PATHS = [
     "{workspace}/soc/dataclasses/{odd}/fields",
     "/v3/auth/api-keys/{odd}",
     "/v3/auth/access-keys/{odd}",
+    "/v1/incidents/{odd}",
+    "/v1/incidents/INC-{odd}",
 ]
 
 

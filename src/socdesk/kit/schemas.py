@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
 
 def _check_text(value: Any) -> None:
@@ -25,6 +25,15 @@ def _check_text(value: Any) -> None:
     elif type(value) is list:
         for item in value:
             _check_text(item)
+
+
+def storable(value: str) -> str:
+    """`value`, if a store can hold it (for query parameters; bodies check every field)."""
+    _check_text(value)
+    return value
+
+
+QueryText = Annotated[str, AfterValidator(storable)]
 
 
 class RequestBody(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response, status
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.schemas import QueryText
 from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
 from socdesk.register.row_schemas import (
     BulkIncidentPatch,
@@ -36,11 +37,11 @@ async def list_incidents(
         list[RegisterStatus] | None, Query(alias="status", description="Repeat for several.")
     ] = None,
     severity: Annotated[list[RegisterSeverity] | None, Query()] = None,
-    source: Annotated[str | None, Query(max_length=128)] = None,
+    source: Annotated[QueryText | None, Query(max_length=128)] = None,
     assigned_to: Annotated[uuid.UUID | None, Query(description="A user id.")] = None,
-    tag: Annotated[str | None, Query(max_length=128)] = None,
+    tag: Annotated[QueryText | None, Query(max_length=128)] = None,
     text: Annotated[
-        str | None, Query(max_length=255, description="Found in the title or description.")
+        QueryText | None, Query(max_length=255, description="Found in the title or description.")
     ] = None,
     sort: Annotated[str, Query(description="One of " + ", ".join(SORTS))] = "-created_date",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

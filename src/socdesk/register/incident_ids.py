@@ -13,7 +13,8 @@ from socdesk.incidents.repository import chunks
 from socdesk.kit.errors import NotFound
 from socdesk.models import Incident
 
-NUMBER_PATTERN = re.compile(r"INC-(\d{1,18})", re.IGNORECASE)
+NUMBER_PATTERN = re.compile(r"INC-(\d{1,10})", re.IGNORECASE)
+LARGEST_NUMBER = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 
 
 def format_number(number: int) -> str:
@@ -24,7 +25,8 @@ def parse(text: str) -> int | uuid.UUID | None:
     """The number or UUID an id names, or None when it is neither."""
     match = NUMBER_PATTERN.fullmatch(text.strip())
     if match:
-        return int(match.group(1))
+        number = int(match.group(1))
+        return number if number <= LARGEST_NUMBER else None
     try:
         return uuid.UUID(text)
     except ValueError:

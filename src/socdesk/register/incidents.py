@@ -153,8 +153,8 @@ class RegisterIncidents:
         if filters.text:
             where.append(
                 or_(
-                    Incident.title.icontains(filters.text),
-                    Incident.description.icontains(filters.text),
+                    Incident.title.icontains(filters.text, autoescape=True),
+                    Incident.description.icontains(filters.text, autoescape=True),
                 )
             )
         return where
