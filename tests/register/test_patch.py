@@ -373,12 +373,11 @@ async def test_a_viewer_cannot_patch(
     assert response.json()["error"] == "permission_denied"
 
 
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_concurrent_bulk_patches_never_mix(
     live_server: str, sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
 ) -> None:
     """Two PATCHes over overlapping ids, sent at once over real HTTP: each incident ends with
-    every field from one of them."""
+    every field from one of them (PostgreSQL row locks; SQLite's write lock)."""
     await seed_incidents(sessions, tenant, 60)
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as client:
         token = await login(client, tenant.admin_email, tenant.project_name)

@@ -86,6 +86,15 @@ class IncidentRepository:
         instead of deadlocking."""
         found: list[Incident] = []
         for part in chunks(sorted(ids)):
+            if not self._is_postgres:
+                # SQLite has no row locks: a write takes the database's write lock (waiting
+                # for any other writer to commit), so every read after it is current.
+                await self.session.execute(
+                    update(Incident)
+                    .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+                    .values(version=Incident.version)
+                    .execution_options(synchronize_session=False)
+                )
             rows = await self.session.scalars(
                 select(Incident)
                 .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
