@@ -130,3 +130,17 @@ async def test_every_documented_route_is_served(
     assert response.status_code != 405
     assert "route_not_found" not in response.text
     assert "SecMaster.20000404" not in response.text
+
+
+async def test_openapi_documents_errors_as_the_api_answers_them(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+
+    def error_schema(path: str, method: str) -> str:
+        content = spec["paths"][path][method]["responses"]["400"]["content"]
+        return str(content["application/json"]["schema"]["$ref"])
+
+    assert all("422" not in ops[m]["responses"] for ops in spec["paths"].values() for m in ops)
+    assert error_schema("/v1/incidents", "patch").endswith("/RegisterError")
+    assert error_schema("/v3/auth/tokens", "post").endswith("/KeystoneError")
+    secmaster = "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents"
+    assert error_schema(secmaster, "post").endswith("/SecMasterError")

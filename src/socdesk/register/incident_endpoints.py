@@ -12,7 +12,7 @@ from socdesk.kit.schemas import QueryText
 from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
 from socdesk.register.row_schemas import (
     BulkIncidentPatch,
-    IncidentCreate,
+    RegisterIncidentCreate,
     IncidentPatch,
     RegisterPage,
     RegisterRow,
@@ -63,7 +63,7 @@ async def list_incidents(
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Open an incident")
 async def create_incident(
-    body: IncidentCreate, scope: RegisterWriter, session: SessionDep
+    body: RegisterIncidentCreate, scope: RegisterWriter, session: SessionDep
 ) -> RegisterRow:
     return await RegisterIncidents(session, scope).create(body)
 

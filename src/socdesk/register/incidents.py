@@ -22,7 +22,7 @@ from socdesk.models import Incident, IncidentTag, Status, User
 from socdesk.register import incident_ids
 from socdesk.register.patch import RegisterPatch
 from socdesk.register.row_schemas import (
-    IncidentCreate,
+    RegisterIncidentCreate,
     IncidentPatch,
     RegisterPage,
     RegisterRow,
@@ -168,7 +168,7 @@ class RegisterIncidents:
         ids = await self.patcher.apply(id_texts, change)
         return await self.reader.rows_of(ids)
 
-    async def create(self, body: IncidentCreate) -> RegisterRow:
+    async def create(self, body: RegisterIncidentCreate) -> RegisterRow:
         """A new incident opened by the caller. SecMaster's mandatory fields that the register
         does not have get documented defaults."""
         source = await self.patcher.known_source(body.source) if body.source else DEFAULT_SOURCE

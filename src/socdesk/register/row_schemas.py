@@ -99,7 +99,7 @@ class BulkIncidentPatch(IncidentPatch):
     )
 
 
-class IncidentCreate(RequestBody):
+class RegisterIncidentCreate(RequestBody):
     """`POST /v1/incidents`. Only `title` is needed; SecMaster's mandatory fields get defaults
     (docs/dialects.md)."""
 
