@@ -1,0 +1,44 @@
+"""Register routes for comments: `GET|POST /v1/incidents/{id}/comments`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from socdesk.kit.db import SessionDep
+from socdesk.register.comment_schemas import CommentCreate, CommentCreated, CommentPage
+from socdesk.register.comments import CommentService
+from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
+
+router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"])
+
+IncidentIdPath = Annotated[
+    str, Path(description="`INC-00001` or the incident's UUID.", examples=["INC-00001"])
+]
+
+
+@router.get("/{incident_id}/comments", summary="An incident's comments, oldest first")
+async def list_comments(
+    incident_id: IncidentIdPath,
+    scope: RegisterReader,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Comments per page.")] = 100,
+    cursor: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> CommentPage:
+    comments, next_cursor = await CommentService(session, scope).page(incident_id, limit, cursor)
+    return CommentPage(comments=comments, next_cursor=next_cursor)
+
+
+@router.post(
+    "/{incident_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    summary="Comment on an incident",
+)
+async def add_comment(
+    incident_id: IncidentIdPath, body: CommentCreate, scope: RegisterWriter, session: SessionDep
+) -> CommentCreated:
+    comment = await CommentService(session, scope).add(incident_id, body.content)
+    return CommentCreated(comment=comment)

@@ -1,0 +1,44 @@
+"""Register bodies for incident comments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import Field, field_validator
+
+from socdesk.iam.schemas import RegisterUser
+from socdesk.kit.schemas import RequestBody, ResponseBody
+
+COMMENT_MAX_CHARS = 10_000
+
+
+class CommentCreate(RequestBody):
+    content: str = Field(min_length=1, max_length=COMMENT_MAX_CHARS)
+
+    @field_validator("content")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("a comment needs some text, not only white space")
+        return value
+
+
+class CommentOut(ResponseBody):
+    id: uuid.UUID
+    content: str
+    created_date: datetime
+    author: RegisterUser | None = Field(
+        description="Who wrote it; null only if that user no longer exists."
+    )
+
+
+class CommentPage(ResponseBody):
+    comments: list[CommentOut] = Field(description="Oldest first.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class CommentCreated(ResponseBody):
+    comment: CommentOut
