@@ -1,0 +1,48 @@
+"""Register routes for risks: `GET|POST /v1/risks` and `PUT /v1/incidents/{id}/risks`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
+
+from socdesk.kit.db import SessionDep
+from socdesk.register.risk_schemas import (
+    RiskAssociations,
+    RiskAssociationsPut,
+    RiskCreate,
+    RiskCreated,
+    RiskList,
+    RiskOut,
+)
+from socdesk.register.risks import RiskService
+from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
+
+router = APIRouter(tags=["Register: risks"])
+
+IncidentIdPath = Annotated[
+    str, Path(description="`INC-00001` or the incident's UUID.", examples=["INC-00001"])
+]
+
+
+@router.get("/v1/risks", summary="The project's risks")
+async def list_risks(scope: RegisterReader, session: SessionDep) -> RiskList:
+    risks = await RiskService(session, scope).all()
+    return RiskList(risks=[RiskOut.model_validate(r) for r in risks])
+
+
+@router.post("/v1/risks", status_code=status.HTTP_201_CREATED, summary="Add a risk")
+async def add_risk(body: RiskCreate, scope: RegisterWriter, session: SessionDep) -> RiskCreated:
+    risk = await RiskService(session, scope).add(body.title, body.description or "")
+    return RiskCreated(risk=RiskOut.model_validate(risk))
+
+
+@router.put("/v1/incidents/{incident_id}/risks", summary="Replace an incident's risks")
+async def replace_incident_risks(
+    incident_id: IncidentIdPath,
+    body: RiskAssociationsPut,
+    scope: RegisterWriter,
+    session: SessionDep,
+) -> RiskAssociations:
+    ids = await RiskService(session, scope).associate(incident_id, body.risk_ids)
+    return RiskAssociations(risk_associations=ids)
