@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     xlsx_max_uncompressed_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
     xlsx_max_compression_ratio: int = Field(default=100, gt=1)
     export_max_rows: int = Field(default=500_000, gt=0)
+    # Largest avatar image a user may upload (PNG or JPEG).
+    avatar_max_bytes: int = Field(default=1024 * 1024, gt=0)
 
     @model_validator(mode="after")
     def refuse_placeholder_secret(self) -> Settings:
