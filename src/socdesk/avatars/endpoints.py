@@ -70,6 +70,7 @@ def _image_response(avatar: StoredAvatar, v: str | None, if_none_match: str | No
     responses={
         200: {"content": IMAGE_CONTENT, "description": "The image, with its ETag."},
         304: {"description": "If-None-Match names the current image."},
+        404: {"description": "The user has no avatar or is not of your project."},
     },
 )
 async def get_avatar(
@@ -89,6 +90,12 @@ async def get_avatar(
     "/{user_id}/avatar",
     summary="Upload a user's avatar (PNG or JPEG)",
     openapi_extra=UPLOAD_SCHEMA,
+    responses={
+        400: {"description": "Empty, not a PNG or JPEG, or not the type declared."},
+        403: {"description": "Only the user and project administrators may."},
+        404: {"description": "No such user in your project."},
+        413: {"description": "Over SOCDESK_AVATAR_MAX_BYTES."},
+    },
 )
 async def put_avatar(
     user_id: UserIdPath,
@@ -110,6 +117,10 @@ async def put_avatar(
     "/{user_id}/avatar",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove a user's avatar",
+    responses={
+        403: {"description": "Only the user and project administrators may."},
+        404: {"description": "No such user in your project."},
+    },
 )
 async def delete_avatar(user_id: UserIdPath, principal: PrincipalDep, session: SessionDep) -> None:
     await AvatarService(session, principal).remove(parse_uuid(user_id, "user_id"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
@@ -13,12 +13,18 @@ from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"])
 
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such incident in this workspace."}
+}
+
 IncidentIdPath = Annotated[
     str, Path(description="`INC-00001` or the incident's UUID.", examples=["INC-00001"])
 ]
 
 
-@router.get("/{incident_id}/comments", summary="An incident's comments, oldest first")
+@router.get(
+    "/{incident_id}/comments", summary="An incident's comments, oldest first", responses=NOT_FOUND
+)
 async def list_comments(
     incident_id: IncidentIdPath,
     scope: RegisterReader,
@@ -36,6 +42,7 @@ async def list_comments(
     "/{incident_id}/comments",
     status_code=status.HTTP_201_CREATED,
     summary="Comment on an incident",
+    responses={**NOT_FOUND, 403: {"description": "Viewers may not comment."}},
 )
 async def add_comment(
     incident_id: IncidentIdPath, body: CommentCreate, scope: RegisterWriter, session: SessionDep
