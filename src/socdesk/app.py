@@ -18,9 +18,11 @@ from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
+from socdesk.kit.openapi import install_openapi
 from socdesk.ops.endpoints import router as ops_router
 from socdesk.register.comment_endpoints import router as comments_router
 from socdesk.register.endpoints import router as sources_router
+from socdesk.register.incident_endpoints import router as register_incidents_router
 from socdesk.register.risk_endpoints import router as risks_router
 from socdesk.settings import Settings, get_settings
 from socdesk.transfer.endpoints import router as transfer_router
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         incidents_router,
         dataclasses_router,
         register_users_router,
+        register_incidents_router,
         sources_router,
         comments_router,
         risks_router,
