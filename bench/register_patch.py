@@ -28,7 +28,6 @@ from typing import Any, cast
 
 from common import backends, database
 from incidents import (
-    CEILING,
     CHUNK,
     Bench,
     Result,

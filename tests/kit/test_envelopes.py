@@ -71,7 +71,7 @@ async def test_register_and_keystone_errors_use_their_own_envelopes(
     client: httpx.AsyncClient, admin_client: httpx.AsyncClient
 ) -> None:
     register = await client.get("/v1/users")
-    missing_route = await client.get("/v1/incidents/nothing-here")
+    missing_route = await client.get("/v1/incidents/INC-00001/nothing-here")
     keystone = await admin_client.delete("/v3/auth/api-keys/7c9e6679-7425-40de-944b-e07fc1f90ae7")
 
     assert register.status_code == 401

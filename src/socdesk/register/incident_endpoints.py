@@ -12,8 +12,8 @@ from socdesk.kit.schemas import QueryText
 from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
 from socdesk.register.row_schemas import (
     BulkIncidentPatch,
-    RegisterIncidentCreate,
     IncidentPatch,
+    RegisterIncidentCreate,
     RegisterPage,
     RegisterRow,
     RegisterRows,

@@ -22,8 +22,8 @@ from socdesk.models import Incident, IncidentTag, Status, User
 from socdesk.register import incident_ids
 from socdesk.register.patch import RegisterPatch
 from socdesk.register.row_schemas import (
-    RegisterIncidentCreate,
     IncidentPatch,
+    RegisterIncidentCreate,
     RegisterPage,
     RegisterRow,
     RegisterSeverity,

@@ -15,15 +15,15 @@ from socdesk.iam.schemas import RegisterUser
 from socdesk.incidents.repository import chunks
 from socdesk.models import (
     Incident,
-    IncidentComment,
-    IncidentRisk,
     IncidentTag,
     IncidentThreatObjective,
     Severity,
     Status,
     User,
 )
+from socdesk.register.comments import comment_counts
 from socdesk.register.incident_ids import format_number
+from socdesk.register.risks import risk_ids_of
 from socdesk.register.row_schemas import (
     RegisterIncident,
     RegisterRow,
@@ -170,28 +170,6 @@ class RowReader:
             by_incident[link.incident_id].append(link)
         return by_incident
 
-    async def comment_counts(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-        statement = (
-            select(IncidentComment.incident_id, func.count())
-            .where(IncidentComment.workspace_id == self.workspace_id)
-            .group_by(IncidentComment.incident_id)
-        )
-        rows = await _grouped(self.session, statement, ids, IncidentComment.incident_id)
-        return {incident_id: int(count) for incident_id, count in rows}
-
-    async def risks(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-        statement = (
-            select(IncidentRisk.incident_id, IncidentRisk.risk_id)
-            .where(IncidentRisk.workspace_id == self.workspace_id)
-            .order_by(IncidentRisk.risk_id)
-        )
-        by_incident: dict[uuid.UUID, list[str]] = defaultdict(list)
-        for incident_id, risk_id in await _grouped(
-            self.session, statement, ids, IncidentRisk.incident_id
-        ):
-            by_incident[incident_id].append(str(risk_id))
-        return by_incident
-
     async def incidents(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Incident]:
         # Fresh from the database: the session may hold these rows from before a bulk UPDATE.
         statement = (
@@ -207,8 +185,8 @@ class RowReader:
         people = await People.load(self.session, self.project_id, incidents)
         tags = await self.tags(ids)
         objectives = await self.threat_objectives(ids)
-        counts = await self.comment_counts(ids)
-        risks = await self.risks(ids)
+        counts = await comment_counts(self.session, self.workspace_id, ids)
+        risks = await risk_ids_of(self.session, self.workspace_id, ids)
         return [
             RegisterRow(
                 comment_count=counts.get(row.id, 0),
