@@ -244,3 +244,21 @@ async def test_an_inactive_creator_still_reads_as_a_user(
     row = (await admin_client.get("/v1/incidents/INC-00001")).json()
 
     assert row["incident"]["opened_by"]["email"] == email
+
+
+async def test_the_row_counts_comments_and_lists_risks(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
+) -> None:
+    await seed_incidents(sessions, tenant, 2)
+    for text in ("first look", "escalated"):
+        posted = await admin_client.post("/v1/incidents/INC-00002/comments", json={"content": text})
+        assert posted.status_code == 201, posted.text
+    risk = await admin_client.post("/v1/risks", json={"title": "Ransomware on file servers"})
+    risk_id = risk.json()["risk"]["id"]
+    linked = await admin_client.put("/v1/incidents/INC-00002/risks", json={"risk_ids": [risk_id]})
+    assert linked.status_code == 200, linked.text
+
+    page = (await admin_client.get("/v1/incidents", params={"sort": "id"})).json()["incidents"]
+
+    assert [row["comment_count"] for row in page] == [0, 2]
+    assert [row["risk_associations"] for row in page] == [[], [risk_id]]
