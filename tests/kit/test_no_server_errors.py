@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import httpx
@@ -136,6 +138,15 @@ async def test_odd_register_list_parameters_never_get_a_500(
         (await admin_client.get("/v1/incidents", params={name: value})).status_code
         for name in names
         for value in odd
+    ]
+    edge_times = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "x", 1e308, None]
+    cursors = [
+        base64.urlsafe_b64encode(json.dumps(["-created_date", t, "0" * 32]).encode()).decode()
+        for t in edge_times
+    ]
+    statuses += [
+        (await admin_client.get("/v1/incidents", params={"cursor": cursor})).status_code
+        for cursor in cursors
     ]
 
     assert max(statuses) < 500

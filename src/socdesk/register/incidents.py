@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
@@ -79,9 +79,9 @@ def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
         if SORT_COLUMNS[sort.lstrip("-")] in (Incident.severity, Incident.number):
             value = int(value)
         else:
-            value = datetime.fromisoformat(value)
+            value = datetime.fromisoformat(value).astimezone(UTC)
         return value, uuid.UUID(last_id)
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, KeyError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationFailed.for_field(
             "cursor", "is not a cursor of this listing (keep the same sort)", cursor
         ) from None
