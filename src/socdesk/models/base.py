@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import MetaData, Uuid
+from sqlalchemy import ForeignKeyConstraint, MetaData, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from socdesk.kit.clock import utcnow
@@ -33,3 +33,12 @@ class UuidPrimaryKey:
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def incident_foreign_key() -> ForeignKeyConstraint:
+    """For rows that belong to one incident (keyed by workspace and id): they go with it."""
+    return ForeignKeyConstraint(
+        ["workspace_id", "incident_id"],
+        ["incidents.workspace_id", "incidents.id"],
+        ondelete="CASCADE",
+    )

@@ -5,21 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKeyConstraint, Index, Text
+from sqlalchemy import Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socdesk.kit.clock import utcnow
-from socdesk.models.base import Base, UuidPrimaryKey
+from socdesk.models.base import Base, UuidPrimaryKey, incident_foreign_key
 
 
 class IncidentComment(UuidPrimaryKey, Base):
     __tablename__ = "incident_comments"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "incident_id"],
-            ["incidents.workspace_id", "incidents.id"],
-            ondelete="CASCADE",
-        ),
+        incident_foreign_key(),
         Index("ix_incident_comments_incident", "workspace_id", "incident_id", "created_date"),
     )
 

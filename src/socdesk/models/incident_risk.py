@@ -4,21 +4,15 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from socdesk.models.base import Base
+from socdesk.models.base import Base, incident_foreign_key
 
 
 class IncidentRisk(Base):
     __tablename__ = "incident_risks"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "incident_id"],
-            ["incidents.workspace_id", "incidents.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (incident_foreign_key(),)
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     incident_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from socdesk.models.base import Base, UuidPrimaryKey
+from socdesk.models.base import Base, UuidPrimaryKey, incident_foreign_key
 
 
 class IncidentTag(UuidPrimaryKey, Base):
     __tablename__ = "incident_tags"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "incident_id"],
-            ["incidents.workspace_id", "incidents.id"],
-            ondelete="CASCADE",
-        ),
+        incident_foreign_key(),
         UniqueConstraint("workspace_id", "incident_id", "content"),
         # The register's `?tag=` filter looks incidents up by tag text.
         Index("ix_incident_tags_workspace_content", "workspace_id", "content"),

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKeyConstraint, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from socdesk.models.base import Base
+from socdesk.models.base import Base, incident_foreign_key
 
 
 class ThreatObjective(StrEnum):
@@ -29,13 +29,7 @@ class Relevance(StrEnum):
 
 class IncidentThreatObjective(Base):
     __tablename__ = "incident_threat_objectives"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["workspace_id", "incident_id"],
-            ["incidents.workspace_id", "incidents.id"],
-            ondelete="CASCADE",
-        ),
-    )
+    __table_args__ = (incident_foreign_key(),)
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     incident_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
