@@ -1,29 +1,29 @@
 """Importing incidents from a file: every cell of every row checked, all or nothing.
 
-Rows are validated in chunks. While no problem has been found, each valid chunk is written at
-once (COPY on PostgreSQL) inside the request's transaction, so memory stays bounded; after the
-first problem, writing stops but checking goes on, so the answer lists every problem, and the
-transaction is rolled back: nothing is written.
+Rows are checked in chunks (`candidates.py` reads them; rows the fast checks cannot vouch for
+are validated by Pydantic, which words every problem). While no problem has been found, each
+good chunk is handed to the sink, which streams it into the request's transaction (COPY on
+PostgreSQL), so memory stays bounded; after the first problem, writing stops but checking goes
+on, so the answer lists every problem, and the transaction is rolled back: nothing is written.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.mapping import missing_required
+from socdesk.incidents.mapping import missing_required, sent_fields
 from socdesk.incidents.schemas import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
-from socdesk.models import IncidentAction
+from socdesk.kit.gc_pause import gc_paused
 from socdesk.settings import Settings
-from socdesk.transfer.cells import CellError, cell_reader
-from socdesk.transfer.columns import Column, column_for_header
+from socdesk.transfer.candidates import Candidate, json_candidates, scalar, tabular_candidates
 from socdesk.transfer.readers import (
     FileFormat,
     XlsxLimits,
@@ -32,96 +32,35 @@ from socdesk.transfer.readers import (
     json_objects,
     xlsx_rows,
 )
+from socdesk.transfer.sink import IncidentSink
 from socdesk.workspaces.service import WorkspaceScope
 
 CHUNK_ROWS = 2000
-_OBJECTS = TypeAdapter(list[IncidentObject])
+# Checking is CPU work that never awaits: every so many rows, let the writer task send the
+# database its next statement, so the database never waits long for the importer.
+YIELD_EVERY = 256
 
 
-@dataclass(slots=True)
-class Candidate:
-    """One row of the file on its way to becoming an incident."""
-
-    row: int
-    data: dict[str, Any]
-    problems: list[ErrorDetail] = field(default_factory=list)
-
-
-def _scalar(value: Any) -> Any:
-    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
-
-
-def _nested(values: dict[str, Any]) -> dict[str, Any]:
-    """`{"data_source.product_name": x}` → `{"data_source": {"product_name": x}}`."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        parent, dot, child = key.partition(".")
-        if dot:
-            out.setdefault(parent, {})[child] = value
-        else:
-            out[key] = value
-    return out
-
-
-def _header(cells: list[Any]) -> list[Column | None]:
-    columns: list[Column | None] = []
-    problems: list[ErrorDetail] = []
-    seen: set[str] = set()
-    for cell in cells:
-        text = "" if cell is None else str(cell).strip()
-        column = column_for_header(text) if text else None
-        if text and column is None:
-            problems.append(ErrorDetail(text, "unknown column", row=1, value=text))
-        elif column is not None and column.key in seen:
-            problems.append(ErrorDetail(column.key, "the column appears twice", row=1, value=text))
-        elif column is not None:
-            seen.add(column.key)
-        columns.append(column)
-    if problems:
-        raise ValidationFailed(
-            "the header row has columns SOCdesk does not know; nothing was imported",
-            details=problems,
-        )
-    if not seen:
-        raise ValidationFailed.for_field("uploadFile", "the file has no header row")
-    return columns
-
-
-def _tabular(rows: Iterator[list[Any]]) -> Iterator[Candidate]:
-    """Candidates from a sheet or CSV: header = row 1, data from row 2; empty rows skipped."""
-    header = next(rows, None)
-    if header is None:
-        raise ValidationFailed.for_field("uploadFile", "the file is empty")
-    readers = [
-        (index, column.key, cell_reader(column))
-        for index, column in enumerate(_header(header))
-        if column is not None
-    ]
-    for number, cells in enumerate(rows, start=2):
-        values: dict[str, Any] = {}
-        problems: list[ErrorDetail] = []
-        width = len(cells)
-        for index, key, read in readers:
-            if index >= width:
-                continue
-            try:
-                value = read(cells[index])
-            except CellError as error:
-                problems.append(ErrorDetail(key, str(error), number, _scalar(cells[index])))
-                continue
-            if value is not None:
-                values[key] = value
-        if values or problems:
-            yield Candidate(number, _nested(values), problems)
-
-
-def _from_json(objects: list[Any]) -> Iterator[Candidate]:
-    for index, item in enumerate(objects):
-        if isinstance(item, dict):
-            yield Candidate(index, item)
-        else:
-            problem = ErrorDetail("data_object", "must be a JSON object", index, _scalar(item))
-            yield Candidate(index, {}, [problem])
+def validate_candidate(candidate: Candidate) -> None:
+    """Pydantic's verdict on a row the fast checks left to it: its problems, or its fields."""
+    data = candidate.data if candidate.data is not None else {}
+    for key in missing_required(data):
+        candidate.problems.append(ErrorDetail(key, "mandatory field is empty", candidate.row, None))
+    try:
+        validated = IncidentObject.model_validate(data)
+    except ValidationError as error:
+        for problem in error.errors():
+            candidate.problems.append(
+                ErrorDetail(
+                    ".".join(map(str, problem["loc"])) or "data_object",
+                    problem["msg"],
+                    candidate.row,
+                    scalar(problem.get("input")) if problem["type"] != "missing" else None,
+                )
+            )
+        return
+    if not candidate.problems:
+        candidate.sent = sent_fields(validated)
 
 
 class IncidentImporter:
@@ -136,31 +75,24 @@ class IncidentImporter:
         kind = detect_format(file.read(8))
         file.seek(0)
         if kind is FileFormat.json:
-            return _from_json(json_objects(file))
+            return json_candidates(json_objects(file))
         if kind is FileFormat.csv:
-            return _tabular(csv_rows(file))
+            return tabular_candidates(csv_rows(file))
         limits = XlsxLimits(
             self.settings.xlsx_max_uncompressed_bytes, self.settings.xlsx_max_compression_ratio
         )
-        return _tabular(xlsx_rows(file, limits))
+        return tabular_candidates(xlsx_rows(file, limits))
 
     async def run(self, file: IO[bytes], filename: str) -> list[uuid.UUID]:
         """Import the file's incidents; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
-        imported: list[uuid.UUID] = []
-        chunk: list[Candidate] = []
-        count = 0
-        for candidate in self.candidates(file):
-            count += 1
-            if count > self.settings.import_max_rows:
-                raise ValidationFailed.for_field(
-                    "uploadFile", f"the file has more than {self.settings.import_max_rows} rows"
-                )
-            chunk.append(candidate)
-            if len(chunk) == CHUNK_ROWS:
-                imported += await self._import_chunk(chunk, filename)
-                chunk = []
-        imported += await self._import_chunk(chunk, filename)
+        sink = IncidentSink(self.service, filename)
+        try:
+            with gc_paused():
+                imported = await self._run(file, sink)
+        except BaseException as error:
+            await sink.abort(error)
+            raise
         if self.problems or self.more_problems:
             total = len(self.problems) + self.more_problems
             more = f" (the first {len(self.problems)} are listed)" if self.more_problems else ""
@@ -172,52 +104,54 @@ class IncidentImporter:
             raise ValidationFailed.for_field("uploadFile", "the file holds no incidents")
         return imported
 
+    async def _run(self, file: IO[bytes], sink: IncidentSink) -> list[uuid.UUID]:
+        chunk: list[Candidate] = []
+        count = 0
+        for candidate in self.candidates(file):
+            count += 1
+            if count > self.settings.import_max_rows:
+                raise ValidationFailed.for_field(
+                    "uploadFile", f"the file has more than {self.settings.import_max_rows} rows"
+                )
+            chunk.append(candidate)
+            if count % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+            if len(chunk) == CHUNK_ROWS:
+                await self._import_chunk(chunk, sink)
+                chunk = []
+        await self._import_chunk(chunk, sink)
+        return await sink.finish()
+
     def _report(self, problems: list[ErrorDetail]) -> None:
         room = self.settings.import_max_errors - len(self.problems)
         self.problems += problems[: max(room, 0)]
         self.more_problems += max(len(problems) - max(room, 0), 0)
 
-    async def _import_chunk(self, chunk: list[Candidate], filename: str) -> list[uuid.UUID]:
+    async def _import_chunk(self, chunk: list[Candidate], sink: IncidentSink) -> None:
         if not chunk:
-            return []
-        objects = self._validate(chunk)
-        ids = await self._check_ids(chunk)
+            return
+        for candidate in chunk:
+            if candidate.sent is None:
+                validate_candidate(candidate)
+        ids = await self._check_ids(chunk, sink)
         for candidate in chunk:
             self._report(candidate.problems)
         if self.problems or self.more_problems:
-            return []
-        return await self.service.create_many(
-            objects, ids=ids, action=IncidentAction.import_, source=filename
-        )
+            await sink.pause()  # the rows written so far roll back with the transaction
+            return
+        fields = []
+        for candidate, given in zip(chunk, ids, strict=True):
+            assert candidate.sent is not None
+            fields.append((candidate.sent, given))
+        await sink.write(fields)
 
-    def _validate(self, chunk: list[Candidate]) -> list[IncidentObject]:
-        """Validate the chunk in one pass; problems are attached to their candidates."""
-        for candidate in chunk:
-            for key in missing_required(candidate.data):
-                candidate.problems.append(
-                    ErrorDetail(key, "mandatory field is empty", candidate.row, None)
-                )
-        try:
-            return _OBJECTS.validate_python([c.data for c in chunk])
-        except ValidationError as error:
-            for problem in error.errors():
-                index, *path = problem["loc"]
-                candidate = chunk[int(index)]
-                candidate.problems.append(
-                    ErrorDetail(
-                        ".".join(map(str, path)) or "data_object",
-                        problem["msg"],
-                        candidate.row,
-                        _scalar(problem.get("input")) if problem["type"] != "missing" else None,
-                    )
-                )
-            return []
-
-    async def _check_ids(self, chunk: list[Candidate]) -> list[uuid.UUID | None]:
+    async def _check_ids(
+        self, chunk: list[Candidate], sink: IncidentSink
+    ) -> list[uuid.UUID | None]:
         """Ids given in the file must be well formed, unique in the file and new."""
         ids: list[uuid.UUID | None] = []
         for candidate in chunk:
-            text = candidate.data.get("id")
+            text = candidate.given_id
             if text is None:
                 ids.append(None)
                 continue
@@ -233,12 +167,16 @@ class IncidentImporter:
                 )
             self.seen_ids.add(parsed)
             ids.append(parsed)
-        taken = await self.service.repo.existing_ids([i for i in ids if i is not None])
-        for candidate, given in zip(chunk, ids, strict=True):
-            if given in taken:
+        given = [i for i in ids if i is not None]
+        if not given:
+            return ids
+        await sink.pause()
+        taken = await self.service.repo.existing_ids(given)
+        for candidate, chosen in zip(chunk, ids, strict=True):
+            if chosen in taken:
                 candidate.problems.append(
                     ErrorDetail(
-                        "id", "an incident with this id already exists", candidate.row, str(given)
+                        "id", "an incident with this id already exists", candidate.row, str(chosen)
                     )
                 )
         return ids
