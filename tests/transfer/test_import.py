@@ -295,3 +295,45 @@ async def test_imported_rows_write_one_audit_event_each(
             )
         ).all()
     assert [tuple(e) for e in events] == [("import", "big.csv", 300)]
+
+
+async def test_a_file_of_many_chunks_imports_in_order_with_numbers_and_events(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    rows = [good_row(f"n{i}") for i in range(4100)]
+
+    response = await upload(admin_client, path, csv_file(HEADER, rows), name="many.csv")
+
+    assert response.status_code == 200, response.text
+    ids = response.json()["data"]["ids"]
+    async with sessions() as session:
+        stored = (await session.execute(select(Incident.id, Incident.number, Incident.title))).all()
+        events = await session.scalar(
+            select(func.count())
+            .select_from(IncidentEvent)
+            .where(IncidentEvent.source == "many.csv")
+        )
+    by_id = {str(i): (number, title) for i, number, title in stored}
+    assert [by_id[i] for i in ids] == [(n + 1, f"n{n}") for n in range(4100)]
+    assert events == 4100
+
+
+async def test_a_failure_after_chunks_were_written_leaves_nothing_and_the_counter_as_it_was(
+    app: Any,
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    path: str,
+) -> None:
+    app.state.settings = app.state.settings.model_copy(update={"import_max_rows": 4500})
+
+    too_many = await upload(admin_client, path, csv_file(HEADER, [good_row()] * 4600))
+    after = await upload(admin_client, path, csv_file(HEADER, [good_row("after")]))
+
+    assert too_many.status_code == 400
+    assert "more than 4500 rows" in too_many.json()["message"]
+    async with sessions() as session:
+        stored = (await session.execute(select(Incident.title, Incident.number))).all()
+        events = await session.scalar(select(func.count()).select_from(IncidentEvent))
+    assert [tuple(s) for s in stored] == [("after", 1)]
+    assert events == 1
+    assert after.status_code == 200

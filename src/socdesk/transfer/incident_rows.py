@@ -22,6 +22,8 @@ ROW_COLUMNS: tuple[str, ...] = (
     "number",
     "version",
     "update_time",
+    "opened_by_id",
+    "updated_by_id",
     "document",
     *mapping.CLIENT_COLUMNS,
 )
@@ -57,6 +59,8 @@ class NewIncidentRows:
         template[_POSITION["project_id"]] = scope.project.id
         template[_POSITION["version"]] = 1
         template[_POSITION["update_time"]] = now
+        template[_POSITION["opened_by_id"]] = scope.user.id
+        template[_POSITION["updated_by_id"]] = scope.user.id
         self._template = template
         self._now = now
         self._creator = scope.user.email

@@ -103,11 +103,16 @@ class IncidentSink:
             await self._unless_writer_fails(self._queue.join())
 
     async def abort(self, error: BaseException) -> None:
-        """Stop on an error; the caller's transaction is to be rolled back."""
+        """Stop on an error; the caller's transaction is to be rolled back. The writer is not
+        cancelled mid-statement (a driver may finish it after the rollback): it drops what
+        waits, ends the chunk in hand, and stops."""
         writer, self._writer = self._writer, None
         if writer is not None and not writer.done():
-            writer.cancel()
-            with contextlib.suppress(BaseException):
+            while not self._queue.empty():
+                self._queue.get_nowait()
+                self._queue.task_done()
+            self._queue.put_nowait(None)
+            with contextlib.suppress(Exception):
                 await writer
         if self._copy is not None:
             await self._copy.abort(error)
