@@ -13,7 +13,7 @@ from socdesk.catalog.endpoints import router as dataclasses_router
 from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.incidents.endpoints import router as incidents_router
-from socdesk.kit.body_limit import BodySizeLimit
+from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.logs import configure_logging
@@ -37,12 +37,18 @@ SecMaster SDK does.
 """
 
 
-def _body_limit(settings: Settings) -> Callable[[str], int]:
-    def limit_for(path: str) -> int:
-        if path.endswith("/soc/incidents/import"):
-            # The multipart envelope around the file adds a little.
-            return settings.import_max_bytes + 64 * 1024
-        return settings.max_body_bytes
+def _body_limit(settings: Settings) -> Callable[[str], BodyLimit]:
+    imports = BodyLimit(
+        # The multipart envelope around the file adds a little; the file itself is held to
+        # the setting by the import route.
+        settings.import_max_bytes + 64 * 1024,
+        settings.import_max_bytes,
+        "SOCDESK_IMPORT_MAX_BYTES",
+    )
+    bodies = BodyLimit(settings.max_body_bytes, settings.max_body_bytes, "SOCDESK_MAX_BODY_BYTES")
+
+    def limit_for(path: str) -> BodyLimit:
+        return imports if path.endswith("/soc/incidents/import") else bodies
 
     return limit_for
 

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.app import create_app
 from socdesk.models import Incident, IncidentEvent
 from tests.factories import TenantInfo
 from tests.incidents.payloads import incidents_path
@@ -337,3 +338,43 @@ async def test_a_failure_after_chunks_were_written_leaves_nothing_and_the_counte
     assert [tuple(s) for s in stored] == [("after", 1)]
     assert events == 1
     assert after.status_code == 200
+
+
+async def test_an_upload_over_the_limit_names_the_configured_limit(
+    settings: Any, tenant: TenantInfo
+) -> None:
+    small = create_app(settings.model_copy(update={"import_max_bytes": 2000}))
+    path = incidents_path(tenant.project_hex, tenant.workspace_id)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=small), base_url="http://testserver"
+        ) as client:
+            response = await upload(client, path, b"x" * 100_000)
+    finally:
+        await small.state.engine.dispose()
+
+    assert response.status_code == 413
+    message = response.json()["message"]
+    assert "2000 bytes" in message
+    assert "SOCDESK_IMPORT_MAX_BYTES" in message
+    assert str(2000 + 64 * 1024) not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "source"),
+    [
+        ('the "weekly" export.csv', 'the "weekly" export.csv'),
+        ("a\r\nb.csv", "a\r\nb.csv"),
+        ("100% done.csv", "100% done.csv"),
+        ("x" * 300 + ".csv", "x" * 255),
+    ],
+    ids=["quotes", "line-break", "percent", "long"],
+)
+async def test_the_audit_event_names_the_file_as_the_user_sent_it(
+    admin_client: httpx.AsyncClient, path: str, name: str, source: str
+) -> None:
+    response = await upload(admin_client, path, csv_file(HEADER, [good_row()]), name=name)
+
+    incident_id = response.json()["data"]["ids"][0]
+    history = (await admin_client.get(f"{path}/{incident_id}/history")).json()["data"]
+    assert [e["source"] for e in history] == [source]

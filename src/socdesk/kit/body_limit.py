@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -10,11 +11,27 @@ from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import PayloadTooLarge
 
 
+@dataclass(frozen=True, slots=True)
+class BodyLimit:
+    """The bytes a body may have (`allowed`, which may leave room for the multipart envelope
+    around an upload) and the limit an operator set, which a refusal names: its value and its
+    setting, never the internal allowance."""
+
+    allowed: int
+    configured: int
+    setting: str
+
+    def refusal(self) -> PayloadTooLarge:
+        return PayloadTooLarge(
+            f"the request body is over the limit of {self.configured} bytes ({self.setting})"
+        )
+
+
 class BodySizeLimit:
     """413 for a declared Content-Length over the limit, and for a streamed (chunked) body as
     soon as it grows past it. `limit_for(path)` lets upload routes have their own limit."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
+    def __init__(self, app: ASGIApp, limit_for: Callable[[str], BodyLimit]) -> None:
         self.app = app
         self.limit_for = limit_for
 
@@ -24,9 +41,8 @@ class BodySizeLimit:
             return
         limit = self.limit_for(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
-            error = PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
-            await error_response(error, scope["path"])(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit.allowed:
+            await error_response(limit.refusal(), scope["path"])(scope, receive, send)
             return
         received = 0
 
@@ -35,8 +51,8 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
+                if received > limit.allowed:
+                    raise limit.refusal()
             return message
 
         await self.app(scope, counting_receive, send)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -11,6 +12,7 @@ from socdesk.incidents.search import SearchBody
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import AppError, PayloadTooLarge, ValidationFailed
+from socdesk.models import IncidentEvent
 from socdesk.settings import SettingsDep
 from socdesk.transfer.columns import COLUMNS
 from socdesk.transfer.exporter import ExportFormat, IncidentExporter
@@ -73,6 +75,19 @@ async def download_template(
     return _file_response(xlsx_bytes(COLUMNS, rows, template=True), "xlsx", "incident-template")
 
 
+# Browsers and httpx write `"`, CR and LF in a multipart file name as %22, %0D and %0A (the
+# HTML form encoding); the audit event keeps the name as the user chose it.
+_NAME_ESCAPES = re.compile("%22|%0D|%0A")
+_NAME_CHARACTERS = {"%22": '"', "%0D": "\r", "%0A": "\n"}
+SOURCE_MAX_LENGTH: int = IncidentEvent.source.type.length
+
+
+def upload_name(upload: UploadFile) -> str:
+    """The uploaded file's name as its user sent it (cut to what an audit event holds)."""
+    name = _NAME_ESCAPES.sub(lambda m: _NAME_CHARACTERS[m.group()], upload.filename or "")
+    return name[:SOURCE_MAX_LENGTH] or "upload"
+
+
 async def _upload(request: Request, max_bytes: int) -> UploadFile:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
@@ -89,7 +104,10 @@ async def _upload(request: Request, max_bytes: int) -> UploadFile:
     if not isinstance(upload, UploadFile):
         raise ValidationFailed.for_field("uploadFile", "the form has no file named uploadFile")
     if upload.size is not None and upload.size > max_bytes:
-        raise PayloadTooLarge(f"uploadFile: the file is over the limit of {max_bytes} bytes")
+        raise PayloadTooLarge(
+            f"uploadFile: the file is over the limit of {max_bytes} bytes"
+            " (SOCDESK_IMPORT_MAX_BYTES)"
+        )
     return upload
 
 
@@ -103,9 +121,7 @@ async def import_incidents(
 ) -> ImportEnvelope:
     upload = await _upload(request, settings.import_max_bytes)
     try:
-        ids = await IncidentImporter(session, scope, settings).run(
-            upload.file, upload.filename or "upload"
-        )
+        ids = await IncidentImporter(session, scope, settings).run(upload.file, upload_name(upload))
     finally:
         await upload.close()
     return ImportEnvelope(data=ImportedIds(ids=[str(i) for i in ids]))
