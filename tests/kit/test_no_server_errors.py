@@ -140,13 +140,22 @@ async def test_odd_register_list_parameters_never_get_a_500(
         for value in odd
     ]
     edge_times = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "x", 1e308, None]
-    cursors = [
-        base64.urlsafe_b64encode(json.dumps(["-created_date", t, "0" * 32]).encode()).decode()
-        for t in edge_times
+    crafted = [("-created_date", t, "0" * 32) for t in edge_times] + [
+        ("-created_date", "2026-01-01T00:00:00+00:00", 5),
+        ("-created_date", "2026-01-01T00:00:00+00:00", [1]),
+        ("-created_date", "2026-01-01T00:00:00", "0" * 32),
+        ("severity", 10**30, "0" * 32),
+        ("id", 10**20, "0" * 32),
+        ("id", -1, "0" * 32),
     ]
     statuses += [
-        (await admin_client.get("/v1/incidents", params={"cursor": cursor})).status_code
-        for cursor in cursors
+        (
+            await admin_client.get(
+                "/v1/incidents",
+                params={"sort": parts[0], "cursor": base64.b64encode(json.dumps(parts).encode())},
+            )
+        ).status_code
+        for parts in crafted
     ]
 
     assert max(statuses) < 500

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -262,3 +263,65 @@ async def test_the_row_counts_comments_and_lists_risks(
 
     assert [row["comment_count"] for row in page] == [0, 2]
     assert [row["risk_associations"] for row in page] == [[], [risk_id]]
+
+
+async def test_the_create_event_lists_the_register_facts(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    response = await admin_client.post(
+        "/v1/incidents",
+        json={
+            "title": "Insider copying files",
+            "status": "Review",
+            "tags": ["insider"],
+            "threat_objectives": [{"threat_objective": "Data Disclosure", "relevance": "High"}],
+            "severity_reasoning": "Customer data",
+        },
+    )
+    assert response.status_code == 201, response.text
+
+    async with sessions() as session:
+        event = await session.scalar(select(IncidentEvent).where(IncidentEvent.action == "create"))
+    assert event is not None
+    changes = event.changes
+    assert changes["status"] == {"before": None, "after": "review"}
+    assert changes["tags"] == {"before": None, "after": ["insider"]}
+    assert changes["threat_objectives"]["after"] == [
+        {"threat_objective": "Data Disclosure", "relevance": "High"}
+    ]
+    assert changes["severity_reasoning"]["after"] == "Customer data"
+    assert "arrive_time" not in changes  # nothing written, nothing listed
+    assert "owner" not in changes
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"title": "x", "source": ""}, "source"),
+        ({"title": "x", "occurred_date": "0001-01-01T00:00:00+01:00"}, "occurred_date"),
+        ({"title": "x", "responded_date": "9999-12-31T23:59:59-01:00"}, "responded_date"),
+        ({"title": "x", "contained_date": "2026-11-20"}, "contained_date"),
+        ({"title": "   "}, "title"),
+    ],
+)
+async def test_bad_creates_are_400_naming_the_field(
+    admin_client: httpx.AsyncClient, body: dict[str, object], field: str
+) -> None:
+    response = await admin_client.post("/v1/incidents", json=body)
+
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert field in answer["message"] + str(answer["details"])
+    assert (await admin_client.get("/v1/incidents")).json()["incidents"] == []
+
+
+async def test_lookups_that_match_nobody_find_nothing(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
+) -> None:
+    await seed_incidents(sessions, tenant, [incident_object(owner="")])
+
+    by_stranger = await admin_client.get("/v1/incidents", params={"assigned_to": str(uuid.uuid4())})
+    arabic_digits = await admin_client.get("/v1/incidents/INC-\u0660\u0661")
+
+    assert by_stranger.json()["incidents"] == []
+    assert arabic_digits.status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,3 +92,27 @@ def test_the_migration_gives_existing_projects_the_defaults(tmp_path: Path) -> N
         names = connection.execute(sa.text("SELECT name FROM sources")).scalars().all()
     engine.dispose()
     assert sorted(names) == sorted(DEFAULT_SOURCES)
+
+
+async def test_a_blank_source_name_is_400(admin_client: httpx.AsyncClient) -> None:
+    response = await admin_client.post("/v1/sources", json={"name": "   "})
+
+    assert response.status_code == 400
+    assert "name" in str(response.json()["details"])
+
+
+async def test_concurrent_adds_of_one_name_make_one_source(
+    live_server: str, tenant: TenantInfo
+) -> None:
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        client.headers["X-Auth-Token"] = await login(
+            client, tenant.admin_email, tenant.project_name
+        )
+
+        answers = await asyncio.gather(
+            *(client.post("/v1/sources", json={"name": "Honeypot"}) for _ in range(4))
+        )
+        listed = (await client.get("/v1/sources")).json()["sources"]
+
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    assert [s["name"] for s in listed].count("Honeypot") == 1

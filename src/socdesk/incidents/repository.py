@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.bulk import bulk_insert
+from socdesk.kit.errors import NotFound, some_of
 from socdesk.kit.upsert import insert_for
 from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
 
@@ -104,6 +105,15 @@ class IncidentRepository:
             )
             found.extend(rows)
         return found
+
+    async def lock_existing(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
+        """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
+        rows = await self.lock(ids)
+        if len(rows) < len(set(ids)):
+            found = {row.id for row in rows}
+            gone = [str(i) for i in ids if i not in found]
+            raise NotFound(f"ids: deleted meanwhile: {some_of(gone)}")
+        return rows
 
     async def page(
         self,

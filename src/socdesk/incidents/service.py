@@ -116,10 +116,12 @@ class IncidentService:
         action: IncidentAction = IncidentAction.create,
         source: str | None = None,
         extra_columns: dict[str, Any] | None = None,
+        extra_changes: dict[str, Any] | None = None,
     ) -> list[uuid.UUID]:
         """New incidents in one statement, with their numbers and audit rows; all or none.
         `ids` gives ids chosen by the caller (already checked to be new), None for fresh ones;
-        `extra_columns` sets columns no data_object field fills (the register's facts) on every row.
+        `extra_columns` sets columns no data_object field fills (the register's facts) on every row,
+        and `extra_changes` adds them to each create event.
         A create's event lists every field written; an import's names only the file (`source`),
         and the database writes those events itself."""
         now = utcnow()
@@ -138,7 +140,9 @@ class IncidentService:
             await self.repo.add_same_event(created, event)
         else:
             await self.repo.add_events(
-                self.audit_event(row["id"], action, mapping.creation_changes(sent))
+                self.audit_event(
+                    row["id"], action, {**mapping.creation_changes(sent), **(extra_changes or {})}
+                )
                 for row, sent in made
             )
         return created

@@ -5,8 +5,15 @@ This module is the single table of error codes: `docs/errors.md` mirrors it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
+
+
+def some_of(items: Sequence[str], most: int = 10) -> str:
+    """The first `most` items, comma-separated, and how many more there are: for messages."""
+    shown = ", ".join(items[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,16 @@ def storable(value: str) -> str:
 QueryText = Annotated[str, AfterValidator(storable)]
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("needs some text, not only white space")
+    return value
+
+
+# Text that must say something; kept as sent (white space inside and around included).
+NotBlank = AfterValidator(_not_blank)
+
+
 class RequestBody(BaseModel):
     """Client input: unknown fields are an error, so typos never pass silently."""
 

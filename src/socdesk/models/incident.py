@@ -45,10 +45,11 @@ class Incident(Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "number"),
         Index("ix_incidents_workspace_created", "workspace_id", "create_time", "id"),
-        Index("ix_incidents_workspace_updated", "workspace_id", "update_time"),
-        Index("ix_incidents_workspace_severity", "workspace_id", "severity"),
+        # Sort indexes end with the id, so a register cursor (value, id) is one index range.
+        Index("ix_incidents_workspace_updated", "workspace_id", "update_time", "id"),
+        Index("ix_incidents_workspace_severity", "workspace_id", "severity", "id"),
         Index("ix_incidents_workspace_status", "workspace_id", "status"),
-        Index("ix_incidents_workspace_first_observed", "workspace_id", "first_observed_time"),
+        Index("ix_incidents_workspace_first_observed", "workspace_id", "first_observed_time", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

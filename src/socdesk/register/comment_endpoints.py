@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Query, status
 
 from socdesk.kit.db import SessionDep
 from socdesk.register.comment_schemas import CommentCreate, CommentCreated, CommentPage
 from socdesk.register.comments import CommentService
+from socdesk.register.incident_ids import IncidentIdPath
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"])
@@ -16,10 +17,6 @@ router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such incident in this workspace."}
 }
-
-IncidentIdPath = Annotated[
-    str, Path(description="`INC-00001` or the incident's UUID.", examples=["INC-00001"])
-]
 
 
 @router.get(

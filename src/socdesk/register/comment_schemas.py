@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from socdesk.iam.schemas import RegisterUser
-from socdesk.kit.schemas import RequestBody, ResponseBody
+from socdesk.kit.schemas import NotBlank, RequestBody, ResponseBody
 
 COMMENT_MAX_CHARS = 10_000
 
 
 class CommentCreate(RequestBody):
-    content: str = Field(min_length=1, max_length=COMMENT_MAX_CHARS)
-
-    @field_validator("content")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a comment needs some text, not only white space")
-        return value
+    content: Annotated[str, NotBlank, Field(min_length=1, max_length=COMMENT_MAX_CHARS)]
 
 
 class CommentOut(ResponseBody):

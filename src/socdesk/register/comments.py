@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.schemas import RegisterUser
 from socdesk.incidents.repository import chunks
 from socdesk.kit.clock import utcnow
-from socdesk.kit.errors import ValidationFailed
+from socdesk.kit.cursors import bad_cursor, cursor_time, cursor_uuid, decode_cursor, encode_cursor
+from socdesk.kit.errors import NotFound
 from socdesk.models import IncidentComment, User
 from socdesk.register.comment_schemas import CommentOut
 from socdesk.register.incident_ids import resolve_one
@@ -30,23 +30,16 @@ class CommentCursor:
     comment_id: uuid.UUID
 
     def encode(self) -> str:
-        raw = f"{self.created_date.isoformat()}|{self.comment_id}".encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return encode_cursor(self.created_date.isoformat(), str(self.comment_id))
 
     @classmethod
     def decode(cls, text: str) -> CommentCursor:
         """The cursor a previous page gave; 400 naming `cursor` for anything else."""
+        moment, comment_id = decode_cursor(text, 2)
         try:
-            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            moment, _, comment_id = raw.partition("|")
-            created_date = datetime.fromisoformat(moment)
-            if created_date.tzinfo is None:
-                raise ValueError("no offset")
-            return cls(created_date.astimezone(UTC), uuid.UUID(comment_id))
-        except (ValueError, OverflowError, UnicodeDecodeError, binascii.Error):
-            raise ValidationFailed.for_field(
-                "cursor", "not a cursor this API gave out", text[:100]
-            ) from None
+            return cls(cursor_time(moment), cursor_uuid(comment_id))
+        except ValueError:
+            raise bad_cursor(text) from None
 
 
 async def comment_counts(
@@ -118,8 +111,11 @@ class CommentService:
             content=content,
             created_date=utcnow(),
         )
-        self.session.add(comment)
-        await self.session.flush()
+        try:
+            async with self.session.begin_nested():
+                self.session.add(comment)
+        except IntegrityError:  # the incident was deleted since it was looked up
+            raise NotFound(f"no incident {incident_text} in this workspace") from None
         (out,) = await self._described([comment])
         return out
 

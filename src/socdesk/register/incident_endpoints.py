@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from socdesk.kit.db import SessionDep
 from socdesk.kit.schemas import QueryText
+from socdesk.register.incident_ids import IncidentIdPath
 from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
 from socdesk.register.row_schemas import (
     BulkIncidentPatch,
@@ -23,10 +24,6 @@ from socdesk.register.row_schemas import (
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"])
-
-IncidentIdPath = Annotated[
-    str, Path(max_length=64, description="INC-00001 or the incident's UUID.")
-]
 
 
 @router.get("", summary="List incidents, newest first, a page at a time")
@@ -68,10 +65,20 @@ async def create_incident(
     return await RegisterIncidents(session, scope).create(body)
 
 
+# Seed 004's texts, word for word.
+PATCH_ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Validation failed (e.g. empty payload, unknown source, inactive assignee)"
+    },
+    404: {"description": "Not found"},
+}
+
+
 @router.patch(
     "",
-    summary="Update many incidents' editable fields, given a list of incident IDs",
-    responses={400: {"description": "Validation failed"}, 404: {"description": "Not found"}},
+    summary="Update many incident's editable fields, given a list of incident IDs",
+    response_description="Incidents updated",
+    responses=PATCH_ANSWERS,
 )
 async def patch_incidents(
     body: BulkIncidentPatch, scope: RegisterWriter, session: SessionDep
@@ -90,7 +97,8 @@ async def get_incident(
 @router.patch(
     "/{incident_id}",
     summary="Update one incident's editable fields",
-    responses={400: {"description": "Validation failed"}, 404: {"description": "Not found"}},
+    response_description="Incident updated",
+    responses=PATCH_ANSWERS,
 )
 async def patch_incident(
     incident_id: IncidentIdPath, body: IncidentPatch, scope: RegisterWriter, session: SessionDep

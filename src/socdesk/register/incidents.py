@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, false, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
 from socdesk.incidents.schemas import IncidentObject
 from socdesk.kit.clock import utcnow
+from socdesk.kit.cursors import (
+    bad_cursor,
+    cursor_int,
+    cursor_time,
+    cursor_uuid,
+    decode_cursor,
+    encode_cursor,
+)
 from socdesk.kit.errors import ValidationFailed
-from socdesk.models import Incident, IncidentTag, Status, User
+from socdesk.models import Incident, IncidentTag, Severity, Status, User
 from socdesk.register import incident_ids
-from socdesk.register.patch import RegisterPatch
+from socdesk.register.patch import RegisterPatch, link_key, objective_list, plain
 from socdesk.register.row_schemas import (
     IncidentPatch,
     RegisterIncidentCreate,
@@ -65,26 +70,26 @@ class ListFilters:
 def _encode_cursor(sort: str, value: Any, incident_id: uuid.UUID) -> str:
     if isinstance(value, datetime):
         value = value.isoformat()
-    text = json.dumps([sort, value, str(incident_id)], separators=(",", ":"))
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return encode_cursor(sort, value, str(incident_id))
 
 
 def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
-    """The last row's sort value and id; 400 for a cursor this listing did not hand out."""
+    """The last row's sort value and id; 400 for a cursor this listing did not hand out (or
+    handed out for another sort)."""
+    saved_sort, value, last_id = decode_cursor(cursor, 3)
+    key = sort.lstrip("-")
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        saved_sort, value, last_id = json.loads(base64.urlsafe_b64decode(padded))
         if saved_sort != sort:
-            raise ValueError
-        if SORT_COLUMNS[sort.lstrip("-")] in (Incident.severity, Incident.number):
-            value = int(value)
+            raise ValueError("another sort")
+        if key == "severity":
+            value = cursor_int(value, min(Severity), max(Severity))
+        elif key == "id":
+            value = cursor_int(value, 1, incident_ids.LARGEST_NUMBER)
         else:
-            value = datetime.fromisoformat(value).astimezone(UTC)
-        return value, uuid.UUID(last_id)
-    except (ValueError, TypeError, KeyError, OverflowError, binascii.Error, UnicodeDecodeError):
-        raise ValidationFailed.for_field(
-            "cursor", "is not a cursor of this listing (keep the same sort)", cursor
-        ) from None
+            value = cursor_time(value)
+        return value, cursor_uuid(last_id)
+    except ValueError:
+        raise bad_cursor(cursor) from None
 
 
 class RegisterIncidents:
@@ -106,10 +111,10 @@ class RegisterIncidents:
         where = [Incident.workspace_id == self.scope.workspace_id, *await self._where(filters)]
         if filters.cursor:
             value, last_id = _decode_cursor(filters.cursor, filters.sort)
-            if descending:
-                where.append(or_(column < value, and_(column == value, Incident.id < last_id)))
-            else:
-                where.append(or_(column > value, and_(column == value, Incident.id > last_id)))
+            # A row comparison, which the (workspace_id, column, id) indexes answer directly.
+            after = tuple_(column, Incident.id)
+            position = tuple_(literal(value, column.type), literal(last_id, Incident.id.type))
+            where.append(after < position if descending else after > position)
         order = (column.desc(), Incident.id.desc()) if descending else (column, Incident.id)
         rows = (
             await self.session.scalars(
@@ -141,7 +146,7 @@ class RegisterIncidents:
                     User.id == filters.assigned_to, User.project_id == self.scope.project.id
                 )
             )
-            where.append(func.lower(Incident.owner) == (email or "").lower())
+            where.append(func.lower(Incident.owner) == email.lower() if email else false())
         if filters.tag is not None:
             where.append(
                 exists().where(
@@ -170,9 +175,16 @@ class RegisterIncidents:
 
     async def create(self, body: RegisterIncidentCreate) -> RegisterRow:
         """A new incident opened by the caller. SecMaster's mandatory fields that the register
-        does not have get documented defaults."""
-        source = await self.patcher.known_source(body.source) if body.source else DEFAULT_SOURCE
+        does not have get documented defaults; the create's audit event lists the register's
+        facts beside SecMaster's fields."""
+        source = DEFAULT_SOURCE
+        if body.source is not None:
+            source = await self.patcher.known_source(body.source)
         status = STATUS_OF[body.status]
+        optional = {
+            "arrive_time": body.detected_date,
+            "owner": await self.patcher.assignee_email(body.assigned_to),
+        }
         data = IncidentObject(
             title=body.title,
             description=body.description or body.title,
@@ -185,9 +197,17 @@ class RegisterIncidents:
                 "product_feature": REGISTER_PRODUCT_FEATURE,
             },
             first_observed_time=body.occurred_date or utcnow(),
-            arrive_time=body.detected_date,
-            owner=await self.patcher.assignee_email(body.assigned_to),
+            **{k: v for k, v in optional.items() if v is not None},
         )
+        register_facts = {
+            "status": status.value,
+            "severity_reasoning": body.severity_reasoning,
+            "responded_date": body.responded_date,
+            "contained_date": body.contained_date,
+            "tags": sorted(set(body.tags)) or None,
+            "threat_objectives": objective_list({link_key(t) for t in body.threat_objectives})
+            or None,
+        }
         (incident_id,) = await self.patcher.incidents.create_many(
             [data],
             extra_columns={
@@ -196,14 +216,17 @@ class RegisterIncidents:
                 "responded_time": body.responded_date,
                 "contained_time": body.contained_date,
             },
+            extra_changes={
+                field: {"before": None, "after": plain(value)}
+                for field, value in register_facts.items()
+                if value is not None
+            },
         )
-        changes: dict[uuid.UUID, dict[str, Any]] = {incident_id: {}}
-        if body.tags:
-            await self.patcher.apply_tags([incident_id], body.tags, TagOperation.add, changes)
-        if body.threat_objectives:
-            await self.patcher.apply_objectives(
-                [incident_id], body.threat_objectives, utcnow(), changes
-            )
+        unaudited: dict[uuid.UUID, dict[str, Any]] = {incident_id: {}}  # in the create event
+        await self.patcher.apply_tags([incident_id], body.tags, TagOperation.add, unaudited)
+        await self.patcher.apply_objectives(
+            [incident_id], body.threat_objectives, utcnow(), unaudited
+        )
         (row,) = await self.reader.rows_of([incident_id])
         return row
 

@@ -75,7 +75,7 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _link_key(link: ThreatObjectiveLink | IncidentThreatObjective) -> tuple[str, str | None]:
+def link_key(link: ThreatObjectiveLink | IncidentThreatObjective) -> tuple[str, str | None]:
     """A threat objective relation's identity: the objective and its relevance, not the date."""
     relevance = link.relevance
     return str(link.threat_objective), str(relevance) if relevance is not None else None
@@ -97,7 +97,7 @@ class RegisterPatch:
         now = utcnow()
         values = await self._column_values(change, fields, now)
         ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
-        before = {row.id: row for row in await self.repo.lock(ids)}
+        before = {row.id: row for row in await self.repo.lock_existing(ids)}
         changes: dict[uuid.UUID, dict[str, Any]] = {
             i: self._column_changes(before[i], change, fields, values, now) for i in ids
         }
@@ -107,7 +107,8 @@ class RegisterPatch:
             await self.apply_objectives(ids, change.threat_objectives or [], now, changes)
         await self.repo.update_many(ids, values)
         await self.repo.add_events(
-            self.incidents.audit_event(i, IncidentAction.update, changes[i]) for i in ids
+            {**self.incidents.audit_event(i, IncidentAction.update, changes[i]), "at": now}
+            for i in ids
         )
         return ids
 
@@ -179,7 +180,7 @@ class RegisterPatch:
         after: dict[str, Any] = {}
 
         def note(field: str, old: Any, new: Any) -> None:
-            old, new = _plain(old), _plain(new)
+            old, new = plain(old), plain(new)
             if old != new:
                 before[field], after[field] = old, new
 
@@ -271,7 +272,7 @@ class RegisterPatch:
     ) -> None:
         """Replace the threat objectives. A relation that is unchanged (same objective and
         relevance) keeps its row and its created_date; the others are deleted or inserted."""
-        wanted = {_link_key(link) for link in links}
+        wanted = {link_key(link) for link in links}
         current = await self.reader.threat_objectives(ids)
         table = IncidentThreatObjective
         unchanged = or_(
@@ -291,7 +292,7 @@ class RegisterPatch:
             )
         new_rows: list[dict[str, Any]] = []
         for incident_id in ids:
-            had = {_link_key(link) for link in current.get(incident_id, [])}
+            had = {link_key(link) for link in current.get(incident_id, [])}
             new_rows += [
                 {
                     "workspace_id": self.scope.workspace_id,
@@ -304,13 +305,13 @@ class RegisterPatch:
             ]
             if had != wanted:
                 changes[incident_id]["threat_objectives"] = {
-                    "before": _objective_list(had),
-                    "after": _objective_list(wanted),
+                    "before": objective_list(had),
+                    "after": objective_list(wanted),
                 }
         await bulk_insert(self.session, table, new_rows)
 
 
-def _objective_list(keys: set[tuple[str, str | None]]) -> list[dict[str, str | None]]:
+def objective_list(keys: set[tuple[str, str | None]]) -> list[dict[str, str | None]]:
     return [{"threat_objective": o, "relevance": r} for o, r in sorted(keys)]
 
 
@@ -334,5 +335,5 @@ def _status_values(status: RegisterStatus, now: datetime) -> dict[str, Any]:
     return values
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     return format_time(value) if isinstance(value, datetime) else value

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 
 from socdesk.kit.db import SessionDep
+from socdesk.register.incident_ids import IncidentIdPath
 from socdesk.register.risk_schemas import (
     RiskAssociations,
     RiskAssociationsPut,
@@ -19,10 +18,6 @@ from socdesk.register.risks import RiskService
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(tags=["Register: risks"])
-
-IncidentIdPath = Annotated[
-    str, Path(description="`INC-00001` or the incident's UUID.", examples=["INC-00001"])
-]
 
 
 @router.get("/v1/risks", summary="The project's risks")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, StringConstraints
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
 
@@ -13,15 +14,8 @@ MAX_RISKS_PER_INCIDENT = 100
 
 
 class RiskCreate(RequestBody):
-    title: str = Field(min_length=1, max_length=255)
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     description: str | None = Field(default=None, max_length=2048)
-
-    @field_validator("title")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("a title needs some text, not only white space")
-        return value.strip()
 
 
 class RiskOut(ResponseBody):

@@ -5,15 +5,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.repository import chunks
+from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import utcnow
-from socdesk.kit.errors import Conflict, ErrorDetail, ValidationFailed
-from socdesk.kit.logs import current_request_id
-from socdesk.models import Incident, IncidentAction, IncidentEvent, IncidentRisk, Risk
+from socdesk.kit.errors import Conflict, ErrorDetail, ValidationFailed, some_of
+from socdesk.models import IncidentAction, IncidentRisk, Risk
 from socdesk.register.incident_ids import resolve_one
 from socdesk.workspaces.service import WorkspaceScope
 
@@ -84,13 +84,9 @@ class RiskService:
         incident_id = await resolve_one(self.session, self.scope.workspace_id, incident_text)
         wanted = list(dict.fromkeys(risk_ids))
         await self._check_risks(wanted)
-        # Lock the incident row first (PostgreSQL), so concurrent replacements queue up instead
-        # of racing on the association table.
-        await self.session.execute(
-            select(Incident.id)
-            .where(Incident.workspace_id == self.scope.workspace_id, Incident.id == incident_id)
-            .with_for_update()
-        )
+        # Lock the incident first, so concurrent replacements queue instead of racing on the
+        # association table (and each audits the set the other left).
+        await IncidentService(self.session, self.scope).repo.lock_existing([incident_id])
         before = (await risk_ids_of(self.session, self.scope.workspace_id, [incident_id]))[
             incident_id
         ]
@@ -132,8 +128,7 @@ class RiskService:
         unknown = [str(risk_id) for risk_id in risk_ids if risk_id not in known]
         if unknown:
             raise ValidationFailed(
-                f"risk_ids: not risks of this project: {', '.join(unknown[:10])}"
-                + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""),
+                f"risk_ids: not risks of this project: {some_of(unknown)}",
                 details=[
                     ErrorDetail(
                         "risk_ids", f"{risk_id} is not a risk of this project", value=risk_id
@@ -145,23 +140,13 @@ class RiskService:
     async def _record_change(
         self, incident_id: uuid.UUID, before: list[str], after: list[str]
     ) -> None:
+        """Count the change as an edit of the incident, and audit it."""
+        incidents = IncidentService(self.session, self.scope)
         now = utcnow()
-        await self.session.execute(
-            update(Incident)
-            .where(Incident.workspace_id == self.scope.workspace_id, Incident.id == incident_id)
-            .values(version=Incident.version + 1, update_time=now, updated_by_id=self.scope.user.id)
-            .execution_options(synchronize_session=False)
+        await incidents.repo.update_many(
+            [incident_id], {"update_time": now, "updated_by_id": self.scope.user.id}
         )
-        self.session.add(
-            IncidentEvent(
-                workspace_id=self.scope.workspace_id,
-                incident_id=incident_id,
-                action=IncidentAction.update.value,
-                actor_id=self.scope.user.id,
-                actor_email=self.scope.user.email,
-                request_id=current_request_id.get(),
-                at=now,
-                changes={FIELD: {"before": before, "after": after}},
-            )
+        event = incidents.audit_event(
+            incident_id, IncidentAction.update, {FIELD: {"before": before, "after": after}}
         )
-        await self.session.flush()
+        await incidents.repo.add_events([{**event, "at": now}])

@@ -7,10 +7,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from socdesk.iam.schemas import RegisterUser
-from socdesk.kit.schemas import RequestBody, ResponseBody
+from socdesk.incidents.times import parse_time
+from socdesk.kit.schemas import NotBlank, RequestBody, ResponseBody
 from socdesk.models import Relevance, ThreatObjective
 
 
@@ -35,6 +36,9 @@ class TagOperation(StrEnum):
     replace_ = "Replace"
 
 
+# RFC 3339 with an offset or Z, held in UTC (a time that leaves the calendar in UTC is a 400).
+RegisterTime = Annotated[datetime, BeforeValidator(parse_time)]
+Title = Annotated[str, NotBlank, Field(min_length=1, max_length=255)]
 TagText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
@@ -44,7 +48,7 @@ class ThreatObjectiveLink(RequestBody):
 
     threat_objective: ThreatObjective
     relevance: Relevance | None = None
-    created_date: AwareDatetime | None = None
+    created_date: RegisterTime | None = None
 
 
 def _each_objective_once(links: list[ThreatObjectiveLink]) -> list[ThreatObjectiveLink]:
@@ -69,18 +73,18 @@ class EditableFields(RequestBody):
     assigned_to: uuid.UUID | None = Field(
         None, description="A user id; the user must be an active member of the workspace."
     )
-    contained_date: AwareDatetime | None = None
+    contained_date: RegisterTime | None = None
     description: str | None = Field(None, max_length=1024)
-    detected_date: AwareDatetime | None = None
-    occurred_date: AwareDatetime | None = None
-    responded_date: AwareDatetime | None = None
+    detected_date: RegisterTime | None = None
+    occurred_date: RegisterTime | None = None
+    responded_date: RegisterTime | None = None
     severity: RegisterSeverity | None = None
     severity_reasoning: str | None = Field(None, max_length=1024)
     source: str | None = Field(None, max_length=128, description="One of GET /v1/sources.")
     status: RegisterStatus | None = None
     tags: Tags | None = None
     threat_objectives: ThreatObjectives | None = None
-    title: str | None = Field(None, min_length=1, max_length=255)
+    title: Title | None = None
 
 
 class IncidentPatch(EditableFields):
@@ -103,17 +107,17 @@ class RegisterIncidentCreate(RequestBody):
     """`POST /v1/incidents`. Only `title` is needed; SecMaster's mandatory fields get defaults
     (docs/dialects.md)."""
 
-    title: str = Field(min_length=1, max_length=255)
+    title: Title
     description: str | None = Field(None, max_length=1024)
     severity: RegisterSeverity = RegisterSeverity.medium
     status: RegisterStatus = RegisterStatus.new
     severity_reasoning: str | None = Field(None, max_length=1024)
     source: str | None = Field(None, max_length=128)
     assigned_to: uuid.UUID | None = None
-    occurred_date: AwareDatetime | None = None
-    detected_date: AwareDatetime | None = None
-    responded_date: AwareDatetime | None = None
-    contained_date: AwareDatetime | None = None
+    occurred_date: RegisterTime | None = None
+    detected_date: RegisterTime | None = None
+    responded_date: RegisterTime | None = None
+    contained_date: RegisterTime | None = None
     tags: Tags = Field(default_factory=list)
     threat_objectives: ThreatObjectives = Field(default_factory=list)
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.schemas import RegisterUser
 from socdesk.incidents.repository import chunks
+from socdesk.kit.errors import NotFound, some_of
 from socdesk.models import (
     Incident,
     IncidentTag,
@@ -203,4 +204,7 @@ class RowReader:
     async def rows_of(self, ids: Sequence[uuid.UUID]) -> list[RegisterRow]:
         """The register rows of the incidents `ids` (all of this workspace), in that order."""
         found = await self.incidents(ids)
+        gone = [str(i) for i in ids if i not in found]
+        if gone:  # deleted by another request since the ids were looked up
+            raise NotFound(f"ids: deleted meanwhile: {some_of(gone)}")
         return await self.rows([found[i] for i in ids])

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import StringConstraints
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
 
 
 class SourceCreate(RequestBody):
-    name: str = Field(min_length=1, max_length=128)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
 class SourceOut(ResponseBody):

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.errors import Conflict
@@ -32,10 +33,13 @@ class SourceService:
 
     async def add(self, name: str) -> Source:
         """A new source; 409 if the project has one of that name."""
-        name = name.strip()
         if await self.named(name):
             raise Conflict(f"name: the source {name!r} already exists")
         source = Source(project_id=self.project_id, name=name)
-        self.session.add(source)
-        await self.session.flush()
+        try:
+            # A savepoint, so a concurrent request that took the name first is a 409, not a 500.
+            async with self.session.begin_nested():
+                self.session.add(source)
+        except IntegrityError:
+            raise Conflict(f"name: the source {name!r} already exists") from None
         return source
