@@ -208,3 +208,40 @@ async def test_bodies_over_the_limit_are_413_declared_or_streamed(
         assert response.status_code == 413
         assert response.json()["code"] == "SecMaster.20000413"
         assert REQUEST_ID.match(response.headers["X-request-id"])
+
+
+def test_a_one_field_failure_is_told_by_the_message_alone() -> None:
+    error = ValidationFailed.for_field("title", "too long", "x" * 300)
+
+    status, body = error_body(error, Dialect.secmaster)
+
+    assert status == 400
+    assert body == {"code": "SecMaster.20000400", "message": "title: too long"}
+
+
+def test_problems_outside_rows_are_listed_without_a_row() -> None:
+    error = ValidationFailed(
+        "two problems",
+        details=[ErrorDetail("title", "required"), ErrorDetail("severity", "bad", value="x")],
+    )
+
+    _status, body = error_body(error, Dialect.secmaster)
+
+    assert body["data"]["errors"] == [
+        {"field": "title", "value": None, "message": "required"},
+        {"field": "severity", "value": "x", "message": "bad"},
+    ]
+
+
+async def test_a_request_with_one_bad_field_answers_without_data(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo
+) -> None:
+    path = f"/v1/{tenant.project_hex}/workspaces/{tenant.workspace_id}/soc/incidents/import"
+
+    response = await admin_client.post(path, json={"data_object": {}})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "SecMaster.20000400",
+        "message": "uploadFile: send the file as multipart/form-data in the field uploadFile",
+    }

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from socdesk.kit.errors import AppError
+from socdesk.kit.errors import AppError, ErrorDetail
 
 # The incident-register API's routes; everything under /v3 is the Keystone-style identity API and
 # everything else (SecMaster, operations) answers in SecMaster's envelope.
@@ -47,14 +47,24 @@ def error_body(error: AppError, dialect: Dialect) -> tuple[int, dict[str, Any]]:
             }
         }
     body: dict[str, Any] = {"code": error.code, "message": error.message}
-    if error.details:
-        body["data"] = {
-            "errors": [
-                {"row": d.row, "field": d.field, "value": d.value, "message": d.message}
-                for d in error.details
-            ]
-        }
+    if _fails_in_many_places(error):
+        body["data"] = {"errors": [_problem(d) for d in error.details]}
     return error.status_for_secmaster(), body
+
+
+def _fails_in_many_places(error: AppError) -> bool:
+    """Whether SecMaster's 400 lists the problems (DESIGN §1): a request that failed in several
+    places, or in rows of a file or list (an import, a batch-create). One failed field is told
+    by the message alone, which names it."""
+    details = error.details
+    return len(details) > 1 or any(d.row is not None for d in details)
+
+
+def _problem(detail: ErrorDetail) -> dict[str, Any]:
+    """`{row, field, value, message}`; `row` only for a problem in a row of a file or list."""
+    problem: dict[str, Any] = {} if detail.row is None else {"row": detail.row}
+    problem.update(field=detail.field, value=detail.value, message=detail.message)
+    return problem
 
 
 def error_response(error: AppError, path: str) -> JSONResponse:
