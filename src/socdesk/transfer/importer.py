@@ -38,7 +38,7 @@ from socdesk.workspaces.service import WorkspaceScope
 CHUNK_ROWS = 2000
 # Checking is CPU work that never awaits: every so many rows, let the writer task send the
 # database its next statement, so the database never waits long for the importer.
-YIELD_EVERY = 256
+YIELD_EVERY = 64
 
 
 def validate_candidate(candidate: Candidate) -> None:

@@ -68,12 +68,20 @@ class IncidentSink:
         await self._unless_writer_fails(self._queue.put(rows))
 
     async def _write_chunks(self) -> None:
-        while (rows := await self._queue.get()) is not None:
+        done = False
+        while not done:
+            # Take every chunk that waits, so they share one COPY and one INSERT of events.
+            batch = [await self._queue.get()]
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            rows = [row for chunk in batch if chunk is not None for row in chunk]
+            done = batch[-1] is None
             try:
-                await self._store(rows)
+                if rows:
+                    await self._store(rows)
             finally:
-                self._queue.task_done()
-        self._queue.task_done()
+                for _ in batch:
+                    self._queue.task_done()
 
     async def _store(self, rows: list[list[Any]]) -> None:
         ids = [row[ID] for row in rows]
