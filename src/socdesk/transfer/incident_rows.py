@@ -65,11 +65,11 @@ class NewIncidentRows:
         self._now = now
         self._creator = scope.user.email
 
-    def build(self, sent: dict[str, Any], number: int, given: uuid.UUID | None) -> list[Any]:
+    def build(self, sent: dict[str, Any], number: int, incident_id: uuid.UUID) -> list[Any]:
         """The row for the fields a client sent (`mapping.sent_fields` form, mandatory fields
-        present); `given` is an id the file chose, already checked to be new."""
+        present), with its id (a new one, or one the file chose and that was checked)."""
         row = self._template.copy()
-        row[ID] = given or uuid.uuid4()
+        row[ID] = incident_id
         row[NUMBER] = number
         document: dict[str, Any] = {}
         for key, value in sent.items():

@@ -22,6 +22,7 @@ from typing import Any
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.bulk import CopyStream, bulk_insert
 from socdesk.kit.clock import utcnow
+from socdesk.kit.ids import new_uuids
 from socdesk.models import Incident, IncidentAction
 from socdesk.transfer.incident_rows import ID, ROW_COLUMNS, NewIncidentRows, as_dict
 
@@ -62,7 +63,11 @@ class IncidentSink:
         number = self._next_number
         assert number is not None
         build = self.rows.build
-        rows = [build(sent, number + offset, given) for offset, (sent, given) in enumerate(fields)]
+        fresh = new_uuids(len(fields))
+        rows = [
+            build(sent, number + offset, given or fresh[offset])
+            for offset, (sent, given) in enumerate(fields)
+        ]
         self._next_number = number + len(rows)
         self.ids += [row[ID] for row in rows]
         await self._unless_writer_fails(self._queue.put(rows))
