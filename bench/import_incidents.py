@@ -3,8 +3,8 @@
 For each store and format it prints, from the same run:
 - end to end: the import request through the API (parse, validate, write, audit), rows/second;
 - (a) parse only: reading the file's rows, nothing else;
-- (b) write only: inserting the already-validated rows and their audit events (COPY on
-  PostgreSQL, executemany on SQLite);
+- (b) write only: the import's writer storing the already-validated rows and their audit
+  events (binary COPY on PostgreSQL, executemany on SQLite), with nothing to overlap;
 - the ratio of end to end over (a) + (b), the floor any importer pays;
 - the peak RSS of the server process that served the import (a real `socdesk serve`).
 Targets (2 cores, PostgreSQL): CSV >= 40,000 rows/s (stretch), XLSX >= 20,000 rows/s; peak RSS
