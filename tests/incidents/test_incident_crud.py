@@ -80,6 +80,7 @@ async def test_create_answers_the_detail_and_keeps_every_field(
         ("2023-04-18T13:00:00+08:00", "2023-04-18T05:00:00.000Z"),
         ("2023-04-18T13:00:00.5Z", "2023-04-18T13:00:00.500Z"),
         ("2023-04-18T13:00:00.000+0800", "2023-04-18T05:00:00.000Z"),
+        ("0005-01-01T00:00:00Z", "0005-01-01T00:00:00.000Z"),  # four-digit years, padded
     ],
 )
 async def test_times_in_every_accepted_form_are_stored_in_utc(
@@ -111,6 +112,7 @@ async def test_times_in_every_accepted_form_are_stored_in_utc(
         ({"colour": "red"}, "data_object.colour"),
         ({"title": "nul\u0000byte"}, "data_object.title"),
         ({"count": 2**40}, "data_object.count"),
+        ({"owner": "o" * 255}, "data_object.owner"),
         ({"first_observed_time": "9999-12-31T23:59:59-14:00"}, "data_object.first_observed_time"),
         (
             {"data_source": {"source_type": 7, "product_name": "x", "product_feature": "y"}},

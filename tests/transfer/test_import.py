@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.app import create_app
 from socdesk.models import Incident, IncidentEvent
-from tests.factories import TenantInfo
+from tests.factories import TenantInfo, login, make_tenant
 from tests.incidents.payloads import incidents_path
 from tests.transfer.files import HEADER, csv_file, good_row, json_file, xlsx_file
 
@@ -378,3 +378,27 @@ async def test_the_audit_event_names_the_file_as_the_user_sent_it(
     incident_id = response.json()["data"]["ids"][0]
     history = (await admin_client.get(f"{path}/{incident_id}/history")).json()["data"]
     assert [e["source"] for e in history] == [source]
+
+
+async def test_an_id_used_in_another_workspace_is_free_here(
+    admin_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    path: str,
+) -> None:
+    other = await make_tenant(sessions)
+    token = await login(client, other.admin_email, other.project_name)
+    theirs = await client.post(
+        f"{incidents_path(other.project_hex, other.workspace_id)}/import",
+        files={"uploadFile": ("a.csv", csv_file(HEADER, [good_row()]))},
+        headers={"X-Auth-Token": token},
+    )
+    taken = theirs.json()["data"]["ids"][0]
+
+    response = await upload(admin_client, path, csv_file([*HEADER, "id"], [good_row() + [taken]]))
+
+    # Ids are unique within a workspace (DESIGN §2): each workspace has its own incident.
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["ids"] == [taken]
+    ours = await admin_client.get(f"{path}/{taken}")
+    assert ours.json()["data"]["workspace_id"] != str(other.workspace_id)

@@ -19,6 +19,8 @@ SecMasterTime = Annotated[
 ]
 Percent = Annotated[int, Field(ge=0, le=100)]
 Text255 = Annotated[str, Field(max_length=255)]
+# A person, usually an email address (at most 254 characters, as the columns hold).
+Person = Annotated[str, Field(max_length=254)]
 
 SEVERITIES = ("Tips", "Low", "Medium", "High", "Fatal")
 HANDLE_STATUSES = ("Open", "Block", "Closed")
@@ -183,9 +185,9 @@ class IncidentObject(RequestBody):
     close_time: SecMasterTime | None = None
     ipdrr_phase: IpdrrPhase | None = None
     simulation: str | bool | None = None
-    actor: Text255 | None = None
-    owner: Text255 | None = None
-    creator: Text255 | None = None
+    actor: Person | None = None
+    owner: Person | None = None
+    creator: Person | None = None
     close_reason: CloseReason | None = None
     close_comment: Annotated[str, Field(max_length=1024)] | None = None
     malware: Malware | None = None

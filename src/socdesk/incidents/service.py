@@ -16,6 +16,7 @@ from socdesk.incidents.catalog import (
     INCIDENT_DATACLASS_NAME,
     REQUIRED_ON_CREATE,
 )
+from socdesk.incidents.new_rows import NewIncidentRows, as_dict
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.schemas import (
     BatchOutcome,
@@ -153,26 +154,8 @@ class IncidentService:
         """The row for a new incident (every column named) and the fields the client sent."""
         sent = mapping.sent_fields(data)
         _require(sent)
-        columns: dict[str, Any] = dict.fromkeys(mapping.CLIENT_COLUMNS)
-        columns.update(mapping.column_values(sent, None))
-        columns["create_time"] = columns.get("create_time") or now
-        columns["creator"] = columns.get("creator") or self.scope.user.email
-        if columns["status"] is Status.closed:
-            columns["close_time"] = columns.get("close_time") or now
-        # Plain values, so a bulk COPY needs no conversion per value.
-        columns["status"] = Status(columns["status"]).value
-        return {
-            "id": given or uuid.uuid4(),
-            "workspace_id": self.scope.workspace_id,
-            "project_id": self.scope.project.id,
-            "number": number,
-            "version": 1,
-            "update_time": now,
-            "opened_by_id": self.scope.user.id,
-            "updated_by_id": self.scope.user.id,
-            "document": mapping.document_values(sent),
-            **columns,
-        }, sent
+        row = NewIncidentRows(self.scope, now).build(sent, number, given or uuid.uuid4())
+        return as_dict(row), sent
 
     async def show(self, incident_text: str) -> IncidentDetail:
         return self.detail(await self._load(parse_incident_id(incident_text)))

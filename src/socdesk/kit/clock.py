@@ -9,6 +9,5 @@ def utcnow() -> datetime:
 
 def format_time(moment: datetime) -> str:
     """The one form SOCdesk writes times in: UTC, milliseconds, `Z` (2026-11-24T06:33:00.000Z)."""
-    return (
-        moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    )
+    # isoformat pads the year to four digits, which strftime("%Y") does not on Linux.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"

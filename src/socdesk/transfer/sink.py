@@ -19,12 +19,12 @@ import uuid
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
+from socdesk.incidents.new_rows import ID, ROW_COLUMNS, NewIncidentRows, as_dict
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.bulk import CopyStream, bulk_insert
 from socdesk.kit.clock import utcnow
 from socdesk.kit.ids import new_uuids
 from socdesk.models import Incident, IncidentAction
-from socdesk.transfer.incident_rows import ID, ROW_COLUMNS, NewIncidentRows, as_dict
 
 # Chunks built and waiting for the writer; more would only hold memory.
 WAITING_CHUNKS = 2

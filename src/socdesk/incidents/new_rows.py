@@ -1,8 +1,7 @@
-"""The incidents row an import writes, built from the fields a row sent.
+"""The incidents row a create or an import writes, built from the fields the client sent.
 
-The same row `IncidentService.create_many` builds for a create (`tests/transfer/test_incident_rows`
-holds the two together), laid out as a list in `ROW_COLUMNS` order so COPY takes it as it is:
-no dict per row, no model dump, one pass over the fields.
+Laid out as a list in `ROW_COLUMNS` order so an import's COPY takes it as it is: no dict per row,
+no model dump, one pass over the fields. A create names the columns (`as_dict`).
 """
 
 from __future__ import annotations
