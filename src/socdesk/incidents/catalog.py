@@ -162,9 +162,19 @@ INCIDENT_FIELDS: tuple[IncidentField, ...] = (
         "close_reason", "Close reason", F.enum, "", enum=CLOSE_REASONS, column="close_reason"
     ),
     IncidentField("close_comment", "Close comment", F.text, "Up to 1024 characters."),
-    IncidentField("owner", "Owner", F.string, "The responsible analyst.", column="owner"),
-    IncidentField("creator", "Creator", F.string, "Defaults to the caller.", column="creator"),
-    IncidentField("actor", "Actor", F.string, "Who is handling it.", column="actor"),
+    IncidentField(
+        "owner", "Owner", F.string, "The responsible analyst; up to 254 characters.", column="owner"
+    ),
+    IncidentField(
+        "creator",
+        "Creator",
+        F.string,
+        "Defaults to the caller; up to 254 characters.",
+        column="creator",
+    ),
+    IncidentField(
+        "actor", "Actor", F.string, "Who is handling it; up to 254 characters.", column="actor"
+    ),
     IncidentField("labels", "Labels", F.string, "Comma-separated labels.", column="labels"),
     IncidentField("source_url", "Source URL", F.string, ""),
     IncidentField("sla", "SLA", F.string, ""),
