@@ -54,6 +54,18 @@ PLAIN_COLUMNS = {
     "contained_date": "contained_time",
 }
 
+# Incident column → the field its audit change is recorded under.
+AUDITED_COLUMNS = {
+    "title": "title",
+    "description": "description",
+    "first_observed_time": "first_observed_time",
+    "arrive_time": "arrive_time",
+    "owner": "owner",
+    "responded_time": "responded_date",
+    "contained_time": "contained_date",
+    "severity_reasoning": "severity_reasoning",
+}
+
 
 def _check_shape(change: IncidentPatch, fields: set[str]) -> None:
     """400 for a change that cannot apply to any incident, before any id is looked up."""
@@ -99,7 +111,7 @@ class RegisterPatch:
         ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
         before = {row.id: row for row in await self.repo.lock_existing(ids)}
         changes: dict[uuid.UUID, dict[str, Any]] = {
-            i: self._column_changes(before[i], change, fields, values, now) for i in ids
+            i: self._column_changes(before[i], change, values) for i in ids
         }
         if "tags" in fields:
             await self.apply_tags(ids, change.tags or [], change.tag_operation, changes)
@@ -167,34 +179,18 @@ class RegisterPatch:
         return email
 
     def _column_changes(
-        self,
-        row: Incident,
-        change: IncidentPatch,
-        fields: set[str],
-        values: dict[str, Any],
-        now: datetime,
+        self, row: Incident, change: IncidentPatch, values: dict[str, Any]
     ) -> dict[str, Any]:
         """The audit changes of one incident, in SecMaster's field names where SecMaster shows
         the fact and in the register's where only the register does."""
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
+        changes: dict[str, Any] = {}
 
         def note(field: str, old: Any, new: Any) -> None:
             old, new = plain(old), plain(new)
             if old != new:
-                before[field], after[field] = old, new
+                changes[field] = {"before": old, "after": new}
 
-        secmaster_names = {
-            "title": "title",
-            "description": "description",
-            "first_observed_time": "first_observed_time",
-            "arrive_time": "arrive_time",
-            "owner": "owner",
-            "responded_time": "responded_date",
-            "contained_time": "contained_date",
-            "severity_reasoning": "severity_reasoning",
-        }
-        for column, field in secmaster_names.items():
+        for column, field in AUDITED_COLUMNS.items():
             if column in values:
                 note(field, getattr(row, column), values[column])
         if "severity" in values:
@@ -210,7 +206,7 @@ class RegisterPatch:
             note("handle_status", mapping.HANDLE_STATUS_OF[old], mapping.HANDLE_STATUS_OF[new])
         if "product_name" in values:
             note("data_source.product_name", row.product_name, values["product_name"])
-        return {f: {"before": before[f], "after": after[f]} for f in before}
+        return changes
 
     async def apply_tags(
         self,
