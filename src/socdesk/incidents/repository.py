@@ -70,17 +70,6 @@ class IncidentRepository:
             )
         )
 
-    async def by_ids(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
-        found: list[Incident] = []
-        for part in chunks(ids):
-            rows = await self.session.scalars(
-                select(Incident).where(
-                    Incident.workspace_id == self.workspace_id, Incident.id.in_(part)
-                )
-            )
-            found.extend(rows)
-        return found
-
     async def lock(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
         """The incidents `ids`, fresh from the database and locked until commit (PostgreSQL).
         Rows are locked in id order, so two transactions locking overlapping sets queue

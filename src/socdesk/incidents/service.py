@@ -207,7 +207,7 @@ class IncidentService:
         unknown or foreign id fails the whole batch with 400 naming it."""
         ids, rejected = _unique_ids(batch_ids)
         malformed = [raw for raw, why in rejected if why == "malformed"]
-        rows = await self.repo.by_ids(ids)
+        rows = await self.repo.lock(ids)  # the audit reads what it changes
         known = {row.id for row in rows}
         unknown = malformed + [str(i) for i in ids if i not in known]
         if unknown:
@@ -256,7 +256,7 @@ class IncidentService:
         unknown and other workspaces' ids are reported in `error_ids`; the rest are deleted."""
         ids, rejected = _unique_ids(batch_ids or [])
         errors = [raw for raw, _why in rejected]
-        rows = await self.repo.by_ids(ids)
+        rows = await self.repo.lock(ids)  # the snapshots are what it deletes
         found = {row.id: row for row in rows}
         doomed = [i for i in ids if i in found]
         errors += [str(i) for i in ids if i not in found]
