@@ -36,6 +36,16 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
+async def select_in_chunks(
+    session: AsyncSession, statement: Any, column: Any, ids: Sequence[Any]
+) -> list[Any]:
+    """The rows of `statement` where `column` is one of `ids`, one query per chunk."""
+    found: list[Any] = []
+    for part in chunks(ids):
+        found.extend(await session.execute(statement.where(column.in_(part))))
+    return found
+
+
 class IncidentRepository:
     def __init__(self, session: AsyncSession, workspace_id: uuid.UUID) -> None:
         self.session = session

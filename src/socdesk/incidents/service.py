@@ -85,14 +85,17 @@ class IncidentService:
         changes: dict[str, Any],
         snapshot: dict[str, Any] | None = None,
         source: str | None = None,
+        at: datetime | None = None,
     ) -> dict[str, Any]:
+        """An audit row for `incident_id`; `at` is the change's time (now when not given), so
+        the event and the incident's update_time can agree."""
         return {
             "incident_id": incident_id,
             "action": action.value,
             "actor_id": self.scope.user.id,
             "actor_email": self.scope.user.email,
             "request_id": current_request_id.get(),
-            "at": utcnow(),
+            "at": at or utcnow(),
             "changes": changes,
             "snapshot": snapshot,
             "source": source,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.schemas import RegisterUser
-from socdesk.incidents.repository import chunks
+from socdesk.incidents.repository import select_in_chunks
 from socdesk.kit.clock import utcnow
 from socdesk.kit.cursors import bad_cursor, cursor_time, cursor_uuid, decode_cursor, encode_cursor
 from socdesk.kit.errors import NotFound
@@ -47,17 +47,15 @@ async def comment_counts(
 ) -> dict[uuid.UUID, int]:
     """How many comments each incident has (0 for none), one grouped query per chunk."""
     counts = dict.fromkeys(incident_ids, 0)
-    for part in chunks(list(counts)):
-        rows = await session.execute(
-            select(IncidentComment.incident_id, func.count())
-            .where(
-                IncidentComment.workspace_id == workspace_id,
-                IncidentComment.incident_id.in_(part),
-            )
-            .group_by(IncidentComment.incident_id)
-        )
-        for incident_id, count in rows:
-            counts[incident_id] = count
+    statement = (
+        select(IncidentComment.incident_id, func.count())
+        .where(IncidentComment.workspace_id == workspace_id)
+        .group_by(IncidentComment.incident_id)
+    )
+    for incident_id, count in await select_in_chunks(
+        session, statement, IncidentComment.incident_id, list(counts)
+    ):
+        counts[incident_id] = count
     return counts
 
 

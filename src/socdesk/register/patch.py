@@ -119,8 +119,7 @@ class RegisterPatch:
             await self.apply_objectives(ids, change.threat_objectives or [], now, changes)
         await self.repo.update_many(ids, values)
         await self.repo.add_events(
-            {**self.incidents.audit_event(i, IncidentAction.update, changes[i]), "at": now}
-            for i in ids
+            self.incidents.audit_event(i, IncidentAction.update, changes[i], at=now) for i in ids
         )
         return ids
 

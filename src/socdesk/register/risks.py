@@ -9,7 +9,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.repository import chunks
+from socdesk.incidents.repository import select_in_chunks
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Conflict, ErrorDetail, ValidationFailed, some_of
@@ -25,14 +25,13 @@ async def risk_ids_of(
 ) -> dict[uuid.UUID, list[str]]:
     """Each incident's risk ids as sorted strings ([] for none), one query per chunk."""
     found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
-    for part in chunks(list(found)):
-        rows = await session.execute(
-            select(IncidentRisk.incident_id, IncidentRisk.risk_id).where(
-                IncidentRisk.workspace_id == workspace_id, IncidentRisk.incident_id.in_(part)
-            )
-        )
-        for incident_id, risk_id in rows:
-            found[incident_id].append(str(risk_id))
+    statement = select(IncidentRisk.incident_id, IncidentRisk.risk_id).where(
+        IncidentRisk.workspace_id == workspace_id
+    )
+    for incident_id, risk_id in await select_in_chunks(
+        session, statement, IncidentRisk.incident_id, list(found)
+    ):
+        found[incident_id].append(str(risk_id))
     for ids in found.values():
         ids.sort()
     return found
@@ -44,6 +43,7 @@ class RiskService:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
         self.scope = scope
+        self.incidents = IncidentService(session, scope)
 
     async def all(self) -> Sequence[Risk]:
         """The project's risks, by title."""
@@ -86,7 +86,7 @@ class RiskService:
         await self._check_risks(wanted)
         # Lock the incident first, so concurrent replacements queue instead of racing on the
         # association table (and each audits the set the other left).
-        await IncidentService(self.session, self.scope).repo.lock_existing([incident_id])
+        await self.incidents.repo.lock_existing([incident_id])
         before = (await risk_ids_of(self.session, self.scope.workspace_id, [incident_id]))[
             incident_id
         ]
@@ -141,12 +141,11 @@ class RiskService:
         self, incident_id: uuid.UUID, before: list[str], after: list[str]
     ) -> None:
         """Count the change as an edit of the incident, and audit it."""
-        incidents = IncidentService(self.session, self.scope)
         now = utcnow()
-        await incidents.repo.update_many(
+        await self.incidents.repo.update_many(
             [incident_id], {"update_time": now, "updated_by_id": self.scope.user.id}
         )
-        event = incidents.audit_event(
-            incident_id, IncidentAction.update, {FIELD: {"before": before, "after": after}}
+        changes = {FIELD: {"before": before, "after": after}}
+        await self.incidents.repo.add_events(
+            [self.incidents.audit_event(incident_id, IncidentAction.update, changes, at=now)]
         )
-        await incidents.repo.add_events([{**event, "at": now}])

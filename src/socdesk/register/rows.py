@@ -6,13 +6,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.schemas import RegisterUser
-from socdesk.incidents.repository import chunks
+from socdesk.incidents.repository import select_in_chunks
 from socdesk.kit.errors import NotFound, some_of
 from socdesk.models import (
     Incident,
@@ -129,16 +128,6 @@ def register_incident(row: Incident, people: People) -> RegisterIncident:
     )
 
 
-async def _grouped(
-    session: AsyncSession, statement: Any, ids: Sequence[uuid.UUID], column: Any
-) -> list[Any]:
-    """Rows of `statement` for the incidents `ids`, one query per chunk."""
-    found: list[Any] = []
-    for part in chunks(ids):
-        found.extend(await session.execute(statement.where(column.in_(part))))
-    return found
-
-
 class RowReader:
     def __init__(self, session: AsyncSession, workspace_id: uuid.UUID, project_id: uuid.UUID):
         self.session = session
@@ -152,7 +141,7 @@ class RowReader:
             .order_by(IncidentTag.content)
         )
         by_incident: dict[uuid.UUID, list[IncidentTag]] = defaultdict(list)
-        for (tag,) in await _grouped(self.session, statement, ids, IncidentTag.incident_id):
+        for (tag,) in await select_in_chunks(self.session, statement, IncidentTag.incident_id, ids):
             by_incident[tag.incident_id].append(tag)
         return by_incident
 
@@ -165,8 +154,8 @@ class RowReader:
             .order_by(IncidentThreatObjective.threat_objective)
         )
         by_incident: dict[uuid.UUID, list[IncidentThreatObjective]] = defaultdict(list)
-        for (link,) in await _grouped(
-            self.session, statement, ids, IncidentThreatObjective.incident_id
+        for (link,) in await select_in_chunks(
+            self.session, statement, IncidentThreatObjective.incident_id, ids
         ):
             by_incident[link.incident_id].append(link)
         return by_incident
@@ -178,7 +167,10 @@ class RowReader:
             .where(Incident.workspace_id == self.workspace_id)
             .execution_options(populate_existing=True)
         )
-        return {row.id: row for (row,) in await _grouped(self.session, statement, ids, Incident.id)}
+        return {
+            row.id: row
+            for (row,) in await select_in_chunks(self.session, statement, Incident.id, ids)
+        }
 
     async def rows(self, incidents: Sequence[Incident]) -> list[RegisterRow]:
         """The register rows of `incidents`, in their order."""
