@@ -71,10 +71,6 @@ class CopyStream:
         self._json: list[tuple[int, bytes]] = []
         self._oids: list[int] | None = None
 
-    @property
-    def is_open(self) -> bool:
-        return self._copy is not None
-
     async def _types(self, driver: Any) -> list[int]:
         """The columns' type oids, as the database has them; JSON ones are sent as bytes."""
         async with driver.cursor() as cursor:
