@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -89,3 +90,13 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # "function" scope: the commit runs when the endpoint returns, before the response is sent, so a
 # client never sees success for a transaction that then fails to commit.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def add_or_refuse(session: AsyncSession, row: Any, refusal: Exception) -> None:
+    """Insert `row` in a savepoint; `refusal` if the database rejects it (a unique key already
+    taken, also by a concurrent request; a parent row gone). The transaction stays usable."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        raise refusal from None

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.schemas import RegisterUser
 from socdesk.incidents.repository import select_in_chunks
 from socdesk.kit.clock import utcnow
 from socdesk.kit.cursors import bad_cursor, cursor_time, cursor_uuid, decode_cursor, encode_cursor
+from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import NotFound
 from socdesk.models import IncidentComment, User
 from socdesk.register.comment_schemas import CommentOut
@@ -109,11 +109,9 @@ class CommentService:
             content=content,
             created_date=utcnow(),
         )
-        try:
-            async with self.session.begin_nested():
-                self.session.add(comment)
-        except IntegrityError:  # the incident was deleted since it was looked up
-            raise NotFound(f"no incident {incident_text} in this workspace") from None
+        # The incident may have been deleted since it was looked up.
+        gone = NotFound(f"no incident {incident_text} in this workspace")
+        await add_or_refuse(self.session, comment, gone)
         (out,) = await self._described([comment])
         return out
 

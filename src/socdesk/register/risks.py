@@ -6,12 +6,12 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.repository import select_in_chunks
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import utcnow
+from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import Conflict, ErrorDetail, ValidationFailed, some_of
 from socdesk.models import IncidentAction, IncidentRisk, Risk
 from socdesk.register.incident_ids import resolve_one
@@ -57,23 +57,14 @@ class RiskService:
 
     async def add(self, title: str, description: str) -> Risk:
         """A new risk; 409 if the project has one with that title."""
-        if await self.session.scalar(
-            select(Risk.id).where(Risk.project_id == self.scope.project.id, Risk.title == title)
-        ):
-            raise Conflict(f"title: the risk {title!r} already exists")
         risk = Risk(
             project_id=self.scope.project.id,
             title=title,
             description=description,
             creator_id=self.scope.user.id,
         )
-        try:
-            # A savepoint, so a concurrent request that took the title first is a 409, not a 500.
-            async with self.session.begin_nested():
-                self.session.add(risk)
-                await self.session.flush()
-        except IntegrityError:
-            raise Conflict(f"title: the risk {title!r} already exists") from None
+        conflict = Conflict(f"title: the risk {title!r} already exists")
+        await add_or_refuse(self.session, risk, conflict)
         return risk
 
     async def associate(self, incident_text: str, risk_ids: Sequence[uuid.UUID]) -> list[str]:

@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import Conflict
 from socdesk.models import Source
 
@@ -33,13 +33,7 @@ class SourceService:
 
     async def add(self, name: str) -> Source:
         """A new source; 409 if the project has one of that name."""
-        if await self.named(name):
-            raise Conflict(f"name: the source {name!r} already exists")
         source = Source(project_id=self.project_id, name=name)
-        try:
-            # A savepoint, so a concurrent request that took the name first is a 409, not a 500.
-            async with self.session.begin_nested():
-                self.session.add(source)
-        except IntegrityError:
-            raise Conflict(f"name: the source {name!r} already exists") from None
+        conflict = Conflict(f"name: the source {name!r} already exists")
+        await add_or_refuse(self.session, source, conflict)
         return source
