@@ -30,9 +30,12 @@ class Settings(BaseSettings):
     secret_key: str = PLACEHOLDER_SECRET
     token_ttl_seconds: int = Field(default=24 * 3600, gt=0)
     # Throttling of password logins: after this many consecutive failures an account is blocked
-    # for an interval that doubles with each further failure, up to the maximum.
+    # for the first interval, which doubles with each further failure, up to the maximum.
     login_free_failures: int = Field(default=5, ge=1)
+    login_first_block_seconds: int = Field(default=1, gt=0)
     login_max_block_seconds: int = Field(default=900, gt=0)
+    # How far X-Sdk-Date may be from the server clock; also how long a signed write's signature
+    # is remembered to refuse its replay (see docs/authentication.md).
     signature_max_skew_seconds: int = Field(default=15 * 60, gt=0)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"

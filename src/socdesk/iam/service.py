@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from socdesk.iam import secrets, signing
 from socdesk.iam.principal import AuthMethod, Principal
 from socdesk.iam.repository import IdentityRepository
-from socdesk.iam.schemas import TokenRequest
+from socdesk.iam.schemas import NamedRef, PasswordUser, TokenRequest
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
 from socdesk.models import AccessKey, AuthToken, Project, TokenKind, User
@@ -42,8 +42,32 @@ class SignedRequest:
     body: bytes | None
 
 
-def _throttle_key(project: str, user: str) -> str:
-    return hashlib.sha256(f"{project.lower()}\0{user.lower()}".encode()).hexdigest()
+def _throttle_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _uuid_hex(text: str | None) -> str | None:
+    """The 32-hex form of a UUID in any spelling Python reads (dashes, braces, urn:uuid:, any
+    case), or None if `text` is no UUID."""
+    try:
+        return uuid.UUID(text).hex if text else None
+    except ValueError:
+        return None
+
+
+def _ref_spelling(ref: NamedRef) -> str:
+    """A project reference that names no project, in one form per project it could name."""
+    return _uuid_hex(ref.id) or "name:" + (ref.name or ref.id or "")
+
+
+@dataclass(frozen=True, slots=True)
+class LoginTarget:
+    """What a login body resolves to: the user and project if they exist and agree, and the
+    throttle key of the account it names, one key whatever spelling names it."""
+
+    user: User | None
+    project: Project | None
+    throttle_key: str
 
 
 class AuthService:
@@ -56,44 +80,50 @@ class AuthService:
         self.session = session
         self.settings = settings
         self.repo = IdentityRepository(session)
-        # Failed logins are recorded in their own transaction: the request's is rolled back.
+        # Failed logins and spent signatures of uploads are recorded in their own transaction:
+        # the request's may be rolled back.
         self.throttle_sessions = throttle_sessions
 
     async def login(self, body: TokenRequest) -> IssuedToken:
         """Check a Keystone password body and issue a session token for its project."""
         claimed = body.auth.identity.password.user
-        domain = claimed.domain
         project_ref = body.auth.scope.project if body.auth.scope else None
-        key = _throttle_key(
-            (domain.name or domain.id or "") if domain else "", claimed.name or claimed.id or ""
-        )
-        await self._refuse_while_blocked(key)
+        target = await self._resolve_login(claimed, project_ref)
+        await self._refuse_while_blocked(target.throttle_key)
 
-        user, project = await self._find_login_user(claimed.name, claimed.id, domain, project_ref)
+        user, project = target.user, target.project
         valid = secrets.verify_password(user.password_hash if user else None, claimed.password)
         if not (valid and user and project and user.is_active):
-            await self._record_failure(key)
+            await self._record_failure(target.throttle_key)
             raise Unauthenticated(REFUSED)
-        await self.repo.clear_throttle(key)
+        await self.repo.clear_throttle(target.throttle_key)
         return await self.issue_session_token(user, project)
 
+    async def _resolve_login(
+        self, claimed: PasswordUser, project_ref: NamedRef | None
+    ) -> LoginTarget:
+        """Find the account a login names. The throttle key is the user's id when the account
+        exists, else the project (its id when it exists) and the lower-cased user name: so every
+        spelling of one account shares one key, and a guesser is slowed down the same way
+        whether the account exists or not."""
+        refs = [ref for ref in (claimed.domain, project_ref) if ref is not None]
+        projects = [await self._project_from_ref(ref.id, ref.name) for ref in refs]
+        user, project = await self._find_login_user(claimed.name, claimed.id, projects)
+        if user is not None:
+            return LoginTarget(user, project, _throttle_key("user", user.id.hex))
+        if projects and projects[0] is not None:
+            project_part = projects[0].id.hex
+        else:
+            project_part = _ref_spelling(refs[0]) if refs else ""
+        user_part = (claimed.name or "").lower() or _uuid_hex(claimed.id) or claimed.id or ""
+        return LoginTarget(None, None, _throttle_key("name", project_part, user_part))
+
     async def _find_login_user(
-        self,
-        email: str | None,
-        user_id: str | None,
-        domain: object | None,
-        project_ref: object | None,
+        self, email: str | None, user_id: str | None, projects: list[Project | None]
     ) -> tuple[User | None, Project | None]:
-        project = None
-        for ref in (domain, project_ref):
-            if ref is None:
-                continue
-            found = await self._project_from_ref(
-                getattr(ref, "id", None), getattr(ref, "name", None)
-            )
-            if found is None or (project is not None and found.id != project.id):
-                return None, None
-            project = found
+        if any(p is None for p in projects) or len({p.id for p in projects if p}) > 1:
+            return None, None
+        project = projects[0] if projects else None
         user = None
         if user_id:
             user = await self._user_by_id_text(user_id)
@@ -107,18 +137,16 @@ class AuthService:
 
     async def _project_from_ref(self, ref_id: str | None, name: str | None) -> Project | None:
         if ref_id:
-            try:
-                project = await self.repo.project_by_id(uuid.UUID(ref_id))
-            except ValueError:
+            project_hex = _uuid_hex(ref_id)
+            if project_hex is None:
                 return None
+            project = await self.repo.project_by_id(uuid.UUID(project_hex))
             return project if project and (not name or project.name == name) else None
         return await self.repo.project_by_name(name or "")
 
     async def _user_by_id_text(self, text: str) -> User | None:
-        try:
-            return await self.repo.user_by_id(uuid.UUID(text))
-        except ValueError:
-            return None
+        user_hex = _uuid_hex(text)
+        return await self.repo.user_by_id(uuid.UUID(user_hex)) if user_hex else None
 
     async def _refuse_while_blocked(self, key: str) -> None:
         throttle = await self.repo.throttle(key)
@@ -138,7 +166,9 @@ class AuthService:
             failures = await repo.count_failure(key)
             over = failures - self.settings.login_free_failures
             if over >= 0:
-                seconds = min(2**over, self.settings.login_max_block_seconds)
+                first = self.settings.login_first_block_seconds
+                # The exponent is capped so a long run of failures never builds a huge number.
+                seconds = min(first * 2 ** min(over, 40), self.settings.login_max_block_seconds)
                 await repo.block_login(key, utcnow() + timedelta(seconds=seconds))
 
     async def _issue(
