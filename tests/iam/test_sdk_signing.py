@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -226,3 +227,31 @@ async def test_a_revoked_access_key_is_401(
     )
 
     assert error.status_code == 401
+
+
+async def test_the_sdk_writes_again_and_again_but_a_captured_write_cannot_be_replayed(
+    live_server: str, tenant: TenantInfo, admin_keys: tuple[str, str]
+) -> None:
+    captured: list[tuple[str, str, dict[str, str], Any]] = []
+
+    def capture(request: Any, **_: Any) -> None:
+        captured.append((request.method, request.url, dict(request.header_params), request.body))
+
+    client = sdk_client(live_server, *admin_keys, tenant.project_hex, hook=capture)
+    for name in ("first", "second", "third"):
+        client.create_workspace(
+            CreateWorkspaceRequest(
+                project_id=tenant.project_hex, body=CreateWorkspaceRequestBody(name=name)
+            )
+        )
+    method, url, headers, body = captured[0]
+    with httpx.Client() as raw:
+        replayed = raw.request(method, url, headers=headers, content=body)
+    listed = client.list_workspaces(ListWorkspacesRequest(project_id=tenant.project_hex))
+    listed_again = client.list_workspaces(ListWorkspacesRequest(project_id=tenant.project_hex))
+
+    assert replayed.status_code == 401
+    assert replayed.json()["code"] == "SecMaster.20000401"
+    assert "replay" in replayed.json()["message"]
+    assert {w.name for w in listed.workspaces} == {"main", "first", "second", "third"}
+    assert listed_again.count == 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, params
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.iam import signing
@@ -23,20 +23,34 @@ def auth_service(request: Request, session: SessionDep, settings: SettingsDep) -
 AuthServiceDep = Annotated[AuthService, Depends(auth_service)]
 
 
+def _takes_upload(request: Request) -> bool:
+    """Whether the matched route reads its body as a multipart/form-data upload (it declares
+    one in OpenAPI, or FastAPI parses a form for it) and not as JSON."""
+    route = request.scope.get("route")
+    body_field = getattr(route, "body_field", None)
+    if body_field is not None:
+        return isinstance(body_field.field_info, params.Form)
+    extra = getattr(route, "openapi_extra", None) or {}
+    content = extra.get("requestBody", {}).get("content", {})
+    return signing.MULTIPART_FORM_DATA in content
+
+
 async def _signed_request(request: Request) -> SignedRequest:
     headers = {k.lower(): v for k, v in request.headers.items()}
-    declared = headers.get("x-sdk-content-sha256")
-    content_type = headers.get("content-type", "")
-    # The SDK leaves file uploads unsigned; their body is parsed as a form and is not read here.
-    unsigned = declared == signing.UNSIGNED_PAYLOAD and not content_type.startswith(
-        ("application/json", "application/bson")
+    # The SDK leaves one kind of body unsigned: a multipart file upload. Only there is the body
+    # left unread (the upload route parses the form itself); every other body is read and must
+    # match its signed hash, whatever its Content-Type is spelled.
+    unsigned_upload = (
+        headers.get("x-sdk-content-sha256") == signing.UNSIGNED_PAYLOAD
+        and signing.media_type(headers.get("content-type")) == signing.MULTIPART_FORM_DATA
+        and _takes_upload(request)
     )
     return SignedRequest(
         method=request.method,
         path=request.url.path,
         raw_query=request.url.query,
         headers=headers,
-        body=None if unsigned else await request.body(),
+        body=None if unsigned_upload else await request.body(),
     )
 
 

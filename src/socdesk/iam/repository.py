@@ -16,6 +16,7 @@ from socdesk.models import (
     LoginThrottle,
     Membership,
     Project,
+    SpentSignature,
     TokenKind,
     User,
     Workspace,
@@ -113,6 +114,25 @@ class IdentityRepository:
 
     async def clear_throttle(self, key: str) -> None:
         await self.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+    async def spend_signature(self, signature_hash: str, expires_at: datetime) -> bool:
+        """Record a signed write's signature; False if it was recorded before (a replay). A
+        copy racing in another transaction waits for that one, then conflicts or not as it
+        commits or rolls back."""
+        statement = (
+            insert_for(self.session, SpentSignature)
+            .values(signature_hash=signature_hash, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=[SpentSignature.signature_hash])
+            .returning(SpentSignature.signature_hash)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none() is not None
+
+    async def purge_spent_signatures(self, now: datetime) -> int:
+        """Delete the signatures whose date no fresh request can carry any more; how many."""
+        result = await self.session.execute(
+            delete(SpentSignature).where(SpentSignature.expires_at < now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def membership(self, workspace_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         return await self.session.get(Membership, (workspace_id, user_id))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +22,27 @@ from socdesk.settings import Settings
 # One message for every refused credential, so a caller learns nothing about which part failed.
 REFUSED = "the credentials were not accepted"
 TOKEN_REFUSED = "the token is not valid"
+REPLAYED = "this signed request was received before: a replay is refused; sign each request anew"
+
+
+class _Every:
+    """Due at most once per `seconds` in this process: for housekeeping that any one of many
+    API processes may do."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.next_at = 0.0
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self.next_at:
+            return False
+        self.next_at = now + self.seconds
+        return True
+
+
+# Expired spent signatures are deleted in bulk, at most once a minute per process.
+_purge_spent = _Every(60.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +61,7 @@ class SignedRequest:
     path: str
     raw_query: str
     headers: dict[str, str]
+    # None for a multipart upload declared UNSIGNED-PAYLOAD, whose body is not read here.
     body: bytes | None
 
 
@@ -217,9 +240,11 @@ class AuthService:
     async def principal_for_signature(
         self, request: SignedRequest, authorization: str
     ) -> Principal:
-        """Verify an SDK-HMAC-SHA256 signed request and return the access key's owner."""
+        """Verify an SDK-HMAC-SHA256 signed request and return the access key's owner; a signed
+        write (POST, PUT, PATCH, DELETE) is accepted once, its replay is refused."""
         claim = signing.parse_authorization(authorization)
-        signing_date = signing.parse_signing_date(
+        signing.check_signed_headers(claim, has_body=request.body is None or bool(request.body))
+        signed_at = signing.parse_signing_date(
             request.headers.get("x-sdk-date"), utcnow(), self.settings.signature_max_skew_seconds
         )
         found = await self.repo.access_key_with_owner(claim.access_key)
@@ -235,15 +260,38 @@ class AuthService:
             headers=request.headers,
             signed_headers=claim.signed_headers,
             payload_hash=signing.payload_hash(
-                request.body,
-                request.headers.get("content-type", ""),
-                request.headers.get("x-sdk-content-sha256"),
+                request.body, request.headers.get("x-sdk-content-sha256")
             ),
         )
-        signing.verify_signature(claim, secret, signing_date, canonical)
+        signing.verify_signature(claim, secret, request.headers["x-sdk-date"], canonical)
         if key is None or user is None or project is None or key.revoked_at or not user.is_active:
             raise Unauthenticated(signing.ALGORITHM + " " + REFUSED)
+        if request.method.upper() in signing.WRITE_METHODS:
+            await self._spend_signature(claim, signed_at, unsigned_body=request.body is None)
         return Principal(user, project, AuthMethod.access_key)
+
+    async def _spend_signature(
+        self, claim: signing.SignatureClaim, signed_at: datetime, *, unsigned_body: bool
+    ) -> None:
+        """Remember the signature until its date leaves the window (a request with that date
+        is refused from then on anyway); Unauthenticated if it was used before.
+
+        A hashed request spends its signature in the request's own transaction: if the request
+        fails and is rolled back, sending it again does what the first attempt would have. An
+        upload whose body is not signed spends it at once in its own transaction, whatever
+        happens next, since its signature does not pin the body it may be resent with."""
+        expires_at = signed_at + timedelta(seconds=self.settings.signature_max_skew_seconds)
+        spent_key = signing.spent_key(claim)
+        if self.throttle_sessions is not None and _purge_spent.due():
+            async with self.throttle_sessions.begin() as session:
+                await IdentityRepository(session).purge_spent_signatures(utcnow())
+        if unsigned_body and self.throttle_sessions is not None:
+            async with self.throttle_sessions.begin() as session:
+                fresh = await IdentityRepository(session).spend_signature(spent_key, expires_at)
+        else:
+            fresh = await self.repo.spend_signature(spent_key, expires_at)
+        if not fresh:
+            raise Unauthenticated(REPLAYED)
 
     async def revoke_token(self, caller: Principal, value: str) -> None:
         """Revoke a token the caller owns (or any token of their project, for a project admin)."""

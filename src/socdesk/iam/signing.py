@@ -3,6 +3,14 @@
 The client signs a canonical form of the request (method, path, sorted query, the headers it
 names, and the SHA-256 of the body) with its secret key; we rebuild the same canonical form from
 what arrived and compare. Any difference (a byte of body, a header, the path) fails the check.
+
+What the official signer (huaweicloudsdkcore.signer.Signer) sends, and so what we demand: it
+signs every header it sets, always `host` and `x-sdk-date`, and `content-type` on every call
+(JSON by default, the multipart type with its boundary for uploads). It hashes every body except
+when the Content-Type is not JSON or BSON; SecMaster's SDK has exactly one such case, the
+multipart/form-data file uploads (imports), which it declares `X-Sdk-Content-Sha256:
+UNSIGNED-PAYLOAD`. So UNSIGNED-PAYLOAD is honoured only for a multipart/form-data body sent to a
+route that takes an upload; any other body must be hashed, whatever its Content-Type says.
 """
 
 from __future__ import annotations
@@ -21,6 +29,10 @@ ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 EMPTY_BODY_HASH = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+MULTIPART_FORM_DATA = "multipart/form-data"
+# Methods whose signed requests are remembered so that an exact replay is refused.
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ALWAYS_SIGNED = ("host", "x-sdk-date")
 _AUTH_PATTERN = re.compile(
     r"^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$"
 )
@@ -36,6 +48,11 @@ class SignatureClaim:
     signature: str
 
 
+def media_type(content_type: str | None) -> str:
+    """`type/subtype` of a Content-Type, lower-cased, without parameters ("" if none)."""
+    return (content_type or "").partition(";")[0].strip().lower()
+
+
 def is_signed(authorization: str | None) -> bool:
     return bool(authorization) and authorization.startswith(ALGORITHM + " ")  # type: ignore[union-attr]
 
@@ -48,8 +65,8 @@ def parse_authorization(authorization: str) -> SignatureClaim:
     return SignatureClaim(access_key, tuple(headers.lower().split(";")), signature.lower())
 
 
-def parse_signing_date(value: str | None, now: datetime, max_skew_seconds: int) -> str:
-    """The X-Sdk-Date value, if it is well formed and close enough to `now`."""
+def parse_signing_date(value: str | None, now: datetime, max_skew_seconds: int) -> datetime:
+    """When the request was signed (X-Sdk-Date), if well formed and close enough to `now`."""
     if not value:
         raise Unauthenticated(_REJECTED)
     try:
@@ -58,7 +75,7 @@ def parse_signing_date(value: str | None, now: datetime, max_skew_seconds: int) 
         raise Unauthenticated(_REJECTED) from None
     if abs((now - signed_at).total_seconds()) > max_skew_seconds:
         raise Unauthenticated(_REJECTED)
-    return value
+    return signed_at
 
 
 def _encode(value: str) -> str:
@@ -110,20 +127,42 @@ def canonical_request(
     )
 
 
-def payload_hash(body: bytes | None, content_type: str, declared: str | None) -> str:
-    """The body hash to sign with. JSON bodies are always hashed; other bodies (multipart
-    uploads) may be declared UNSIGNED-PAYLOAD, exactly as the SDK signs them."""
-    if body is not None and not body:
-        return EMPTY_BODY_HASH
-    is_json = not content_type or content_type.startswith(("application/json", "application/bson"))
-    if declared == UNSIGNED_PAYLOAD and not is_json:
-        return UNSIGNED_PAYLOAD
+def check_signed_headers(claim: SignatureClaim, *, has_body: bool) -> None:
+    """401 unless the signature covers `host` and `x-sdk-date`, and `content-type` when the
+    request has a body (which decides how the body is read), as the SDK always signs them."""
+    required = (*ALWAYS_SIGNED, "content-type") if has_body else ALWAYS_SIGNED
+    missing = [name for name in required if name not in claim.signed_headers]
+    if missing:
+        raise Unauthenticated(
+            f"SignedHeaders must include {', '.join(required)}"
+            f"{' for a request with a body' if has_body else ''}; missing: {', '.join(missing)}"
+        )
+
+
+def payload_hash(body: bytes | None, declared: str | None) -> str:
+    """The body hash to sign with: the SHA-256 of every body the server reads. `body` is None
+    only for a multipart upload declared UNSIGNED-PAYLOAD, the one body the SDK leaves unsigned
+    (the caller decides that, see `dependencies._signed_request`)."""
     if body is None:
-        raise Unauthenticated(_REJECTED)
+        return UNSIGNED_PAYLOAD
+    if not body:
+        return EMPTY_BODY_HASH  # the SDK signs an empty body so, whatever it declares
+    if declared == UNSIGNED_PAYLOAD:
+        raise Unauthenticated(
+            "X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is accepted only for a multipart/form-data "
+            "file upload; sign the SHA-256 of this body"
+        )
     return hashlib.sha256(body).hexdigest()
 
 
+def spent_key(claim: SignatureClaim) -> str:
+    """What identifies one signed request for replay protection (its signature covers the
+    method, path, query, signed headers, body hash and date)."""
+    return hashlib.sha256(f"{claim.access_key}\n{claim.signature}".encode()).hexdigest()
+
+
 def signature_for(secret_key: str, signing_date: str, canonical: str) -> str:
+    """The signature of `canonical`, signed at `signing_date` (X-Sdk-Date's text)."""
     string_to_sign = "\n".join(
         [ALGORITHM, signing_date, hashlib.sha256(canonical.encode()).hexdigest()]
     )

@@ -18,6 +18,7 @@ from socdesk.models.membership import Membership, Role
 from socdesk.models.project import Project
 from socdesk.models.risk import Risk
 from socdesk.models.source import DEFAULT_SOURCES, Source
+from socdesk.models.spent_signature import SpentSignature
 from socdesk.models.user import User
 from socdesk.models.user_avatar import UserAvatar
 from socdesk.models.workspace import Workspace
@@ -43,6 +44,7 @@ __all__ = [
     "DEFAULT_SOURCES",
     "Source",
     "Severity",
+    "SpentSignature",
     "Status",
     "ThreatObjective",
     "TokenKind",
