@@ -68,6 +68,12 @@ async def test_nobody_revokes_another_users_api_key(
     [
         ({"name": ""}, "name"),
         ({"name": "x", "expires_in_days": 0}, "expires_in_days"),
+        # Numbers are numbers: no boolean (true is not 1), no string, no fraction.
+        ({"name": "x", "expires_in_days": True}, "expires_in_days"),
+        ({"name": "x", "expires_in_days": "30"}, "expires_in_days"),
+        ({"name": "x", "expires_in_days": 1.5}, "expires_in_days"),
+        ({"name": "x", "expires_in_days": 30.0}, "expires_in_days"),
+        ({"name": 7}, "name"),
         ({"name": "x", "scope": "all"}, "scope"),
         ({}, "name"),
     ],
@@ -76,9 +82,11 @@ async def test_bad_api_key_requests_are_400_naming_the_field(
     admin_client: httpx.AsyncClient, body: dict[str, object], field: str
 ) -> None:
     response = await admin_client.post("/v3/auth/api-keys", json=body)
+    listed = await admin_client.get("/v3/auth/api-keys")
 
     assert response.status_code == 400
     assert field in response.json()["error"]["message"]
+    assert listed.json()["api_keys"] == []
 
 
 async def test_revoking_with_a_malformed_id_is_400(admin_client: httpx.AsyncClient) -> None:

@@ -6,13 +6,20 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
 from socdesk.models import User
 
 
-class NamedRef(RequestBody):
+class IdentityBody(RequestBody):
+    """A /v3 request body, validated strictly: a number must be a JSON integer (not `true`, not
+    `"30"`, not `30.0`) and text must be a JSON string, as every Keystone client sends them."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class NamedRef(IdentityBody):
     id: str | None = None
     name: str | None = None
 
@@ -23,7 +30,7 @@ class NamedRef(RequestBody):
         return self
 
 
-class PasswordUser(RequestBody):
+class PasswordUser(IdentityBody):
     name: str | None = Field(default=None, description="The user's email.")
     id: str | None = None
     password: str = Field(min_length=1, max_length=1024)
@@ -36,25 +43,25 @@ class PasswordUser(RequestBody):
         return self
 
 
-class PasswordMethod(RequestBody):
+class PasswordMethod(IdentityBody):
     user: PasswordUser
 
 
-class Identity(RequestBody):
+class Identity(IdentityBody):
     methods: list[Literal["password"]] = Field(min_length=1)
     password: PasswordMethod
 
 
-class ProjectScope(RequestBody):
+class ProjectScope(IdentityBody):
     project: NamedRef
 
 
-class Auth(RequestBody):
+class Auth(IdentityBody):
     identity: Identity
     scope: ProjectScope | None = None
 
 
-class TokenRequest(RequestBody):
+class TokenRequest(IdentityBody):
     auth: Auth
 
 
@@ -86,7 +93,7 @@ class TokenResponse(ResponseBody):
     token: TokenBody
 
 
-class ApiKeyCreate(RequestBody):
+class ApiKeyCreate(IdentityBody):
     name: str = Field(min_length=1, max_length=100)
     expires_in_days: int | None = Field(
         default=None, ge=1, le=3650, description="Omit for a key that lives until revoked."
