@@ -45,12 +45,22 @@ async def _signed_request(request: Request) -> SignedRequest:
         and signing.media_type(headers.get("content-type")) == signing.MULTIPART_FORM_DATA
         and _takes_upload(request)
     )
+    body = None
+    if not unsigned_upload:
+        try:
+            body = await request.body()
+        except RuntimeError:
+            # A route whose form FastAPI parsed before this check: its bytes are gone.
+            raise Unauthenticated(
+                "this route reads its upload before the signature is checked: send it as "
+                "X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD"
+            ) from None
     return SignedRequest(
         method=request.method,
         path=request.url.path,
         raw_query=request.url.query,
         headers=headers,
-        body=None if unsigned_upload else await request.body(),
+        body=body,
     )
 
 
