@@ -13,7 +13,7 @@ HEADER_KEYS = frozenset({"X-request-id"})
 _ELEMENT = re.compile(r"list\[(.+)\]")
 
 
-def _model(type_name: str) -> Any:
+def sdk_model(type_name: str) -> Any:
     inner = _ELEMENT.fullmatch(type_name)
     return getattr(sdk_models, inner.group(1) if inner else type_name, None)
 
@@ -32,7 +32,7 @@ def unanswered(model: Any, raw: Any, *, open_keys: frozenset[str] = frozenset())
         if not isinstance(raw, dict) or key not in raw:
             missing.append(key)
             continue
-        nested = _model(type_name)
+        nested = sdk_model(type_name)
         if nested is None or key in open_keys or not getattr(nested, "openapi_types", None):
             continue
         values = raw[key] if isinstance(raw[key], list) else [raw[key]]
