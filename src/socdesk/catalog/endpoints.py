@@ -2,47 +2,25 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from socdesk.catalog.schemas import DataclassList, DataclassOut, DataclassShown, FieldList, FieldOut
-from socdesk.incidents.catalog import (
-    INCIDENT_DATACLASS_ID,
-    INCIDENT_DATACLASS_NAME,
-    INCIDENT_FIELDS,
-)
+from socdesk.catalog.built_in import INCIDENT_FIELD_LIST, incident_class
+from socdesk.catalog.schemas import DataclassList, DataclassOut, FieldList
+from socdesk.incidents.catalog import INCIDENT_DATACLASS_ID, INCIDENT_DATACLASS_NAME
 from socdesk.kit.errors import NotFound
-from socdesk.kit.ids import hex_id
+from socdesk.kit.schemas import QueryText
 from socdesk.workspaces.dependencies import SecMasterReader
-from socdesk.workspaces.service import WorkspaceScope
 
 router = APIRouter(
     prefix="/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses",
     tags=["SecMaster: data classes"],
 )
-# Built in, so the same for every workspace; the release date stands for create/update time.
-BUILT_IN_TIME = "2026-11-24T00:00:00.000Z"
-
-
-def _incident_class(scope: WorkspaceScope) -> DataclassOut:
-    return DataclassOut(
-        id=INCIDENT_DATACLASS_ID,
-        create_time=BUILT_IN_TIME,
-        update_time=BUILT_IN_TIME,
-        project_id=hex_id(scope.project.id),
-        workspace_id=str(scope.workspace_id),
-        domain_id=hex_id(scope.project.id),
-        region_id=scope.workspace.region_id,
-        name=INCIDENT_DATACLASS_NAME,
-        business_code=INCIDENT_DATACLASS_NAME,
-        description="Security incidents: the records a SOC investigates and closes.",
-        is_built_in=True,
-        parent_id="",
-        type_num=0,
-    )
+Offset = Annotated[int, Query(ge=0)]
+BuiltIn = Annotated[
+    bool | None, Query(description="true: built-in ones only; false: user-defined ones only.")
+]
 
 
 def _known(dataclass_id: str) -> None:
@@ -50,53 +28,69 @@ def _known(dataclass_id: str) -> None:
         raise NotFound(f"dataclass_id: no data class {dataclass_id!r}")
 
 
+def _has(text: str, part: str | None) -> bool:
+    return part is None or part.lower() in text.lower()
+
+
 @router.get("", summary="List data classes")
 async def list_dataclasses(
     scope: SecMasterReader,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    name: Annotated[str | None, Query(max_length=64)] = None,
+    name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
+    business_code: Annotated[
+        QueryText | None, Query(max_length=64, description="Part of the business code.")
+    ] = None,
+    description: Annotated[
+        QueryText | None, Query(max_length=1024, description="Part of the description.")
+    ] = None,
+    is_built_in: BuiltIn = None,
 ) -> DataclassList:
-    classes = [_incident_class(scope)]
-    if name:
-        classes = [c for c in classes if name.lower() in c.name.lower()]
+    classes = [
+        c
+        for c in [incident_class(scope)]
+        if _has(c.name, name)
+        and _has(c.business_code, business_code)
+        and _has(c.description, description)
+        and is_built_in in (None, c.is_built_in)
+    ]
     return DataclassList(dataclass_details=classes[offset : offset + limit], total=len(classes))
 
 
 @router.get("/{dataclass_id}", summary="Show a data class (by id or name)")
-async def show_dataclass(dataclass_id: str, scope: SecMasterReader) -> DataclassShown:
+async def show_dataclass(dataclass_id: str, scope: SecMasterReader) -> DataclassOut:
+    """The class itself, with no envelope: the SDK's ShowDataClassInfoResponse reads the
+    class's keys at the top level."""
     _known(dataclass_id)
-    return DataclassShown(data=_incident_class(scope))
+    return incident_class(scope)
 
 
 @router.get("/{dataclass_id}/fields", summary="List a data class's fields")
 async def list_dataclass_fields(
     dataclass_id: str,
     scope: SecMasterReader,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    name: Annotated[
+        QueryText | None, Query(max_length=64, description="Part of the field's name or key.")
+    ] = None,
+    is_built_in: BuiltIn = None,
+    mapping: Annotated[
+        bool | None, Query(description="Every field can be mapped: false lists none.")
+    ] = None,
+    field_category: Annotated[
+        QueryText | None,
+        Query(
+            max_length=64, description="Accepted and ignored: SOCdesk's fields have no category."
+        ),
+    ] = None,
 ) -> FieldList:
     _known(dataclass_id)
     fields = [
-        FieldOut(
-            id=str(uuid.uuid5(uuid.UUID(INCIDENT_DATACLASS_ID), f.key)),
-            business_code=INCIDENT_DATACLASS_NAME,
-            dataclass_name=INCIDENT_DATACLASS_NAME,
-            field_key=f.key,
-            name=f.name,
-            description=f.description,
-            field_type=f.field_type.value,
-            display_type=f.field_type.value,
-            enum_values=list(f.enum) or None,
-            extra_json=json.dumps({"enum": list(f.enum)}, ensure_ascii=False) if f.enum else "",
-            is_built_in=True,
-            required=f.required,
-            searchable=f.searchable,
-            read_only=f.read_only,
-            creatable=not f.read_only,
-            editable=not f.read_only,
-            visible=True,
-        )
-        for f in INCIDENT_FIELDS
+        f
+        for f in INCIDENT_FIELD_LIST
+        if (_has(f.name, name) or _has(f.field_key, name))
+        and is_built_in in (None, f.is_built_in)
+        and mapping in (None, f.mapping)
     ]
     return FieldList(field_details=fields[offset : offset + limit], total=len(fields))

@@ -7,8 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 
 from socdesk.incidents.schemas import (
+    BatchChanged,
+    BatchChangedEnvelope,
     BatchEnvelope,
     BatchIds,
+    CreatedEnvelope,
+    CreatedIncident,
+    DeleteEnvelope,
     HistoryEnvelope,
     IncidentBatchChange,
     IncidentChange,
@@ -31,9 +36,9 @@ IncidentId = Annotated[str, Path(description="The incident's UUID.")]
 @router.post("", summary="Create an incident")
 async def create_incident(
     body: IncidentCreate, scope: SecMasterWriter, session: SessionDep
-) -> IncidentEnvelope:
+) -> CreatedEnvelope:
     detail = await IncidentService(session, scope).create(body.data_object)
-    return IncidentEnvelope(data=detail)
+    return CreatedEnvelope(data=CreatedIncident(**detail.model_dump(), event_id=detail.id))
 
 
 @router.post("/search", summary="Search incidents (conditions, sorting, paging, dates)")
@@ -47,20 +52,36 @@ async def search_incidents(
 @router.post("/batch-update", summary="Apply one change to many incidents, all or none")
 async def batch_update_incidents(
     body: IncidentBatchChange, scope: SecMasterWriter, session: SessionDep
-) -> BatchEnvelope:
-    ids = await IncidentService(session, scope).batch_change(body.batch_ids, body.data_object)
-    return BatchEnvelope(data={"success_ids": ids, "error_ids": []})
+) -> BatchChangedEnvelope:
+    """`data` is the first listed incident after the change (the SDK's ChangeIncidentsResponse
+    reads one IncidentDetail), with `success_ids` and `error_ids`."""
+    service = IncidentService(session, scope)
+    ids = await service.batch_change(body.batch_ids, body.data_object)
+    first = await service.fresh_detail(ids[0])
+    return BatchChangedEnvelope(
+        data=BatchChanged(**first.model_dump(), success_ids=ids, error_ids=[])
+    )
+
+
+OptionalBatchIds = Annotated[BatchIds | None, Body()]
 
 
 @router.post("/batch-delete", summary="Delete incidents; ids that cannot be deleted are reported")
-@router.delete("", summary="Delete incidents (same as batch-delete)")
 async def batch_delete_incidents(
-    scope: SecMasterWriter,
-    session: SessionDep,
-    body: Annotated[BatchIds | None, Body()] = None,
+    scope: SecMasterWriter, session: SessionDep, body: OptionalBatchIds = None
 ) -> BatchEnvelope:
     outcome = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
     return BatchEnvelope(data=outcome)
+
+
+@router.delete("", summary="Delete incidents (as batch-delete; the ids also at the top level)")
+async def delete_incidents(
+    scope: SecMasterWriter, session: SessionDep, body: OptionalBatchIds = None
+) -> DeleteEnvelope:
+    """Both SDK calls on this route parse their ids: delete_incident under `data`,
+    delete_dataobjects at the top level."""
+    outcome = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
+    return DeleteEnvelope(data=outcome, **outcome.model_dump())
 
 
 @router.get("/{incident_id}", summary="Show an incident")

@@ -201,12 +201,32 @@ class IncidentObject(RequestBody):
     origin_id: Text255 | None = None
 
 
+# The SDK's generic data-object forms (DataObjectCreateForm, DataObjectBatchUpdateForm) reach
+# the incident routes with these fields too; SOCdesk accepts them and (documented) ignores them.
+TriggerFlag = Annotated[
+    bool | None,
+    Field(description="Accepted and ignored: SOCdesk has no playbooks to trigger yet."),
+]
+
+
 class IncidentCreate(RequestBody):
     data_object: IncidentObject
+    id: Annotated[str, Field(max_length=64)] | None = Field(
+        default=None, description="Ignored: the server chooses the id (as data_object.id)."
+    )
+    format_version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = Field(
+        default=None, description="Accepted and ignored: SOCdesk has one format, 1."
+    )
+    name: Text255 | None = Field(default=None, description="Accepted and ignored.")
+    type: Text255 | None = Field(default=None, description="Accepted and ignored.")
+    trigger_flag: TriggerFlag = None
 
 
 class IncidentChange(RequestBody):
-    batch_ids: list[str] | None = Field(default=None, description="Ignored on PUT {id}.")
+    batch_ids: list[str] | None = Field(
+        default=None, max_length=10_000, description="Ignored on PUT {id}."
+    )
+    trigger_flag: TriggerFlag = None
     data_object: IncidentObject
 
 
@@ -244,7 +264,30 @@ class IncidentDetail(ResponseBody):
 class IncidentEnvelope(ResponseBody):
     code: str = "00000000"
     message: str = ""
+    success: bool = Field(default=True, description="As the SDK's data-object responses carry.")
     data: IncidentDetail
+
+
+class CreatedIncident(IncidentDetail):
+    event_id: str = Field(description="The incident's id again (DataObjectCreateUpdateResponse).")
+
+
+class CreatedEnvelope(IncidentEnvelope):
+    data: CreatedIncident
+
+
+class BatchChanged(IncidentDetail):
+    """The SDK's ChangeIncidentsResponse reads one IncidentDetail: the first listed incident
+    after the change. The ids changed come along."""
+
+    success_ids: list[str]
+    error_ids: list[str]
+
+
+class BatchChangedEnvelope(ResponseBody):
+    code: str = "00000000"
+    message: str = ""
+    data: BatchChanged
 
 
 class BatchOutcome(ResponseBody):
@@ -256,6 +299,14 @@ class BatchEnvelope(ResponseBody):
     code: str = "00000000"
     message: str = ""
     data: BatchOutcome
+
+
+class DeleteEnvelope(BatchEnvelope):
+    """DELETE on the collection serves two SDK calls: delete_incident reads the ids under
+    `data` (as seed 002's batch-delete answers), delete_dataobjects at the top level."""
+
+    success_ids: list[str]
+    error_ids: list[str]
 
 
 class IncidentPage(ResponseBody):

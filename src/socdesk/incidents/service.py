@@ -163,6 +163,13 @@ class IncidentService:
     async def show(self, incident_text: str) -> IncidentDetail:
         return self.detail(await self._load(parse_incident_id(incident_text)))
 
+    async def fresh_detail(self, incident_text: str) -> IncidentDetail:
+        """The incident as stored now: after a bulk statement (batch change), whose writes the
+        session's copy of the row does not know."""
+        row = await self._load(parse_incident_id(incident_text))
+        await self.session.refresh(row)
+        return self.detail(row)
+
     def _change_values(self, sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
         values = mapping.column_values(sent, current)
         values["update_time"] = utcnow()

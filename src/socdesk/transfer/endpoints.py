@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,8 +15,8 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import AppError, PayloadTooLarge, ValidationFailed
 from socdesk.models import IncidentEvent
 from socdesk.settings import SettingsDep
-from socdesk.transfer.columns import COLUMNS
-from socdesk.transfer.exporter import ExportFormat, IncidentExporter
+from socdesk.transfer.columns import COLUMNS, Column
+from socdesk.transfer.exporter import ExportFormat, IncidentExporter, columns_for
 from socdesk.transfer.importer import IncidentImporter
 from socdesk.transfer.schemas import ExportBody, ImportedIds, ImportEnvelope
 from socdesk.transfer.writers import MEDIA_TYPES, csv_bytes, sample_row, xlsx_bytes
@@ -67,12 +68,16 @@ async def download_template(
     scope: SecMasterReader,
     format: Annotated[ExportFormat, Query(description="xlsx (default) or csv")] = ExportFormat.xlsx,
 ) -> Response:
+    return _template_response(format, COLUMNS)
+
+
+def _template_response(format: ExportFormat, columns: Sequence[Column]) -> Response:
     if format is ExportFormat.json:
         raise ValidationFailed.for_field("format", "the template comes as xlsx or csv", "json")
-    rows = [sample_row(COLUMNS)]
+    rows = [sample_row(columns)]
     if format is ExportFormat.csv:
-        return _file_response(csv_bytes(COLUMNS, rows), "csv", "incident-template")
-    return _file_response(xlsx_bytes(COLUMNS, rows, template=True), "xlsx", "incident-template")
+        return _file_response(csv_bytes(columns, rows), "csv", "incident-template")
+    return _file_response(xlsx_bytes(columns, rows, template=True), "xlsx", "incident-template")
 
 
 # Browsers and httpx write `"`, CR and LF in a multipart file name as %22, %0D and %0A (the
@@ -143,6 +148,8 @@ async def export_incidents(
     ),
 ) -> Response:
     body = body or ExportBody()
+    if body.action == "exportTemplate":
+        return _template_response(format, columns_for(body.title))
     search = body.data_object_filters_form or SearchBody()
     content = await IncidentExporter(session, scope, settings).export(search, body.title, format)
     return _file_response(content, format.value, "incidents")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from socdesk.incidents.search import SearchBody
@@ -16,6 +18,12 @@ class ExportBody(RequestBody):
     )
     title: list[str] | None = Field(
         default=None, max_length=200, description="Columns (field keys or labels); all if empty."
+    )
+    action: Literal["exportDataObject", "exportTemplate"] | None = Field(
+        default=None,
+        description="As the SDK's CommonDataObjectExportRequest: exportDataObject (the default) "
+        "exports the matching incidents, exportTemplate the import template of the columns in "
+        "`title` (the filter is then not used).",
     )
 
 

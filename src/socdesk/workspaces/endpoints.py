@@ -13,6 +13,7 @@ from socdesk.workspaces.dependencies import (
     SecMasterAdmin,
     WorkspaceIdPath,
 )
+from socdesk.workspaces.filters import WorkspaceFilterDep
 from socdesk.workspaces.schemas import (
     WorkspaceCreate,
     WorkspaceList,
@@ -40,10 +41,12 @@ async def list_workspaces(
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     name: Annotated[str | None, Query(max_length=64, description="Part of the name.")] = None,
     ids: Annotated[str | None, Query(description="Comma-separated workspace ids.")] = None,
+    *,
+    filters: WorkspaceFilterDep,
 ) -> WorkspaceList:
     wanted = [parse_uuid(i.strip(), "ids") for i in ids.split(",") if i.strip()] if ids else None
     rows, total = await WorkspaceService(session).page(
-        principal, name=name, ids=wanted, offset=offset, limit=limit
+        principal, name=name, ids=wanted, offset=offset, limit=limit, filters=filters
     )
     return WorkspaceList(workspaces=rows, count=total)
 

@@ -33,6 +33,24 @@ class WorkspaceUpdate(RequestBody):
     view_bind_id: str | None = Field(default=None, description="Ignored: views are not supported.")
 
 
+class WorkspaceAgency(ResponseBody):
+    """An IAM agency bound to a workspace (the SDK's WorkspaceAgencyList); SOCdesk binds none,
+    so the list is always empty."""
+
+    project_id: str
+    id: str
+    name: str
+    region_id: str
+    workspace_attribution: str
+    agency_version: str
+    domain_id: str
+    domain_name: str
+    iam_agency_id: str
+    iam_agency_name: str
+    resource_spec_code: list[str]
+    selected: bool
+
+
 class WorkspaceOut(ResponseBody):
     id: str
     create_time: str
@@ -53,7 +71,7 @@ class WorkspaceOut(ResponseBody):
     region_id: str
     view_bind_id: str
     view_bind_name: str
-    workspace_agency_list: list[dict[str, str]]
+    workspace_agency_list: list[WorkspaceAgency] = Field(description="Always empty.")
 
 
 class WorkspaceList(ResponseBody):

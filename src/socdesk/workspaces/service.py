@@ -13,6 +13,7 @@ from socdesk.kit.clock import format_time
 from socdesk.kit.errors import Conflict, PermissionDenied, WorkspaceNotFound
 from socdesk.kit.ids import hex_id
 from socdesk.models import Membership, Project, Role, User, Workspace
+from socdesk.workspaces.filters import WorkspaceFilter
 from socdesk.workspaces.repository import WorkspaceRepository
 from socdesk.workspaces.schemas import WorkspaceCreate, WorkspaceOut, WorkspaceUpdate
 
@@ -120,11 +121,18 @@ class WorkspaceService:
         ids: Sequence[uuid.UUID] | None,
         offset: int,
         limit: int,
+        filters: WorkspaceFilter | None = None,
     ) -> tuple[list[WorkspaceOut], int]:
         """The workspaces the caller may see: all of the project's for its administrators."""
         member = None if principal.user.is_project_admin else principal.user.id
         rows, total = await self.repo.page(
-            principal.project.id, member, name=name, ids=ids, offset=offset, limit=limit
+            principal.project.id,
+            member,
+            name=name,
+            ids=ids,
+            offset=offset,
+            limit=limit,
+            filters=filters,
         )
         return await self.describe(principal.project, rows), total
 
