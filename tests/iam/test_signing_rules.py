@@ -367,6 +367,25 @@ async def test_a_signed_write_that_failed_may_be_sent_again(
         assert await session.scalar(select(func.count()).select_from(SpentSignature)) == 0
 
 
+async def test_a_signed_write_refused_as_invalid_may_be_sent_again(
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    keys: Keys,
+) -> None:
+    path = incidents_path(tenant.project_hex, tenant.workspace_id)
+    schema_error = keys.sign("POST", path, json.dumps({"data_object": {"colour": 1}}).encode())
+    rule_error = keys.sign(
+        "POST", path, json.dumps({"data_object": incident_object(severity="Dire")}).encode()
+    )
+
+    answers = [await signed.send(client) for signed in (schema_error, rule_error) for _ in "ab"]
+
+    assert [a.status_code for a in answers] == [400, 400, 400, 400]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SpentSignature)) == 0
+
+
 async def test_a_signed_read_may_be_replayed(
     client: httpx.AsyncClient, tenant: TenantInfo, keys: Keys
 ) -> None:
