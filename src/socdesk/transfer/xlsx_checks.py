@@ -240,16 +240,28 @@ def _scan_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: XlsxLim
     """Stream one part through a SheetScan; the bytes it decompressed to."""
     scan = SheetScan(entry.filename, limits)
     size = 0
+    carry = b""
     with archive.open(entry) as stream:
         while chunk := stream.read(CHUNK_BYTES):
             size += len(chunk)
             if size > limits.max_uncompressed_bytes:
-                break  # the total check below names the limit
-            scan.feed(chunk)
-    if size <= limits.max_uncompressed_bytes:
-        scan.feed(b"", final=True)
-        scan.check_grid()
+                return size  # the caller's total check names the limit
+            # A character may be split between chunks: keep its first bytes for the next one.
+            data = carry + chunk
+            carry = data[-2:]
+            scan.feed(_xml_characters(data[:-2]))
+    scan.feed(_xml_characters(carry), final=True)
+    scan.check_grid()
     return size
+
+
+def _xml_characters(data: bytes) -> bytes:
+    """U+FFFE and U+FFFF are no XML characters, so expat stops at them; openpyxl writes them
+    as they are and calamine reads them, so exports holding them are read as U+FFFD here (the
+    scan only looks at tags; what calamine reads is unchanged)."""
+    if b"\xef\xbf" not in data:
+        return data
+    return data.replace(b"\xef\xbf\xbe", b"\xef\xbf\xbd").replace(b"\xef\xbf\xbf", b"\xef\xbf\xbd")
 
 
 def check_xlsx(file: IO[bytes], limits: XlsxLimits) -> None:
