@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import asyncio
 import os
 import socket
 import subprocess
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from tests.conftest import TEST_SECRET
-
-PASSWORD = "hostile-pass-123"
+from tests.factories import TenantInfo, make_tenant, password_body
 
 
 @dataclass
@@ -42,23 +42,18 @@ def _free_port() -> int:
         return port
 
 
-def _socdesk(env: dict[str, str], cwd: Path, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "socdesk", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+async def _tenant(database_url: str) -> TenantInfo:
+    """A project, workspace and admin, put in the store directly (no CLI process to start)."""
+    engine = create_async_engine(database_url)
+    try:
+        return await make_tenant(async_sessionmaker(engine, expire_on_commit=False))
+    finally:
+        await engine.dispose()
 
 
 @contextmanager
 def socdesk_serve(database_url: str, cwd: Path, settings: dict[str, int]) -> Iterator[Served]:
-    """Bootstrap a tenant with the CLI, then serve it with `settings` (SOCDESK_* values)."""
+    """`socdesk serve` on a fresh tenant with `settings` (as SOCDESK_* values)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCDESK_")}
     env |= {
         "SOCDESK_DATABASE_URL": database_url,
@@ -68,33 +63,6 @@ def socdesk_serve(database_url: str, cwd: Path, settings: dict[str, int]) -> Ite
         "SOCDESK_DB_POOL_SIZE": "2",
     }
     env |= {f"SOCDESK_{k.upper()}": str(v) for k, v in settings.items()}
-    ids = json.loads(
-        _socdesk(
-            env,
-            cwd,
-            "admin",
-            "bootstrap",
-            "--project",
-            "acme",
-            "--workspace",
-            "soc",
-            "--email",
-            "root@acme.example",
-            "--password",
-            PASSWORD,
-        )
-    )
-    token = _socdesk(
-        env,
-        cwd,
-        "token",
-        "--email",
-        "root@acme.example",
-        "--password",
-        PASSWORD,
-        "--project",
-        "acme",
-    ).strip()
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "socdesk", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -105,6 +73,7 @@ def socdesk_serve(database_url: str, cwd: Path, settings: dict[str, int]) -> Ite
     )
     url = f"http://127.0.0.1:{port}"
     try:
+        tenant = asyncio.run(_tenant(database_url))  # while the server starts
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -115,13 +84,17 @@ def socdesk_serve(database_url: str, cwd: Path, settings: dict[str, int]) -> Ite
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("socdesk serve did not start")
             time.sleep(0.1)
+        login = httpx.post(
+            f"{url}/v3/auth/tokens", json=password_body(tenant.admin_email, tenant.project_name)
+        )
+        assert login.status_code == 201, login.text
         yield Served(
             url,
             process.pid,
-            token,
-            ids["project_id"],
-            ids["workspace_id"],
-            ids["user_id"],
+            login.headers["X-Subject-Token"],
+            tenant.project_hex,
+            str(tenant.workspace_id),
+            str(tenant.admin_id),
             settings,
         )
     finally:
