@@ -42,9 +42,10 @@ from socdesk.models import Project, Role, User, Workspace
 from socdesk.transfer.cells import cell_reader
 from socdesk.transfer.columns import COLUMNS_BY_KEY
 from socdesk.transfer.importer import CHUNK_ROWS
-from socdesk.transfer.readers import XlsxLimits, csv_rows, xlsx_rows
+from socdesk.transfer.readers import csv_rows, xlsx_rows
 from socdesk.transfer.sink import IncidentSink
 from socdesk.transfer.writers import csv_bytes, xlsx_bytes
+from socdesk.transfer.xlsx_checks import XlsxLimits
 from socdesk.workspaces.service import WorkspaceScope
 
 KEYS = [

@@ -45,7 +45,11 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)
     import_max_errors: int = Field(default=1000, gt=0)
-    xlsx_max_uncompressed_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    # Farthest column an XLSX sheet may reach (the template has 54; room for blank ones).
+    import_max_columns: int = Field(default=256, gt=0, le=16384)
+    # Bounds the memory an XLSX import takes: its parts' decompressed size, and the sheet's grid
+    # at 32 bytes a cell, must each stay under it (RSS grows by at most about 3x this).
+    xlsx_max_uncompressed_bytes: int = Field(default=128 * 1024 * 1024, gt=0)
     xlsx_max_compression_ratio: int = Field(default=100, gt=1)
     export_max_rows: int = Field(default=500_000, gt=0)
     # Largest avatar image a user may upload (PNG or JPEG).

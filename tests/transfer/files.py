@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,3 +76,95 @@ def good_row(title: str = "Imported", **changes: Any) -> list[Any]:
     )
     row.update(changes)
     return list(row.values())
+
+
+# Hand-written XLSX parts, for sheets no spreadsheet program would write (hostile files).
+SPREADSHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+    'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+_PACKAGE_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELATIONSHIPS_NS}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{SPREADSHEET_NS}" '
+    f'xmlns:r="{_OFFICE_RELS}"><sheets><sheet name="Incidents" sheetId="1" r:id="rId1"/>'
+    "</sheets></workbook>"
+)
+_WORKBOOK_RELS = (
+    f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{RELATIONSHIPS_NS}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+    "{shared}</Relationships>"
+)
+_SHARED_REL = (
+    f'<Relationship Id="rId2" Type="{_OFFICE_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+)
+
+
+def inline_cell(reference: str, text: str) -> str:
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HEADER_ROW = '<row r="1">' + inline_cell("A1", "title") + "</row>"
+
+
+def sheet_xml(rows: str, dimension: str | None = None, prolog: str = "") -> bytes:
+    """A worksheet part: `rows` inside `<sheetData>`, an optional `<dimension ref>`."""
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{SPREADSHEET_NS}">'
+        f"{declared}<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+
+
+def raw_xlsx(
+    sheet: bytes,
+    shared_strings: bytes | None = None,
+    extra: dict[str, bytes] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
+    """A minimal workbook around a hand-written sheet part (and sharedStrings part)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("_rels/.rels", _PACKAGE_RELS)
+        archive.writestr("xl/workbook.xml", _WORKBOOK)
+        shared = _SHARED_REL if shared_strings is not None else ""
+        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(shared=shared))
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def far_cell_xlsx(reference: str, row: int | None = None) -> bytes:
+    """A header row, then one cell far away (`XFD1048576`): calamine's grid reaches it."""
+    number = row if row is not None else int("".join(c for c in reference if c.isdigit()))
+    return raw_xlsx(
+        sheet_xml(HEADER_ROW + f'<row r="{number}">' + inline_cell(reference, "x") + "</row>")
+    )
+
+
+def huge_dimension_xlsx(dimension: str = "A1:XFD1048576") -> bytes:
+    return raw_xlsx(sheet_xml(HEADER_ROW, dimension=dimension))
+
+
+def billion_laughs(depth: int = 9) -> str:
+    """A DTD whose entity expands to 10**depth copies of "lol"."""
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, depth + 1)
+    ]
+    return f"<!DOCTYPE worksheet [{''.join(entities)}]>"

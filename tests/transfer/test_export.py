@@ -196,3 +196,74 @@ async def test_viewers_export_but_cannot_import(
 
     assert exported.status_code == 200
     assert (imported.status_code, imported.json()["code"]) == (403, "SecMaster.20010002")
+
+
+async def _import_into_a_new_tenant(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], content: bytes
+) -> tuple[httpx.Response, dict[str, dict[str, Any]]]:
+    from tests.factories import login
+
+    other = await make_tenant(sessions)
+    other_path = incidents_path(other.project_hex, other.workspace_id)
+    headers = {"X-Auth-Token": await login(client, other.admin_email, other.project_name)}
+    imported = await client.post(
+        f"{other_path}/import", files={"uploadFile": ("export.xlsx", content)}, headers=headers
+    )
+    found = await client.post(f"{other_path}/search", json={"limit": 1000}, headers=headers)
+    return imported, {d["id"]: d["data_object"] for d in found.json()["data"]}
+
+
+async def test_control_characters_export_to_xlsx_and_import_back_exactly(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    """XML cannot hold U+0003 or ESC; the export used to answer 500 for them."""
+    secmaster = await admin_client.post(
+        path,
+        json={
+            "data_object": incident_object(
+                title="end of text \x03 and ESC \x1b[31m",
+                description="literal _x0041_ stays, \x01\x08\x0b\x0c\x1f\ufffe go and come back",
+                close_comment="=_x005F_x0003_ \x7f",
+            )
+        },
+    )
+    register = await admin_client.post("/v1/incidents", json={"title": "bell \x07 in the register"})
+    assert secmaster.status_code == 200, secmaster.text
+    assert register.status_code == 201, register.text
+    before = await all_objects(admin_client, path)
+
+    exported = await admin_client.post(f"{path}/export", params={"format": "xlsx"}, json={})
+    imported, after = await _import_into_a_new_tenant(admin_client, sessions, exported.content)
+
+    assert exported.status_code == 200, exported.text
+    assert imported.status_code == 200, imported.text
+    assert set(after) == set(before)
+    for incident_id, data in before.items():
+        assert comparable(after[incident_id]) == comparable(data)
+    titles = sorted(d["title"] for d in after.values())
+    assert titles == ["bell \x07 in the register", "end of text \x03 and ESC \x1b[31m"]
+
+
+async def test_a_value_no_xlsx_cell_holds_is_400_naming_incident_and_field(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    """An XLSX cell holds 32,767 characters; the export used to cut longer text silently."""
+    long_list = [{"src_ip": "10.0.0.1", "src_domain": "d" * 200} for _ in range(200)]
+    created = await admin_client.post(
+        path, json={"data_object": incident_object(network_list=long_list)}
+    )
+    incident_id = created.json()["data"]["id"]
+
+    refused = await admin_client.post(f"{path}/export", params={"format": "xlsx"}, json={})
+    as_csv = await admin_client.post(f"{path}/export", params={"format": "csv"}, json={})
+    as_json = await admin_client.post(f"{path}/export", params={"format": "json"}, json={})
+
+    assert refused.status_code == 400
+    message = refused.json()["message"]
+    assert incident_id in message
+    assert "network_list" in message
+    assert "32767" in message
+    assert "csv or json" in message
+    assert as_csv.status_code == 200
+    assert as_json.status_code == 200
+    assert json.loads(as_json.content)[0]["network_list"] == long_list

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -27,6 +28,20 @@ def neutralise(text: str) -> str:
 
 def restore(text: str) -> str:
     return text[1:] if text.startswith("'") and _needs_quote(text[1:]) else text
+
+
+# XML 1.0 cannot hold C0 control characters other than tab, LF and CR, so openpyxl refuses
+# them (U+FFFE and U+FFFF it writes as they are, and calamine reads them back). XLSX text
+# writes any character as `_xHHHH_` (ECMA-376 ST_Xstring), and a literal `_xHHHH_` as
+# `_x005F_xHHHH_`; calamine decodes both on import, so the value returns exactly.
+_XLSX_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+# The most characters an XLSX cell holds; openpyxl cuts longer text silently.
+XLSX_MAX_CELL_CHARACTERS = 32_767
+
+
+def xlsx_text(text: str) -> str:
+    """`text` as an XLSX cell can hold it: unwritable characters as `_xHHHH_` escapes."""
+    return _XLSX_UNWRITABLE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 class CellError(ValueError):

@@ -16,7 +16,7 @@ from socdesk.kit.ids import hex_id
 from socdesk.models import Incident
 from socdesk.settings import Settings
 from socdesk.transfer.columns import COLUMNS, Column, column_for_header
-from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes
+from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes, xlsx_row
 from socdesk.workspaces.service import WorkspaceScope
 
 
@@ -81,7 +81,8 @@ class IncidentExporter:
         if kind is ExportFormat.json:
             wanted = {c.key.split(".")[0] for c in columns} | {"id"}
             return json_bytes({k: v for k, v in o.items() if k in wanted} for o in objects)
-        rows = (flatten(o, columns) for o in objects)
         if kind is ExportFormat.csv:
-            return csv_bytes(columns, rows)
+            return csv_bytes(columns, (flatten(o, columns) for o in objects))
+        # Every cell is checked before the workbook is begun: a refusal leaves no writer open.
+        rows = [xlsx_row(o["id"], flatten(o, columns), columns) for o in objects]
         return xlsx_bytes(columns, rows)

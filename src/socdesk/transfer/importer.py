@@ -24,15 +24,9 @@ from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.settings import Settings
 from socdesk.transfer.candidates import Candidate, json_candidates, scalar, tabular_candidates
-from socdesk.transfer.readers import (
-    FileFormat,
-    XlsxLimits,
-    csv_rows,
-    detect_format,
-    json_objects,
-    xlsx_rows,
-)
+from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.sink import IncidentSink
+from socdesk.transfer.xlsx_checks import XlsxLimits
 from socdesk.workspaces.service import WorkspaceScope
 
 CHUNK_ROWS = 2000
@@ -79,7 +73,10 @@ class IncidentImporter:
         if kind is FileFormat.csv:
             return tabular_candidates(csv_rows(file))
         limits = XlsxLimits(
-            self.settings.xlsx_max_uncompressed_bytes, self.settings.xlsx_max_compression_ratio
+            self.settings.xlsx_max_uncompressed_bytes,
+            self.settings.xlsx_max_compression_ratio,
+            max_rows=self.settings.import_max_rows + 1,  # and the header row
+            max_columns=self.settings.import_max_columns,
         )
         return tabular_candidates(xlsx_rows(file, limits))
 

@@ -1,8 +1,8 @@
 """Reading uploaded files as rows, whatever their name says: XLSX, CSV or JSON by content.
 
-CSV is read as a stream; JSON is parsed whole under the upload size cap; an XLSX sheet is
-checked for zip bombs (total and per-entry decompressed size, compression ratio) before it is
-opened, then iterated row by row.
+CSV is read as a stream; JSON is parsed whole under the upload size cap; an XLSX is checked
+in bounded memory before calamine opens it (`xlsx_checks.py`: zip and XML bombs, and how far
+its rows and cells reach), then its first sheet is iterated row by row.
 """
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ import contextlib
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any
 
 from python_calamine import CalamineWorkbook
 
 from socdesk.kit.errors import ValidationFailed
+from socdesk.transfer.xlsx_checks import XlsxLimits, check_xlsx
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
@@ -53,40 +52,8 @@ def detect_format(head: bytes) -> FileFormat:
     return FileFormat.csv
 
 
-@dataclass(frozen=True, slots=True)
-class XlsxLimits:
-    max_uncompressed_bytes: int
-    max_ratio: int
-
-
-def check_xlsx(file: IO[bytes], limits: XlsxLimits) -> None:
-    """Refuse archives that would expand beyond the caps (zip bombs) or are not archives."""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise _refuse("the XLSX file is damaged (not a readable zip archive)") from None
-    finally:
-        file.seek(0)
-    total = sum(e.file_size for e in entries)
-    if total > limits.max_uncompressed_bytes:
-        raise _refuse(
-            f"the XLSX file expands to {total} bytes, over the limit of "
-            f"{limits.max_uncompressed_bytes}"
-        )
-    for entry in entries:
-        if (
-            entry.file_size > limits.max_ratio * max(entry.compress_size, 1)
-            and entry.file_size > 1_000_000
-        ):
-            raise _refuse(
-                f"the XLSX entry {entry.filename} is compressed more than "
-                f"{limits.max_ratio}:1; refusing a possible zip bomb"
-            )
-
-
 def xlsx_rows(file: IO[bytes], limits: XlsxLimits) -> Iterator[list[Any]]:
-    """Rows of the first sheet, as lists of cell values."""
+    """Rows of the first sheet, as lists of cell values (after `check_xlsx`)."""
     check_xlsx(file, limits)
     try:
         workbook = CalamineWorkbook.from_filelike(file)

@@ -11,7 +11,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from socdesk.transfer.cells import write_cell
+from socdesk.kit.errors import ValidationFailed
+from socdesk.transfer.cells import XLSX_MAX_CELL_CHARACTERS, write_cell, xlsx_text
 from socdesk.transfer.columns import SAMPLE_ROW, CellKind, Column
 
 MEDIA_TYPES = {
@@ -32,6 +33,25 @@ def flatten(data_object: dict[str, Any], columns: Sequence[Column]) -> list[Any]
             value = value.get(child) if isinstance(value, dict) else None
         cells.append(write_cell(column, value))
     return cells
+
+
+def xlsx_row(incident_id: str, cells: list[Any], columns: Sequence[Column]) -> list[Any]:
+    """The cells of one incident as an XLSX sheet holds them exactly: text escaped where XML
+    cannot carry a character; a 400 naming the incident and field for text no cell can hold
+    (the CSV and JSON exports carry any length)."""
+    out = []
+    for cell, column in zip(cells, columns, strict=True):
+        if isinstance(cell, str):
+            cell = xlsx_text(cell)
+            if len(cell) > XLSX_MAX_CELL_CHARACTERS:
+                raise ValidationFailed.for_field(
+                    column.key,
+                    f"incident {incident_id} has a {column.key} of {len(cell)} characters as an "
+                    f"XLSX cell, over the {XLSX_MAX_CELL_CHARACTERS} a cell holds; export it as "
+                    "csv or json, which keep any length",
+                )
+        out.append(cell)
+    return out
 
 
 def _help_rows(columns: Sequence[Column]) -> Iterable[list[str]]:
