@@ -91,6 +91,11 @@ def hostile_files(max_uncompressed: int) -> list[HostileFile]:
             "xml-bomb-shared-strings", "x.xlsx", raw_xlsx(sheet_xml(HEADER_ROW), shared_bomb)
         ),
         HostileFile("zip-not-xlsx", "x.xlsx", _zip({"a.txt": b"hello"})),
+        HostileFile(
+            "zip-many-entries",
+            "x.xlsx",
+            _zip({f"xl/media/{'n' * 56}{i:08}": b"" for i in range(15_000)}, zipfile.ZIP_STORED),
+        ),
         HostileFile("zip-truncated", "x.xlsx", truncated),
         HostileFile("wrong-magic", "x.xlsx", b"PK\x03\x04" + b"\x00" * 200),
         HostileFile("empty", "empty.csv", b""),

@@ -6,6 +6,8 @@ kilobytes, used to take gigabytes or abort the process (`XFD1048576`: 512 GiB as
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import httpx
@@ -71,6 +73,8 @@ SHARED_STRINGS_BOMB = (
         (raw_xlsx(sheet_xml(HEADER_ROW), shared_strings=SHARED_STRINGS_BOMB), ["DTD"]),
         (raw_xlsx(sheet_xml(HEADER_ROW + '<row r="x1">')), ["row numbered 'x1'"]),
         (raw_xlsx(sheet_xml(HEADER_ROW, dimension="A1:B")), ["dimension 'A1:B'"]),
+        (raw_xlsx(sheet_xml(HEADER_ROW + '<row r="0">')), ["row numbered '0'"]),
+        (raw_xlsx(sheet_xml(HEADER_ROW + '<row><c r="A0"/></row>')), ["reference 'A0'"]),
         (raw_xlsx(sheet_xml(HEADER_ROW + "<row>")), ["not well-formed"]),
         (
             raw_xlsx(sheet_xml(HEADER_ROW), extra={"content.xml": b"<office/>"}),
@@ -90,6 +94,8 @@ SHARED_STRINGS_BOMB = (
         "billion-laughs-shared-strings",
         "bad-row-number",
         "bad-dimension",
+        "row-0",
+        "cell-row-0",
         "broken-xml",
         "ods-inside",
     ],
@@ -112,6 +118,28 @@ async def test_a_sheet_beyond_the_limits_is_refused_before_it_is_read(
     assert body["code"] == "SecMaster.20000400"
     for text in expected:
         assert text in body["message"]
+    assert await written(sessions) == (0, 0)
+
+
+def many_entries(count: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        for number in range(count):
+            archive.writestr(f"xl/media/{'n' * 56}{number:08}", b"")
+    return buffer.getvalue()
+
+
+async def test_a_zip_directory_too_big_to_read_safely_is_refused(
+    admin_client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], path: str
+) -> None:
+    """zipfile makes an object of about 500 bytes per directory entry, before any check."""
+    content = many_entries(15_000)
+
+    response = await admin_client.post(f"{path}/import", files={"uploadFile": ("m.xlsx", content)})
+
+    assert response.status_code == 400, response.text
+    assert "zip directory is over 1048576 bytes" in response.json()["message"]
     assert await written(sessions) == (0, 0)
 
 

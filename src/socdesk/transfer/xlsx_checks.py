@@ -38,8 +38,10 @@ END_OF_CENTRAL_DIRECTORY = b"PK\x05\x06"
 # not cover, are refused.
 OTHER_FORMAT_PARTS = frozenset({"content.xml", "mimetype", "xl/workbook.bin"})
 XML_SUFFIXES = (".xml", ".rels", ".vml")
-CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
-ROW_NUMBER = re.compile(r"[0-9]{1,7}")
+# Rows count from 1: a row 0 could wrap around in the reader's arithmetic, so it is refused.
+CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
+ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+ZIP64_LOCATOR = b"PK\x06\x07"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,9 @@ def _central_directory_size(file: IO[bytes]) -> int:
     at = tail.rfind(END_OF_CENTRAL_DIRECTORY)
     if at < 0 or len(tail) < at + 22:
         _refuse("the XLSX file is damaged (not a readable zip archive)")
+    if at >= 20 and tail[at - 20 : at - 16] == ZIP64_LOCATOR:
+        # Its own directory size would stand instead; no XLSX under the upload cap needs one.
+        _refuse("the XLSX file is a zip64 archive, which SOCdesk does not read")
     (size,) = struct.unpack_from("<I", tail, at + 12)
     return int(size)
 
