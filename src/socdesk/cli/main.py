@@ -14,7 +14,9 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.cli.demo_data import seed_demo_workspace
 from socdesk.cli.incidents import app as incidents_app
+from socdesk.cli.listen import CannotListen, require_free_port
 from socdesk.cli.store import in_transaction, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
@@ -183,6 +185,13 @@ def token(email: Email, password: Password, project: Project) -> None:
     typer.echo(_login(email, password, project))
 
 
+def _can_listen(host: str, port: int) -> None:
+    try:
+        require_free_port(host, port)
+    except CannotListen as error:
+        _refuse(str(error))
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker is a process; metrics aggregate through files in a shared directory.
@@ -216,32 +225,46 @@ def serve(
         require_current_schema(settings)
     except AppError as error:
         _refuse(error.message)
+    _can_listen(host, port)
     _serve(host, port, workers)
 
 
 @app.command("demo")
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """Migrate, create the demo tenant if the store has none, print a login and serve."""
+    """Migrate, create the demo tenant (with sample incidents) if the store has none, print a
+    login and serve."""
     settings = _settings()
+    _can_listen(host, port)  # before anything is written or printed
     upgrade(settings.database_url)
 
-    async def seed(session: AsyncSession, _settings: Settings) -> str | None:
+    async def seed(session: AsyncSession, _settings: Settings) -> tuple[str, str, int] | None:
         accounts = AccountService(session)
+        seeded = 0
         if not await accounts.has_projects():
-            await accounts.bootstrap(DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD)
+            tenant = await accounts.bootstrap(
+                DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD
+            )
+            seeded = await seed_demo_workspace(session, tenant)
         project = await accounts.repo.project_by_name(DEMO_PROJECT)
-        return hex_id(project.id) if project else None
+        if project is None:
+            return None
+        workspace = await accounts.repo.workspace_by_name(project.id, DEMO_WORKSPACE)
+        return hex_id(project.id), str(workspace.id) if workspace else "", seeded
 
-    project_id = _run(seed)
-    if project_id:
+    found = _run(seed)
+    if found:
+        project_id, workspace_id, seeded = found
         token = _login(DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROJECT)
         url = f"http://{host}:{port}"
+        sample = f", with {seeded} sample incidents" if seeded else ""
         typer.echo(
-            f"SOCdesk demo tenant ready.\n"
+            f"SOCdesk demo tenant ready{sample}.\n"
             f"  login:    {DEMO_EMAIL} / {DEMO_PASSWORD} (project {DEMO_PROJECT!r})\n"
             f"  token:    {token}\n"
             f"  try:      curl -H 'X-Auth-Token: {token}' {url}/v1/{project_id}/workspaces\n"
-            f"  API docs: {url}/docs"
+            f"  API docs: {url}/docs\n"
+            "For the examples in README.md and docs/, paste this into the shell you run them in:\n"
+            f"  export TOKEN={token} PROJECT_ID={project_id} WORKSPACE_ID={workspace_id}",
         )
     else:
         typer.echo(

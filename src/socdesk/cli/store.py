@@ -1,28 +1,90 @@
-"""Running one unit of work against the store from the command line."""
+"""Running one unit of work against the store from the command line.
+
+Only `socdesk db upgrade` and `socdesk demo` may create a store. Every other command first
+checks that the store it was given exists and is current, and otherwise refuses, naming the store
+it looked for: SQLite would otherwise create an empty file wherever the command happened to run.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.kit.db import create_engine, create_sessionmaker
+from socdesk.kit.db import create_engine, create_sessionmaker, is_sqlite
 from socdesk.kit.errors import ServiceUnavailable
 from socdesk.kit.migrate import current_revision, head_revision
 from socdesk.settings import Settings
 
 T = TypeVar("T")
 
+CREATE_HINT = (
+    "create it with `socdesk db upgrade` (an empty store) or `socdesk demo` (a demo tenant)"
+)
+
+
+def masked_url(database_url: str) -> str:
+    """The URL as the operator wrote it, with any password shown as ***."""
+    try:
+        return make_url(database_url).render_as_string(hide_password=True)
+    except ValueError:
+        return "(an unreadable URL)"
+
+
+def sqlite_file(database_url: str) -> Path | None:
+    """The absolute path of an SQLite store's file; None for other stores, in-memory ones and
+    `file:` URIs (whose meaning SQLite decides)."""
+    url = make_url(database_url)
+    if (
+        not is_sqlite(database_url)
+        or url.query.get("uri")
+        or url.database in (None, "", ":memory:")
+    ):
+        return None
+    return Path(url.database).absolute()
+
+
+def _setting() -> str:
+    given = os.environ.get("SOCDESK_DATABASE_URL")
+    if given is None:
+        return f"SOCDESK_DATABASE_URL is not set, so the default is used, relative to {Path.cwd()}"
+    return f"SOCDESK_DATABASE_URL={masked_url(given)}"
+
 
 def require_current_schema(settings: Settings) -> None:
-    """Refuse to touch a store whose schema is missing or behind this release."""
-    current, head = current_revision(settings.database_url), head_revision()
+    """Refuse to touch a store that does not exist, cannot be opened, or whose schema is missing
+    or behind this release; never create one."""
+    url = settings.database_url
+    try:
+        path = sqlite_file(url)
+    except (ValueError, SQLAlchemyError) as error:
+        raise ServiceUnavailable(f"{_setting()} is not a store SOCdesk can use: {error}") from None
+    if path is not None and not path.exists():
+        raise ServiceUnavailable(
+            f"no store at {path} ({_setting()}); nothing was created. Run this where the store "
+            f"is, point SOCDESK_DATABASE_URL at it, or {CREATE_HINT}"
+        )
+    store = str(path) if path is not None else masked_url(url)
+    try:
+        current = current_revision(url)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise ServiceUnavailable(
+            f"cannot open the store {store} ({_setting()}): {reason}. Check the URL, that the "
+            "server answers and that the database exists; `socdesk db upgrade` then creates "
+            "the schema"
+        ) from None
+    head = head_revision()
     if current != head:
         state = "empty (no schema)" if current is None else f"at revision {current}"
         raise ServiceUnavailable(
-            f"the store is {state}, this release needs {head}: run `socdesk db upgrade` "
+            f"the store {store} is {state}, this release needs {head}: run `socdesk db upgrade` "
             "(or `socdesk serve --migrate`)"
         )
 
