@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.cli.demo_data import seed_demo_workspace
 from socdesk.cli.incidents import app as incidents_app
 from socdesk.cli.listen import CannotListen, require_free_port
-from socdesk.cli.store import in_transaction, require_current_schema
+from socdesk.cli.store import command, in_transaction, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
 from socdesk.iam.service import AuthService
@@ -269,7 +269,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     else:
         typer.echo(
             "The store has tenants but no demo project; log in with "
-            "`socdesk token --email E --password PW --project NAME`.",
+            f"{command('token --email E --password PW --project NAME')}.",
             err=True,
         )
     _serve(host, port, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -24,9 +25,20 @@ from socdesk.settings import Settings
 
 T = TypeVar("T")
 
-CREATE_HINT = (
-    "create it with `socdesk db upgrade` (an empty store) or `socdesk demo` (a demo tenant)"
-)
+
+def command(words: str) -> str:
+    """`socdesk WORDS` as the user can run it: by the path socdesk was started from (such as
+    .venv/bin/socdesk), which works whether or not the virtualenv is on PATH."""
+    program = sys.argv[0] if sys.argv else ""
+    prefix = program if Path(program).name == "socdesk" and os.sep in program else "socdesk"
+    return f"`{prefix} {words}`"
+
+
+def _create_hint() -> str:
+    return (
+        f"create it with {command('db upgrade')} (an empty store) or {command('demo')} "
+        "(a demo tenant)"
+    )
 
 
 def masked_url(database_url: str) -> str:
@@ -53,7 +65,8 @@ def sqlite_file(database_url: str) -> Path | None:
 def _setting() -> str:
     given = os.environ.get("SOCDESK_DATABASE_URL")
     if given is None:
-        return f"SOCDESK_DATABASE_URL is not set, so the default is used, relative to {Path.cwd()}"
+        default = Settings.model_fields["database_url"].default
+        return f"SOCDESK_DATABASE_URL is not set: the default {default} is used, in {Path.cwd()}"
     return f"SOCDESK_DATABASE_URL={masked_url(given)}"
 
 
@@ -68,7 +81,7 @@ def require_current_schema(settings: Settings) -> None:
     if path is not None and not path.exists():
         raise ServiceUnavailable(
             f"no store at {path} ({_setting()}); nothing was created. Run this where the store "
-            f"is, point SOCDESK_DATABASE_URL at it, or {CREATE_HINT}"
+            f"is, point SOCDESK_DATABASE_URL at it, or {_create_hint()}"
         )
     store = str(path) if path is not None else masked_url(url)
     try:
@@ -77,15 +90,15 @@ def require_current_schema(settings: Settings) -> None:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise ServiceUnavailable(
             f"cannot open the store {store} ({_setting()}): {reason}. Check the URL, that the "
-            "server answers and that the database exists; `socdesk db upgrade` then creates "
-            "the schema"
+            f"server answers and that the database exists; {command('db upgrade')} then "
+            "creates the schema"
         ) from None
     head = head_revision()
     if current != head:
         state = "empty (no schema)" if current is None else f"at revision {current}"
         raise ServiceUnavailable(
-            f"the store {store} is {state}, this release needs {head}: run `socdesk db upgrade` "
-            "(or `socdesk serve --migrate`)"
+            f"the store {store} is {state}, this release needs {head}: run "
+            f"{command('db upgrade')} (or {command('serve --migrate')})"
         )
 
 
