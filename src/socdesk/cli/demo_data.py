@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -22,12 +23,16 @@ from socdesk.iam.principal import AuthMethod, Principal
 from socdesk.incidents.schemas import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import format_time, utcnow
+from socdesk.kit.ids import hex_id
 from socdesk.models import Role, User
 from socdesk.register.comments import CommentService
 from socdesk.register.patch import RegisterPatch
 from socdesk.register.risks import RiskService
 from socdesk.register.row_schemas import IncidentPatch
 from socdesk.workspaces.service import WorkspaceScope
+
+DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
+DEMO_EMAIL, DEMO_PASSWORD = "demo@socdesk.local", "socdesk-demo"
 
 # The analysts incidents are assigned to; they are workspace members who cannot log in (their
 # passwords are random and never shown).
@@ -162,7 +167,7 @@ COMMENTS: dict[int, tuple[tuple[str, str], ...]] = {
     4: (("mia", "Isolated fs-02 from the network; backups from the night before are clean."),
         ("mia", "Restored the share from backup, 0 files lost. Closing.")),
     12: (("mia", "Blocked the domain on the firewall; hunting for other hosts that resolved it."),),
-    17: (("raj", "Waiting for the CMS vendor's patch before we can redeploy."),),
+    18: (("raj", "Waiting for the CMS vendor's patch before we can redeploy."),),
     19: (("mia", "HR confirmed the employee's last day is Friday; legal is informed."),),
     23: (("ann", "The account was created from a service account's session. Rotating it now."),),
     27: (("mia", "Beacon interval 60 s, jitter 20 %. Memory image taken."),
@@ -284,3 +289,28 @@ async def _link_risks(
             linked.setdefault(number, []).append(risk.id)
     for number, risk_ids in sorted(linked.items()):
         await risks.associate(str(ids[number - 1]), risk_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTenant:
+    """Where the demo lives, as the API names it, and how many incidents were just made."""
+
+    project_id: str  # 32 hex digits
+    workspace_id: str
+    seeded: int
+
+
+async def prepare_demo(session: AsyncSession) -> DemoTenant | None:
+    """Create the demo tenant with its sample incidents when the store has no tenant at all;
+    None when the store holds tenants but no demo project. An existing demo is left as it is
+    (its data may have been changed on purpose), so a restart never adds incidents."""
+    accounts = AccountService(session)
+    seeded = 0
+    if not await accounts.has_projects():
+        tenant = await accounts.bootstrap(DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD)
+        seeded = await seed_demo_workspace(session, tenant)
+    project = await accounts.repo.project_by_name(DEMO_PROJECT)
+    workspace = project and await accounts.repo.workspace_by_name(project.id, DEMO_WORKSPACE)
+    if project is None or workspace is None:
+        return None
+    return DemoTenant(hex_id(project.id), str(workspace.id), seeded)

@@ -14,7 +14,13 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.cli.demo_data import seed_demo_workspace
+from socdesk.cli.demo_data import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_PROJECT,
+    DemoTenant,
+    prepare_demo,
+)
 from socdesk.cli.incidents import app as incidents_app
 from socdesk.cli.listen import CannotListen, require_free_port
 from socdesk.cli.store import command, in_transaction, require_current_schema
@@ -33,9 +39,6 @@ admin_app = typer.Typer(help="Manage projects, users and credentials.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(incidents_app, name="incidents")
-
-DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
-DEMO_EMAIL, DEMO_PASSWORD = "demo@socdesk.local", "socdesk-demo"
 
 Project = Annotated[str, typer.Option("--project", help="The project (tenant) name.")]
 Email = Annotated[str, typer.Option("--email", help="The user's email.")]
@@ -237,34 +240,23 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     _can_listen(host, port)  # before anything is written or printed
     upgrade(settings.database_url)
 
-    async def seed(session: AsyncSession, _settings: Settings) -> tuple[str, str, int] | None:
-        accounts = AccountService(session)
-        seeded = 0
-        if not await accounts.has_projects():
-            tenant = await accounts.bootstrap(
-                DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD
-            )
-            seeded = await seed_demo_workspace(session, tenant)
-        project = await accounts.repo.project_by_name(DEMO_PROJECT)
-        if project is None:
-            return None
-        workspace = await accounts.repo.workspace_by_name(project.id, DEMO_WORKSPACE)
-        return hex_id(project.id), str(workspace.id) if workspace else "", seeded
+    async def seed(session: AsyncSession, _settings: Settings) -> DemoTenant | None:
+        return await prepare_demo(session)
 
-    found = _run(seed)
+    found: DemoTenant | None = _run(seed)
     if found:
-        project_id, workspace_id, seeded = found
         token = _login(DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROJECT)
         url = f"http://{host}:{port}"
-        sample = f", with {seeded} sample incidents" if seeded else ""
+        sample = f", with {found.seeded} sample incidents" if found.seeded else ""
         typer.echo(
             f"SOCdesk demo tenant ready{sample}.\n"
             f"  login:    {DEMO_EMAIL} / {DEMO_PASSWORD} (project {DEMO_PROJECT!r})\n"
             f"  token:    {token}\n"
-            f"  try:      curl -H 'X-Auth-Token: {token}' {url}/v1/{project_id}/workspaces\n"
+            f"  try:      curl -H 'X-Auth-Token: {token}' {url}/v1/{found.project_id}/workspaces\n"
             f"  API docs: {url}/docs\n"
             "For the examples in README.md and docs/, paste this into the shell you run them in:\n"
-            f"  export TOKEN={token} PROJECT_ID={project_id} WORKSPACE_ID={workspace_id}",
+            f"  export TOKEN={token} PROJECT_ID={found.project_id} "
+            f"WORKSPACE_ID={found.workspace_id}",
         )
     else:
         typer.echo(
