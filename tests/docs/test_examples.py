@@ -9,7 +9,9 @@ example that finds nothing teaches nothing.
 
 Which blocks run: every fenced block tagged `sh`, `bash` or `shell`. A block that must not run
 (it installs software, serves forever, needs production credentials, or takes minutes) is
-preceded by a line `<!-- docs-test: skip (why) -->`. The examples write the server as
+preceded by a line `<!-- docs-test: skip (why) -->`. A block that shows a refusal on purpose
+(a 401, a 409, a 429 ...) is preceded by `<!-- docs-test: refused (why) -->`: it runs with plain
+curl, must still exit 0, and no answer may be a server error. The examples write the server as
 `http://127.0.0.1:8000`, the demo's default; the test serves on a free port and rewrites that
 address in each block. Blocks run in file order against one demo per store, so a block may rely
 on what an earlier block of the same file did.
@@ -34,10 +36,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUNNABLE = {"sh", "bash", "shell"}
-SKIP = re.compile(r"<!--\s*docs-test:\s*skip\b.*-->")
+MARKER = re.compile(r"<!--\s*docs-test:\s*(?P<kind>skip|refused)\b.*-->")
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>```+|~~~+)\s*(?P<info>[^`]*)$")
 DEMO_ADDRESS = "127.0.0.1:8000"
 NOTHING_FOUND = re.compile(r'"total"\s*:\s*0\b|"incidents"\s*:\s*\[\s*\]')
+SERVER_ERROR = re.compile(r"SecMaster\.200005\d\d|internal_error|HTTP/[\d.]+ 5\d\d")
 
 # curl as the examples call it, but failing on any 4xx or 5xx answer (and printing its body).
 # `--fail-with-body` cannot be combined with `-f`, so an `f` among short options is dropped.
@@ -64,6 +67,7 @@ class Example:
     document: Path
     line: int  # of the opening fence, 1-based
     code: str
+    refused: bool = False  # shows a refusal on purpose
 
     @property
     def name(self) -> str:
@@ -85,8 +89,10 @@ def _examples(document: Path) -> list[Example]:
         while end < len(lines) and not lines[end].strip().startswith(fence):
             end += 1
         before = next((text for text in reversed(lines[:index]) if text.strip()), "")
-        if language in RUNNABLE and not SKIP.search(before):
-            found.append(Example(document, index + 1, "\n".join(lines[index + 1 : end]) + "\n"))
+        marker = MARKER.search(before)
+        if language in RUNNABLE and not (marker and marker["kind"] == "skip"):
+            code = "\n".join(lines[index + 1 : end]) + "\n"
+            found.append(Example(document, index + 1, code, refused=marker is not None))
         index = end + 1
     return found
 
@@ -98,6 +104,25 @@ def test_the_docs_have_runnable_examples() -> None:
     """The collector finds the examples (a broken fence pattern would pass everything)."""
     names = {example.document.name for example in EXAMPLES}
     assert {"README.md", "authentication.md", "dialects.md", "import-export.md"} <= names
+
+
+def test_markers_choose_which_blocks_run_and_how(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```sh\necho runs\n```\n\n"
+        "<!-- docs-test: skip (installs things) -->\n```sh\necho skipped\n```\n"
+        "<!-- docs-test: refused (shows a 404) -->\n\n```bash\necho refused\n```\n"
+        "```python\nprint('not shell')\n```\n"
+        "````sh\n```\nin a longer fence\n````\n"
+    )
+
+    found = [(e.line, e.code, e.refused) for e in _examples(page)]
+
+    assert found == [
+        (1, "echo runs\n", False),
+        (11, "echo refused\n", True),
+        (17, "```\nin a longer fence\n", False),
+    ]
 
 
 @dataclass(frozen=True)
@@ -183,8 +208,9 @@ def _serve_demo(directory: Path, environment: dict[str, str]) -> Iterator[Demo]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
 def test_example_runs_against_the_demo(demo: Demo, example: Example) -> None:
     script = example.code.replace(DEMO_ADDRESS, f"127.0.0.1:{demo.port}")
+    prelude = "set -eo pipefail\n" if example.refused else CURL_WRAPPER
     done = subprocess.run(
-        ["bash", "-c", CURL_WRAPPER + script],
+        ["bash", "-c", prelude + script],
         cwd=demo.directory,
         env=demo.environment,
         capture_output=True,
@@ -195,4 +221,6 @@ def test_example_runs_against_the_demo(demo: Demo, example: Example) -> None:
 
     report = f"{example.name} exited {done.returncode}\n{script}\n{done.stdout}\n{done.stderr}"
     assert done.returncode == 0, report
-    assert not NOTHING_FOUND.search(done.stdout), "the example found nothing:\n" + report
+    assert not SERVER_ERROR.search(done.stdout), "a server error:\n" + report
+    if not example.refused:
+        assert not NOTHING_FOUND.search(done.stdout), "the example found nothing:\n" + report
