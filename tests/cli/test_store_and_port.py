@@ -114,3 +114,29 @@ def test_serve_on_a_busy_port_names_the_port(tmp_path: Path, busy_port: int) -> 
     assert done.returncode == 1
     assert f"127.0.0.1:{busy_port} is already in use" in done.stderr
     assert "--port" in done.stderr
+
+
+def test_db_upgrade_names_a_store_it_cannot_create(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'no-such-directory' / 'desk.db'}"
+
+    done = socdesk("db upgrade", database_url=url)
+
+    assert done.returncode == 1
+    assert f"cannot open the store {tmp_path / 'no-such-directory' / 'desk.db'}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_db_upgrade_masks_the_password_of_a_missing_database() -> None:
+    if not postgres_answers():
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432")
+    name = f"socdesk_missing_{uuid.uuid4().hex[:8]}"
+    url = make_url(postgres_admin_url()).set(
+        drivername="postgresql+psycopg", password="hunter2-secret", database=name
+    )
+
+    done = socdesk("db upgrade", database_url=url.render_as_string(hide_password=False))
+
+    assert done.returncode == 1
+    assert "hunter2-secret" not in done.stderr
+    assert name in done.stderr
+    assert "Traceback" not in done.stderr

@@ -23,13 +23,12 @@ from socdesk.cli.demo_data import (
 )
 from socdesk.cli.incidents import app as incidents_app
 from socdesk.cli.listen import CannotListen, require_free_port
-from socdesk.cli.store import command, in_transaction, require_current_schema
+from socdesk.cli.store import command, in_transaction, migrate, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
 from socdesk.iam.service import AuthService
 from socdesk.kit.errors import AppError
 from socdesk.kit.ids import hex_id
-from socdesk.kit.migrate import upgrade
 from socdesk.models import Role
 from socdesk.settings import Settings
 
@@ -67,6 +66,13 @@ def _run(work: Callable[[AsyncSession, Settings], Any]) -> Any:
         _refuse(error.message)
 
 
+def _migrate(settings: Settings) -> None:
+    try:
+        migrate(settings)
+    except AppError as error:
+        _refuse(error.message)
+
+
 def _print_json(value: dict[str, Any]) -> None:
     typer.echo(json.dumps(value))
 
@@ -74,7 +80,7 @@ def _print_json(value: dict[str, Any]) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    upgrade(_settings().database_url)
+    _migrate(_settings())
     typer.echo("schema is current", err=True)
 
 
@@ -223,7 +229,7 @@ def serve(
     """Serve the API (refuses an un-migrated store unless --migrate is given)."""
     settings = _settings()
     if migrate:
-        upgrade(settings.database_url)
+        _migrate(settings)
     try:
         require_current_schema(settings)
     except AppError as error:
@@ -238,7 +244,7 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     login and serve."""
     settings = _settings()
     _can_listen(host, port)  # before anything is written or printed
-    upgrade(settings.database_url)
+    _migrate(settings)
 
     async def seed(session: AsyncSession, _settings: Settings) -> DemoTenant | None:
         return await prepare_demo(session)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.db import create_engine, create_sessionmaker, is_sqlite
 from socdesk.kit.errors import ServiceUnavailable
-from socdesk.kit.migrate import current_revision, head_revision
+from socdesk.kit.migrate import current_revision, head_revision, upgrade
 from socdesk.settings import Settings
 
 T = TypeVar("T")
@@ -70,29 +70,50 @@ def _setting() -> str:
     return f"SOCDESK_DATABASE_URL={masked_url(given)}"
 
 
-def require_current_schema(settings: Settings) -> None:
-    """Refuse to touch a store that does not exist, cannot be opened, or whose schema is missing
-    or behind this release; never create one."""
-    url = settings.database_url
+def _store(url: str) -> str:
+    """The store as the operator should recognise it: an SQLite file's absolute path, or the URL
+    with its password masked."""
     try:
         path = sqlite_file(url)
     except (ValueError, SQLAlchemyError) as error:
         raise ServiceUnavailable(f"{_setting()} is not a store SOCdesk can use: {error}") from None
+    return str(path) if path is not None else masked_url(url)
+
+
+def _cannot_open(url: str, error: SQLAlchemyError) -> ServiceUnavailable:
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    return ServiceUnavailable(
+        f"cannot open the store {_store(url)} ({_setting()}): {reason}. Check the URL, that the "
+        f"server answers and that the database (or the file's directory) exists; "
+        f"{command('db upgrade')} then creates the schema"
+    )
+
+
+def migrate(settings: Settings) -> None:
+    """Apply every pending migration, creating an SQLite store that is not there yet (only
+    `db upgrade`, `demo` and `serve --migrate` do this)."""
+    _store(settings.database_url)  # refuses a URL that names no usable store
+    try:
+        upgrade(settings.database_url)
+    except SQLAlchemyError as error:
+        raise _cannot_open(settings.database_url, error) from None
+
+
+def require_current_schema(settings: Settings) -> None:
+    """Refuse to touch a store that does not exist, cannot be opened, or whose schema is missing
+    or behind this release; never create one."""
+    url = settings.database_url
+    store = _store(url)
+    path = sqlite_file(url)
     if path is not None and not path.exists():
         raise ServiceUnavailable(
             f"no store at {path} ({_setting()}); nothing was created. Run this where the store "
             f"is, point SOCDESK_DATABASE_URL at it, or {_create_hint()}"
         )
-    store = str(path) if path is not None else masked_url(url)
     try:
         current = current_revision(url)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        raise ServiceUnavailable(
-            f"cannot open the store {store} ({_setting()}): {reason}. Check the URL, that the "
-            f"server answers and that the database exists; {command('db upgrade')} then "
-            "creates the schema"
-        ) from None
+        raise _cannot_open(url, error) from None
     head = head_revision()
     if current != head:
         state = "empty (no schema)" if current is None else f"at revision {current}"
