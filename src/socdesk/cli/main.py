@@ -14,14 +14,21 @@ import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.cli.demo_data import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_PROJECT,
+    DemoTenant,
+    prepare_demo,
+)
 from socdesk.cli.incidents import app as incidents_app
-from socdesk.cli.store import in_transaction, require_current_schema
+from socdesk.cli.listen import CannotListen, require_free_port
+from socdesk.cli.store import command, in_transaction, migrate, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
 from socdesk.iam.service import AuthService
 from socdesk.kit.errors import AppError
 from socdesk.kit.ids import hex_id
-from socdesk.kit.migrate import upgrade
 from socdesk.models import Role
 from socdesk.settings import Settings
 
@@ -31,9 +38,6 @@ admin_app = typer.Typer(help="Manage projects, users and credentials.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(incidents_app, name="incidents")
-
-DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
-DEMO_EMAIL, DEMO_PASSWORD = "demo@socdesk.local", "socdesk-demo"
 
 Project = Annotated[str, typer.Option("--project", help="The project (tenant) name.")]
 Email = Annotated[str, typer.Option("--email", help="The user's email.")]
@@ -62,6 +66,13 @@ def _run(work: Callable[[AsyncSession, Settings], Any]) -> Any:
         _refuse(error.message)
 
 
+def _migrate(settings: Settings) -> None:
+    try:
+        migrate(settings)
+    except AppError as error:
+        _refuse(error.message)
+
+
 def _print_json(value: dict[str, Any]) -> None:
     typer.echo(json.dumps(value))
 
@@ -69,7 +80,7 @@ def _print_json(value: dict[str, Any]) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    upgrade(_settings().database_url)
+    _migrate(_settings())
     typer.echo("schema is current", err=True)
 
 
@@ -183,6 +194,13 @@ def token(email: Email, password: Password, project: Project) -> None:
     typer.echo(_login(email, password, project))
 
 
+def _can_listen(host: str, port: int) -> None:
+    try:
+        require_free_port(host, port)
+    except CannotListen as error:
+        _refuse(str(error))
+
+
 def _serve(host: str, port: int, workers: int) -> None:
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker is a process; metrics aggregate through files in a shared directory.
@@ -211,42 +229,45 @@ def serve(
     """Serve the API (refuses an un-migrated store unless --migrate is given)."""
     settings = _settings()
     if migrate:
-        upgrade(settings.database_url)
+        _migrate(settings)
     try:
         require_current_schema(settings)
     except AppError as error:
         _refuse(error.message)
+    _can_listen(host, port)
     _serve(host, port, workers)
 
 
 @app.command("demo")
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
-    """Migrate, create the demo tenant if the store has none, print a login and serve."""
+    """Migrate, create the demo tenant (with sample incidents) if the store has none, print a
+    login and serve."""
     settings = _settings()
-    upgrade(settings.database_url)
+    _can_listen(host, port)  # before anything is written or printed
+    _migrate(settings)
 
-    async def seed(session: AsyncSession, _settings: Settings) -> str | None:
-        accounts = AccountService(session)
-        if not await accounts.has_projects():
-            await accounts.bootstrap(DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD)
-        project = await accounts.repo.project_by_name(DEMO_PROJECT)
-        return hex_id(project.id) if project else None
+    async def seed(session: AsyncSession, _settings: Settings) -> DemoTenant | None:
+        return await prepare_demo(session)
 
-    project_id = _run(seed)
-    if project_id:
+    found: DemoTenant | None = _run(seed)
+    if found:
         token = _login(DEMO_EMAIL, DEMO_PASSWORD, DEMO_PROJECT)
         url = f"http://{host}:{port}"
+        sample = f", with {found.seeded} sample incidents" if found.seeded else ""
         typer.echo(
-            f"SOCdesk demo tenant ready.\n"
+            f"SOCdesk demo tenant ready{sample}.\n"
             f"  login:    {DEMO_EMAIL} / {DEMO_PASSWORD} (project {DEMO_PROJECT!r})\n"
             f"  token:    {token}\n"
-            f"  try:      curl -H 'X-Auth-Token: {token}' {url}/v1/{project_id}/workspaces\n"
-            f"  API docs: {url}/docs"
+            f"  try:      curl -H 'X-Auth-Token: {token}' {url}/v1/{found.project_id}/workspaces\n"
+            f"  API docs: {url}/docs\n"
+            "For the examples in README.md and docs/, paste this into the shell you run them in:\n"
+            f"  export TOKEN={token} PROJECT_ID={found.project_id} "
+            f"WORKSPACE_ID={found.workspace_id}",
         )
     else:
         typer.echo(
             "The store has tenants but no demo project; log in with "
-            "`socdesk token --email E --password PW --project NAME`.",
+            f"{command('token --email E --password PW --project NAME')}.",
             err=True,
         )
     _serve(host, port, 1)
