@@ -16,6 +16,7 @@ from socdesk.incidents.catalog import (
 )
 from socdesk.kit.errors import NotFound
 from socdesk.kit.ids import hex_id
+from socdesk.kit.params import DataclassRefPath
 from socdesk.workspaces.dependencies import SecMasterReader
 from socdesk.workspaces.service import WorkspaceScope
 
@@ -64,14 +65,14 @@ async def list_dataclasses(
 
 
 @router.get("/{dataclass_id}", summary="Show a data class (by id or name)")
-async def show_dataclass(dataclass_id: str, scope: SecMasterReader) -> DataclassShown:
+async def show_dataclass(dataclass_id: DataclassRefPath, scope: SecMasterReader) -> DataclassShown:
     _known(dataclass_id)
     return DataclassShown(data=_incident_class(scope))
 
 
 @router.get("/{dataclass_id}/fields", summary="List a data class's fields")
 async def list_dataclass_fields(
-    dataclass_id: str,
+    dataclass_id: DataclassRefPath,
     scope: SecMasterReader,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -48,6 +49,13 @@ UPLOAD_SCHEMA: dict[str, Any] = {
 }
 
 
+class TemplateFormat(StrEnum):
+    """The template comes as a spreadsheet; JSON has no header row to fill in."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
 def _file_response(content: bytes, kind: str, stem: str) -> Response:
     name = f"{stem}-{utcnow():%Y%m%dT%H%M%SZ}.{kind}"
     return Response(
@@ -65,12 +73,12 @@ def _file_response(content: bytes, kind: str, stem: str) -> Response:
 )
 async def download_template(
     scope: SecMasterReader,
-    format: Annotated[ExportFormat, Query(description="xlsx (default) or csv")] = ExportFormat.xlsx,
+    format: Annotated[TemplateFormat, Query(description="xlsx (default) or csv")] = (
+        TemplateFormat.xlsx
+    ),
 ) -> Response:
-    if format is ExportFormat.json:
-        raise ValidationFailed.for_field("format", "the template comes as xlsx or csv", "json")
     rows = [sample_row(COLUMNS)]
-    if format is ExportFormat.csv:
+    if format is TemplateFormat.csv:
         return _file_response(csv_bytes(COLUMNS, rows), "csv", "incident-template")
     return _file_response(xlsx_bytes(COLUMNS, rows, template=True), "xlsx", "incident-template")
 
