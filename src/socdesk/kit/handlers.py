@@ -85,8 +85,11 @@ def allowed_methods(request: Request) -> str:
     """The methods the request's path is served with, for a 405's `Allow` header. Starlette
     names only the first route whose path matched, and FastAPI makes one route per method."""
     methods: set[str] = set()
+    # Matched from the application's root: a mount (/static) has moved the request's root_path.
+    root = request.scope.get("app_root_path", "")
+    scope = {"type": "http", "path": request.url.path, "root_path": root, "method": ""}
     for route in flat_routes(request.app.router.routes):
-        match, _ = route.matches({**request.scope, "method": ""})
+        match, _ = route.matches(scope)
         if match is not Match.NONE:
             methods |= getattr(route, "methods", None) or set()
             if isinstance(getattr(route, "app", None), StaticFiles):

@@ -2,7 +2,10 @@
 
 Each type carries its JSON Schema (pattern, format, length) and the check that applies it, built
 from the same expression: a request the document calls valid is never refused for its ids, and
-one it calls invalid is a 400 naming the parameter (`workspace_id: not a valid id ...`).
+one it calls invalid is refused. How: an id that places the request (project, workspace) or
+names a user or key is a 400 naming the parameter (`workspace_id: not a valid id ...`); an id
+of an object is answered as an id that names nothing (SecMaster's 400 `SecMaster.20030005`, the
+register's 404), as the dialects answer any id they cannot find.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Annotated, Any
 from fastapi import Header, Path, Query
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
+
+from socdesk.kit.errors import NotFound
 
 _HEX = "[0-9a-fA-F]"
 _DASHED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
@@ -31,11 +36,26 @@ CURSOR_MAX_LENGTH = 512
 
 
 def _matching(pattern: str, what: str) -> Callable[[str | None], str | None]:
+    """A check that refuses a value outside `pattern` as invalid (400 naming the parameter)."""
     compiled = re.compile(pattern)
 
     def check(value: str | None) -> str | None:
         if value is not None and not compiled.match(value):
             raise PydanticCustomError("id_format", f"not a valid id: {what}")
+        return value
+
+    return check
+
+
+def _naming_nothing(pattern: str, message: str) -> Callable[[str], str]:
+    """A check that answers a value outside `pattern` as an unknown object: `message` formatted
+    with the value. (Pydantic lets an exception other than ValueError through to the dialect's
+    error handler.)"""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise NotFound(message.format(value=value[:100]))
         return value
 
     return check
@@ -82,7 +102,7 @@ WorkspaceIdPath = Annotated[
 ]
 IncidentUuidPath = Annotated[
     str,
-    _UUID_CHECK,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "incident_id: no incident {value!r}")),
     Path(
         description="The incident's UUID.",
         json_schema_extra=_schema(UUID_PATTERN, uuid=True),
@@ -109,7 +129,9 @@ ApiKeyIdPath = Annotated[
 ]
 IncidentRefPath = Annotated[
     str,
-    AfterValidator(_matching(INCIDENT_REF_PATTERN, "INC-00001 or the incident's UUID")),
+    AfterValidator(
+        _naming_nothing(INCIDENT_REF_PATTERN, "incident_id: no incident {value} in this workspace")
+    ),
     Path(
         description="`INC-00001` or the incident's UUID.",
         json_schema_extra=_schema(INCIDENT_REF_PATTERN),
@@ -118,7 +140,7 @@ IncidentRefPath = Annotated[
 ]
 AccessKeyPath = Annotated[
     str,
-    AfterValidator(_matching(ACCESS_KEY_PATTERN, "20 upper-case letters and digits")),
+    AfterValidator(_naming_nothing(ACCESS_KEY_PATTERN, "no access key {value}")),
     Path(
         description="The access key (AK): 20 upper-case letters and digits.",
         json_schema_extra=_schema(ACCESS_KEY_PATTERN),
@@ -127,7 +149,7 @@ AccessKeyPath = Annotated[
 ]
 DataclassRefPath = Annotated[
     str,
-    AfterValidator(_matching(DATACLASS_REF_PATTERN, "a data class id or name")),
+    AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "dataclass_id: no data class {value!r}")),
     Path(
         description="The data class's id or its name (`Incident`).",
         json_schema_extra=_schema(DATACLASS_REF_PATTERN),
