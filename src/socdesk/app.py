@@ -13,6 +13,7 @@ from socdesk.catalog.endpoints import router as dataclasses_router
 from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.incidents.endpoints import router as incidents_router
+from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
@@ -33,7 +34,7 @@ SOCdesk keeps a SOC team's incidents and speaks two API dialects over one store:
 **SecMaster** (`/v1/{project_id}/workspaces/...`, Huawei Cloud SecMaster's SOC API) and the
 **incident register** (`/v1/incidents`, `/v1/users`, ...). Authenticate with `X-Auth-Token`
 (from `POST /v3/auth/tokens` or an API key) or sign requests with an AK/SK pair as the
-SecMaster SDK does.
+SecMaster SDK does: "Authorize" below takes the token (scheme `XAuthToken`).
 """
 
 
@@ -68,12 +69,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # /docs is served by install_api_docs from the package's own files; no ReDoc (it would
+        # need a second vendored bundle for the same document).
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
     install_openapi(app)
+    install_api_docs(app)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)

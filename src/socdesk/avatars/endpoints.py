@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from socdesk.avatars.schemas import AvatarOwner
 from socdesk.avatars.service import AvatarService, StoredAvatar
@@ -13,11 +13,11 @@ from socdesk.iam.dependencies import PrincipalDep
 from socdesk.iam.schemas import RegisterUser
 from socdesk.kit.db import SessionDep
 from socdesk.kit.ids import parse_uuid
+from socdesk.kit.params import UserIdPath
 from socdesk.settings import SettingsDep
 
 router = APIRouter(prefix="/api/v1/users", tags=["Register: avatars"])
 
-UserIdPath = Annotated[str, Path(description="The user's id (a UUID).")]
 IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 IMAGE_CONTENT: dict[str, Any] = {

@@ -10,6 +10,7 @@ from socdesk.catalog.built_in import INCIDENT_FIELD_LIST, incident_class
 from socdesk.catalog.schemas import DataclassList, DataclassOut, FieldList
 from socdesk.incidents.catalog import INCIDENT_DATACLASS_ID, INCIDENT_DATACLASS_NAME
 from socdesk.kit.errors import NotFound
+from socdesk.kit.params import DataclassRefPath
 from socdesk.kit.schemas import QueryText
 from socdesk.workspaces.dependencies import SecMasterReader
 
@@ -58,7 +59,7 @@ async def list_dataclasses(
 
 
 @router.get("/{dataclass_id}", summary="Show a data class (by id or name)")
-async def show_dataclass(dataclass_id: str, scope: SecMasterReader) -> DataclassOut:
+async def show_dataclass(dataclass_id: DataclassRefPath, scope: SecMasterReader) -> DataclassOut:
     """The class itself, with no envelope: the SDK's ShowDataClassInfoResponse reads the
     class's keys at the top level."""
     _known(dataclass_id)
@@ -67,7 +68,7 @@ async def show_dataclass(dataclass_id: str, scope: SecMasterReader) -> Dataclass
 
 @router.get("/{dataclass_id}/fields", summary="List a data class's fields")
 async def list_dataclass_fields(
-    dataclass_id: str,
+    dataclass_id: DataclassRefPath,
     scope: SecMasterReader,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 1000,

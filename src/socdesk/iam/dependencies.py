@@ -12,6 +12,7 @@ from socdesk.iam.principal import Principal
 from socdesk.iam.service import AuthService, SignedRequest
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Unauthenticated
+from socdesk.kit.openapi import authenticates
 from socdesk.settings import SettingsDep
 
 
@@ -72,6 +73,7 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+@authenticates
 async def current_principal(request: Request, auth: AuthServiceDep) -> Principal:
     """The caller, proved by an AK/SK signature, an `X-Auth-Token` or an `Authorization: Bearer`
     token; 401 when none is present or none verifies."""

@@ -25,7 +25,10 @@ from socdesk.iam.schemas import (
 )
 from socdesk.iam.service import IssuedToken
 from socdesk.kit.db import SessionDep
+from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
 from socdesk.kit.ids import parse_uuid
+from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import AccessKeyPath, ApiKeyIdPath
 from socdesk.models import AuthToken, Project, TokenKind, User
 from socdesk.workspaces.dependencies import RegisterReader
 from socdesk.workspaces.repository import WorkspaceRepository
@@ -59,6 +62,7 @@ def _token_response(token: AuthToken, user: User, project: Project) -> TokenResp
     status_code=status.HTTP_201_CREATED,
     summary="Log in with a password; the token is in the X-Subject-Token header",
 )
+@may_answer(Unauthenticated, TooManyRequests)
 async def issue_token(
     body: TokenRequest, response: Response, auth: AuthServiceDep
 ) -> TokenResponse:
@@ -68,6 +72,7 @@ async def issue_token(
 
 
 @router.get("/tokens", summary="Validate the token in X-Subject-Token")
+@may_answer(NotFound)
 async def validate_token(
     subject: SubjectToken, response: Response, caller: PrincipalDep, auth: AuthServiceDep
 ) -> TokenResponse:
@@ -79,6 +84,7 @@ async def validate_token(
 @router.delete(
     "/tokens", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke the token in X-Subject-Token"
 )
+@may_answer(NotFound)
 async def revoke_token(subject: SubjectToken, caller: PrincipalDep, auth: AuthServiceDep) -> None:
     await auth.revoke_token(caller, subject)
 
@@ -103,7 +109,7 @@ async def list_api_keys(caller: PrincipalDep, auth: AuthServiceDep) -> ApiKeyLis
 @router.delete(
     "/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Revoke an API key"
 )
-async def revoke_api_key(key_id: str, caller: PrincipalDep, auth: AuthServiceDep) -> None:
+async def revoke_api_key(key_id: ApiKeyIdPath, caller: PrincipalDep, auth: AuthServiceDep) -> None:
     await auth.revoke_api_key(caller.user, parse_uuid(key_id, "key_id"))
 
 
@@ -131,7 +137,9 @@ async def list_access_keys(caller: PrincipalDep, auth: AuthServiceDep) -> Access
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Revoke an access key",
 )
-async def revoke_access_key(access_key: str, caller: PrincipalDep, auth: AuthServiceDep) -> None:
+async def revoke_access_key(
+    access_key: AccessKeyPath, caller: PrincipalDep, auth: AuthServiceDep
+) -> None:
     await auth.revoke_access_key(caller.user, access_key)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body
 
 from socdesk.incidents.schemas import (
     BatchChanged,
@@ -24,13 +24,15 @@ from socdesk.incidents.schemas import (
 from socdesk.incidents.search import SearchBody
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.db import SessionDep
+from socdesk.kit.errors import Conflict
+from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import IncidentUuidPath as IncidentId
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
     prefix="/v1/{project_id}/workspaces/{workspace_id}/soc/incidents",
     tags=["SecMaster: incidents"],
 )
-IncidentId = Annotated[str, Path(description="The incident's UUID.")]
 
 
 @router.post("", summary="Create an incident")
@@ -92,6 +94,7 @@ async def show_incident(
 
 
 @router.put("/{incident_id}", summary="Change the attributes sent (409 on a stale version)")
+@may_answer(Conflict)
 async def change_incident(
     incident_id: IncidentId, body: IncidentChange, scope: SecMasterWriter, session: SessionDep
 ) -> IncidentEnvelope:

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.staticfiles import StaticFiles
 
 from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import (
@@ -19,6 +21,7 @@ from socdesk.kit.errors import (
     RouteNotFound,
     ValidationFailed,
 )
+from socdesk.kit.routes import flat_routes
 
 JSON_CONTENT_TYPES = ("application/json", "application/merge-patch+json")
 # Upload routes take multipart; their missing fields are reported by name, not as a wrong type.
@@ -78,6 +81,22 @@ def validation_failure(request: Request, exc: RequestValidationError) -> Validat
     return ValidationFailed(f"invalid request: {summary}", details=details)
 
 
+def allowed_methods(request: Request) -> str:
+    """The methods the request's path is served with, for a 405's `Allow` header. Starlette
+    names only the first route whose path matched, and FastAPI makes one route per method."""
+    methods: set[str] = set()
+    # Matched from the application's root: a mount (/static) has moved the request's root_path.
+    root = request.scope.get("app_root_path", "")
+    scope = {"type": "http", "path": request.url.path, "root_path": root, "method": ""}
+    for route in flat_routes(request.app.router.routes):
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+            if isinstance(getattr(route, "app", None), StaticFiles):
+                methods |= {"GET", "HEAD"}  # what StaticFiles serves
+    return ", ".join(sorted(methods))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
@@ -96,7 +115,11 @@ def install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 404:
             error = RouteNotFound(f"no route for {request.method} {request.url.path}")
         elif exc.status_code == 405:
-            error = MethodNotAllowed(f"{request.method} is not allowed on {request.url.path}")
+            allow = allowed_methods(request)
+            error = MethodNotAllowed(
+                f"{request.method} is not allowed on {request.url.path}; it serves {allow}",
+                headers={"Allow": allow},
+            )
         elif exc.status_code == 413:
             error = PayloadTooLarge(str(exc.detail))
         elif _content_type(request) in JSON_CONTENT_TYPES:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.params import CursorQuery
 from socdesk.register.comment_schemas import CommentCreate, CommentCreated, CommentPage
 from socdesk.register.comments import CommentService
 from socdesk.register.incident_ids import IncidentIdPath
@@ -27,9 +28,7 @@ async def list_comments(
     scope: RegisterReader,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="Comments per page.")] = 100,
-    cursor: Annotated[
-        str | None, Query(max_length=200, description="`next_cursor` of the previous page.")
-    ] = None,
+    cursor: CursorQuery = None,
 ) -> CommentPage:
     comments, next_cursor = await CommentService(session, scope).page(incident_id, limit, cursor)
     return CommentPage(comments=comments, next_cursor=next_cursor)

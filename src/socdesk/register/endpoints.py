@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.errors import Conflict
+from socdesk.kit.openapi import may_answer
 from socdesk.register.schemas import SourceCreate, SourceCreated, SourceList, SourceOut
 from socdesk.register.sources import SourceService
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
@@ -19,6 +21,7 @@ async def list_sources(scope: RegisterReader, session: SessionDep) -> SourceList
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Add an incident source")
+@may_answer(Conflict)
 async def add_source(
     body: SourceCreate, scope: RegisterWriter, session: SessionDep
 ) -> SourceCreated:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.params import CursorQuery
 from socdesk.kit.schemas import QueryText
 from socdesk.register.incident_ids import IncidentIdPath
 from socdesk.register.incidents import SORTS, ListFilters, RegisterIncidents
@@ -40,9 +41,15 @@ async def list_incidents(
     text: Annotated[
         QueryText | None, Query(max_length=255, description="Found in the title or description.")
     ] = None,
-    sort: Annotated[str, Query(description="One of " + ", ".join(SORTS))] = "-created_date",
+    sort: Annotated[
+        str,
+        Query(
+            description="A column; `-` first for descending.",
+            json_schema_extra={"enum": list(SORTS)},
+        ),
+    ] = "-created_date",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    cursor: CursorQuery = None,
 ) -> RegisterPage:
     filters = ListFilters(
         statuses=status_ or (),

@@ -5,24 +5,20 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Annotated
 
-from fastapi import Path
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.repository import chunks
 from socdesk.kit.errors import NotFound, some_of
+from socdesk.kit.params import IncidentRefPath
 from socdesk.models import Incident
 
 NUMBER_PATTERN = re.compile(r"INC-([0-9]{1,10})", re.IGNORECASE)
 LARGEST_NUMBER = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
 
 
-IncidentIdPath = Annotated[
-    str,
-    Path(max_length=64, description="`INC-00001` or the incident's UUID.", examples=["INC-00001"]),
-]
+IncidentIdPath = IncidentRefPath  # declared with its pattern in kit/params.py
 
 
 def format_number(number: int) -> str:

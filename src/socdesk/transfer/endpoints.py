@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -49,6 +50,13 @@ UPLOAD_SCHEMA: dict[str, Any] = {
 }
 
 
+class TemplateFormat(StrEnum):
+    """The template comes as a spreadsheet; JSON has no header row to fill in."""
+
+    xlsx = "xlsx"
+    csv = "csv"
+
+
 def _file_response(content: bytes, kind: str, stem: str) -> Response:
     name = f"{stem}-{utcnow():%Y%m%dT%H%M%SZ}.{kind}"
     return Response(
@@ -66,9 +74,11 @@ def _file_response(content: bytes, kind: str, stem: str) -> Response:
 )
 async def download_template(
     scope: SecMasterReader,
-    format: Annotated[ExportFormat, Query(description="xlsx (default) or csv")] = ExportFormat.xlsx,
+    format: Annotated[TemplateFormat, Query(description="xlsx (default) or csv")] = (
+        TemplateFormat.xlsx
+    ),
 ) -> Response:
-    return _template_response(format, COLUMNS)
+    return _template_response(ExportFormat(format.value), COLUMNS)
 
 
 def _template_response(format: ExportFormat, columns: Sequence[Column]) -> Response:

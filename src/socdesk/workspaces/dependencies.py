@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, Path
+from fastapi import Depends
 
 from socdesk.iam.dependencies import PrincipalDep
 from socdesk.iam.principal import Principal
 from socdesk.kit.db import SessionDep
-from socdesk.kit.errors import WorkspaceNotFound
+from socdesk.kit.errors import PermissionDenied, WorkspaceNotFound
 from socdesk.kit.ids import parse_uuid
+from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import ProjectIdPath, WorkspaceIdHeader
+from socdesk.kit.params import WorkspaceIdPath as WorkspaceIdPath  # endpoints take it from here
 from socdesk.models import Role
 from socdesk.workspaces.service import WorkspaceScope, WorkspaceService
 
-ProjectIdPath = Annotated[str, Path(description="The project id (32 hex digits).")]
-WorkspaceIdPath = Annotated[str, Path(description="The workspace id (a UUID).")]
 
-
+@may_answer(WorkspaceNotFound)
 def project_principal(project_id: ProjectIdPath, principal: PrincipalDep) -> Principal:
     """The caller, provided the path's project is theirs (403 SecMaster.20010001 otherwise)."""
     if parse_uuid(project_id, "project_id") != principal.project.id:
@@ -32,6 +33,7 @@ ProjectPrincipalDep = Annotated[Principal, Depends(project_principal)]
 def secmaster_scope(needed: Role) -> Callable[..., Awaitable[WorkspaceScope]]:
     """A dependency for `~/...` routes: the path's workspace, with at least `needed` role."""
 
+    @may_answer(WorkspaceNotFound, PermissionDenied)
     async def scope(
         workspace_id: WorkspaceIdPath, principal: ProjectPrincipalDep, session: SessionDep
     ) -> WorkspaceScope:
@@ -45,12 +47,9 @@ def register_scope(needed: Role) -> Callable[..., Awaitable[WorkspaceScope]]:
     """A dependency for register routes: the caller's default workspace, or the one named by
     `X-Workspace-Id` if the caller belongs to it."""
 
+    @may_answer(WorkspaceNotFound, PermissionDenied)
     async def scope(
-        principal: PrincipalDep,
-        session: SessionDep,
-        x_workspace_id: Annotated[
-            str | None, Header(description="Act in this workspace instead of your default one.")
-        ] = None,
+        principal: PrincipalDep, session: SessionDep, x_workspace_id: WorkspaceIdHeader = None
     ) -> WorkspaceScope:
         if x_workspace_id:
             target = parse_uuid(x_workspace_id, "X-Workspace-Id")

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.errors import Conflict, PermissionDenied
 from socdesk.kit.ids import parse_uuid
+from socdesk.kit.openapi import may_answer
 from socdesk.workspaces.dependencies import (
     ProjectPrincipalDep,
     SecMasterAdmin,
@@ -27,6 +29,7 @@ router = APIRouter(prefix="/v1/{project_id}/workspaces", tags=["SecMaster: works
 
 
 @router.post("", summary="Create a workspace (project administrators)")
+@may_answer(PermissionDenied, Conflict)
 async def create_workspace(
     body: WorkspaceCreate, principal: ProjectPrincipalDep, session: SessionDep
 ) -> WorkspaceOut:
@@ -60,6 +63,7 @@ async def show_workspace(
 
 
 @router.put("/{workspace_id}", summary="Rename or re-describe a workspace (its admins)")
+@may_answer(Conflict)
 async def update_workspace(
     body: WorkspaceUpdate, scope: SecMasterAdmin, session: SessionDep
 ) -> WorkspaceOut:

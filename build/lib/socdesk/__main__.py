@@ -1,0 +1,3 @@
+from socdesk.cli.main import main
+
+main()

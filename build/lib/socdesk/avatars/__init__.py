@@ -1,0 +1,1 @@
+"""Users' profile images (`/api/v1/users/{id}/avatar`), which register `icon`s point at."""

@@ -1,0 +1,1 @@
+"""Data classes: the kinds of security data SOCdesk holds and their fields."""

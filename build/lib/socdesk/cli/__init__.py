@@ -1,0 +1,1 @@
+"""The `socdesk` command line."""

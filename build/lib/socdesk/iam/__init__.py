@@ -1,0 +1,1 @@
+"""Identity: projects, users, memberships, tokens, API keys and AK/SK access keys."""

@@ -1,0 +1,132 @@
+"""Queries over projects, users, memberships and credentials."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.kit.upsert import insert_for
+from socdesk.models import (
+    AccessKey,
+    AuthToken,
+    LoginThrottle,
+    Membership,
+    Project,
+    TokenKind,
+    User,
+    Workspace,
+)
+
+
+class IdentityRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def project_by_id(self, project_id: uuid.UUID) -> Project | None:
+        return await self.session.get(Project, project_id)
+
+    async def any_project(self) -> bool:
+        return await self.session.scalar(select(Project.id).limit(1)) is not None
+
+    async def project_by_name(self, name: str) -> Project | None:
+        return await self.session.scalar(select(Project).where(Project.name == name))
+
+    async def user_by_id(self, user_id: uuid.UUID) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def user_by_email(self, project_id: uuid.UUID, email: str) -> User | None:
+        return await self.session.scalar(
+            select(User).where(User.project_id == project_id, User.email == email.lower())
+        )
+
+    async def token_with_owner(self, token_hash: str) -> tuple[AuthToken, User, Project] | None:
+        row = (
+            await self.session.execute(
+                select(AuthToken, User, Project)
+                .join(User, User.id == AuthToken.user_id)
+                .join(Project, Project.id == AuthToken.project_id)
+                .where(AuthToken.token_hash == token_hash)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def access_key_with_owner(
+        self, access_key: str
+    ) -> tuple[AccessKey, User, Project] | None:
+        row = (
+            await self.session.execute(
+                select(AccessKey, User, Project)
+                .join(User, User.id == AccessKey.user_id)
+                .join(Project, Project.id == AccessKey.project_id)
+                .where(AccessKey.access_key == access_key)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1], row[2])
+
+    async def api_keys_of(self, user_id: uuid.UUID) -> Sequence[AuthToken]:
+        return (
+            await self.session.scalars(
+                select(AuthToken)
+                .where(AuthToken.user_id == user_id, AuthToken.kind == TokenKind.api_key)
+                .order_by(AuthToken.issued_at)
+            )
+        ).all()
+
+    async def access_keys_of(self, user_id: uuid.UUID) -> Sequence[AccessKey]:
+        return (
+            await self.session.scalars(
+                select(AccessKey).where(AccessKey.user_id == user_id).order_by(AccessKey.created_at)
+            )
+        ).all()
+
+    async def revoke_token(self, token_id: uuid.UUID, at: datetime) -> None:
+        await self.session.execute(
+            update(AuthToken)
+            .where(AuthToken.id == token_id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    async def throttle(self, key: str) -> LoginThrottle | None:
+        return await self.session.get(LoginThrottle, key)
+
+    async def count_failure(self, key: str) -> int:
+        """Add one failed login to `key` atomically; the new count."""
+        insert = insert_for(self.session, LoginThrottle)
+        statement = (
+            insert.values(key=key, failures=1)
+            .on_conflict_do_update(
+                index_elements=[LoginThrottle.key],
+                set_={"failures": LoginThrottle.failures + 1},
+            )
+            .returning(LoginThrottle.failures)
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    async def block_login(self, key: str, until: datetime) -> None:
+        await self.session.execute(
+            update(LoginThrottle).where(LoginThrottle.key == key).values(blocked_until=until)
+        )
+
+    async def clear_throttle(self, key: str) -> None:
+        await self.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+
+    async def membership(self, workspace_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
+        return await self.session.get(Membership, (workspace_id, user_id))
+
+    async def workspace_in_project(
+        self, project_id: uuid.UUID, workspace_id: uuid.UUID
+    ) -> Workspace | None:
+        return await self.session.scalar(
+            select(Workspace).where(
+                Workspace.id == workspace_id, Workspace.project_id == project_id
+            )
+        )
+
+    async def workspace_by_name(self, project_id: uuid.UUID, name: str) -> Workspace | None:
+        return await self.session.scalar(
+            select(Workspace).where(Workspace.project_id == project_id, Workspace.name == name)
+        )

@@ -1,0 +1,169 @@
+"""Bodies of the Keystone-style identity API (/v3)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AliasChoices, Field, model_validator
+
+from socdesk.kit.schemas import RequestBody, ResponseBody
+from socdesk.models import User
+
+
+class NamedRef(RequestBody):
+    id: str | None = None
+    name: str | None = None
+
+    @model_validator(mode="after")
+    def needs_id_or_name(self) -> NamedRef:
+        if not self.id and not self.name:
+            raise ValueError("give id or name")
+        return self
+
+
+class PasswordUser(RequestBody):
+    name: str | None = Field(default=None, description="The user's email.")
+    id: str | None = None
+    password: str = Field(min_length=1, max_length=1024)
+    domain: NamedRef | None = Field(default=None, description="The user's project.")
+
+    @model_validator(mode="after")
+    def needs_id_or_name(self) -> PasswordUser:
+        if not self.id and not self.name:
+            raise ValueError("give the user's name (email) or id")
+        return self
+
+
+class PasswordMethod(RequestBody):
+    user: PasswordUser
+
+
+class Identity(RequestBody):
+    methods: list[Literal["password"]] = Field(min_length=1)
+    password: PasswordMethod
+
+
+class ProjectScope(RequestBody):
+    project: NamedRef
+
+
+class Auth(RequestBody):
+    identity: Identity
+    scope: ProjectScope | None = None
+
+
+class TokenRequest(RequestBody):
+    auth: Auth
+
+
+class DomainOut(ResponseBody):
+    id: str
+    name: str
+
+
+class TokenUser(ResponseBody):
+    id: str
+    name: str
+    domain: DomainOut
+
+
+class TokenProject(ResponseBody):
+    id: str
+    name: str
+
+
+class TokenBody(ResponseBody):
+    methods: list[str]
+    expires_at: datetime | None
+    issued_at: datetime
+    user: TokenUser
+    project: TokenProject
+
+
+class TokenResponse(ResponseBody):
+    token: TokenBody
+
+
+class ApiKeyCreate(RequestBody):
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Omit for a key that lives until revoked."
+    )
+
+
+class ApiKeyOut(ResponseBody):
+    id: uuid.UUID
+    name: str
+    created_at: datetime = Field(validation_alias=AliasChoices("issued_at", "created_at"))
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The key itself, shown only in this answer.")
+
+
+class ApiKeyCreatedResponse(ResponseBody):
+    api_key: ApiKeyCreated
+
+
+class ApiKeyList(ResponseBody):
+    api_keys: list[ApiKeyOut]
+
+
+class AccessKeyOut(ResponseBody):
+    access_key: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class AccessKeyCreated(AccessKeyOut):
+    secret_key: str = Field(description="The secret key, shown only in this answer.")
+
+
+class AccessKeyCreatedResponse(ResponseBody):
+    access_key: AccessKeyCreated
+
+
+class AccessKeyList(ResponseBody):
+    access_keys: list[AccessKeyOut]
+
+
+class RegisterUser(ResponseBody):
+    """A user as the register dialect shows one."""
+
+    id: uuid.UUID
+    email: str
+    first_name: str
+    last_name: str
+    icon: str | None = Field(
+        description='Relative path of the avatar, e.g. "users/{id}/avatar?v={hash}"; null if none.'
+    )
+
+    @classmethod
+    def of(cls, user: User) -> RegisterUser:
+        icon = f"users/{user.id}/avatar?v={user.avatar_hash}" if user.avatar_hash else None
+        return cls(
+            id=user.id,
+            email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            icon=icon,
+        )
+
+
+class RegisterMember(RegisterUser):
+    """A workspace member in the user list: a register User plus whether it may log in (an
+    inactive user cannot be assigned incidents)."""
+
+    active: bool
+
+    @classmethod
+    def of_member(cls, user: User) -> RegisterMember:
+        return cls(**RegisterUser.of(user).model_dump(), active=user.is_active)
+
+
+class RegisterUserList(ResponseBody):
+    users: list[RegisterMember]

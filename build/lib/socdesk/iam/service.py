@@ -1,0 +1,277 @@
+"""Authentication: password logins, bearer tokens, API keys and AK/SK signatures."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from socdesk.iam import secrets, signing
+from socdesk.iam.principal import AuthMethod, Principal
+from socdesk.iam.repository import IdentityRepository
+from socdesk.iam.schemas import TokenRequest
+from socdesk.kit.clock import utcnow
+from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
+from socdesk.models import AccessKey, AuthToken, Project, TokenKind, User
+from socdesk.settings import Settings
+
+# One message for every refused credential, so a caller learns nothing about which part failed.
+REFUSED = "the credentials were not accepted"
+TOKEN_REFUSED = "the token is not valid"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    value: str
+    record: AuthToken
+    user: User
+    project: Project
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """The parts of an HTTP request that an SDK-HMAC-SHA256 signature covers."""
+
+    method: str
+    path: str
+    raw_query: str
+    headers: dict[str, str]
+    body: bytes | None
+
+
+def _throttle_key(project: str, user: str) -> str:
+    return hashlib.sha256(f"{project.lower()}\0{user.lower()}".encode()).hexdigest()
+
+
+class AuthService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        settings: Settings,
+        throttle_sessions: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
+        self.session = session
+        self.settings = settings
+        self.repo = IdentityRepository(session)
+        # Failed logins are recorded in their own transaction: the request's is rolled back.
+        self.throttle_sessions = throttle_sessions
+
+    async def login(self, body: TokenRequest) -> IssuedToken:
+        """Check a Keystone password body and issue a session token for its project."""
+        claimed = body.auth.identity.password.user
+        domain = claimed.domain
+        project_ref = body.auth.scope.project if body.auth.scope else None
+        key = _throttle_key(
+            (domain.name or domain.id or "") if domain else "", claimed.name or claimed.id or ""
+        )
+        await self._refuse_while_blocked(key)
+
+        user, project = await self._find_login_user(claimed.name, claimed.id, domain, project_ref)
+        valid = secrets.verify_password(user.password_hash if user else None, claimed.password)
+        if not (valid and user and project and user.is_active):
+            await self._record_failure(key)
+            raise Unauthenticated(REFUSED)
+        await self.repo.clear_throttle(key)
+        return await self.issue_session_token(user, project)
+
+    async def _find_login_user(
+        self,
+        email: str | None,
+        user_id: str | None,
+        domain: object | None,
+        project_ref: object | None,
+    ) -> tuple[User | None, Project | None]:
+        project = None
+        for ref in (domain, project_ref):
+            if ref is None:
+                continue
+            found = await self._project_from_ref(
+                getattr(ref, "id", None), getattr(ref, "name", None)
+            )
+            if found is None or (project is not None and found.id != project.id):
+                return None, None
+            project = found
+        user = None
+        if user_id:
+            user = await self._user_by_id_text(user_id)
+            if user and email and user.email != email.lower():
+                user = None
+        elif email and project:
+            user = await self.repo.user_by_email(project.id, email)
+        if user is None or (project is not None and user.project_id != project.id):
+            return None, None
+        return user, project or await self.repo.project_by_id(user.project_id)
+
+    async def _project_from_ref(self, ref_id: str | None, name: str | None) -> Project | None:
+        if ref_id:
+            try:
+                project = await self.repo.project_by_id(uuid.UUID(ref_id))
+            except ValueError:
+                return None
+            return project if project and (not name or project.name == name) else None
+        return await self.repo.project_by_name(name or "")
+
+    async def _user_by_id_text(self, text: str) -> User | None:
+        try:
+            return await self.repo.user_by_id(uuid.UUID(text))
+        except ValueError:
+            return None
+
+    async def _refuse_while_blocked(self, key: str) -> None:
+        throttle = await self.repo.throttle(key)
+        now = utcnow()
+        if throttle and throttle.blocked_until and throttle.blocked_until > now:
+            wait = int((throttle.blocked_until - now).total_seconds()) + 1
+            raise TooManyRequests(
+                f"too many failed logins; try again in {wait} seconds",
+                headers={"Retry-After": str(wait)},
+            )
+
+    async def _record_failure(self, key: str) -> None:
+        if self.throttle_sessions is None:
+            return
+        async with self.throttle_sessions.begin() as session:
+            repo = IdentityRepository(session)
+            failures = await repo.count_failure(key)
+            over = failures - self.settings.login_free_failures
+            if over >= 0:
+                seconds = min(2**over, self.settings.login_max_block_seconds)
+                await repo.block_login(key, utcnow() + timedelta(seconds=seconds))
+
+    async def _issue(
+        self, user: User, project: Project, kind: TokenKind, name: str, ttl: timedelta | None
+    ) -> IssuedToken:
+        prefix = (
+            secrets.SESSION_TOKEN_PREFIX if kind is TokenKind.session else secrets.API_KEY_PREFIX
+        )
+        value = secrets.new_bearer_token(prefix)
+        now = utcnow()
+        record = AuthToken(
+            token_hash=secrets.hash_bearer_token(value),
+            kind=kind,
+            name=name,
+            user_id=user.id,
+            project_id=project.id,
+            issued_at=now,
+            expires_at=now + ttl if ttl else None,
+        )
+        self.session.add(record)
+        await self.session.flush()
+        return IssuedToken(value, record, user, project)
+
+    async def issue_session_token(self, user: User, project: Project) -> IssuedToken:
+        """A session token for a user already known to be who they are (CLI, demo)."""
+        ttl = timedelta(seconds=self.settings.token_ttl_seconds)
+        return await self._issue(user, project, TokenKind.session, "", ttl)
+
+    async def token_owner(self, value: str) -> tuple[AuthToken, User, Project]:
+        """The live token `value` and its owner; Unauthenticated if it is unknown, expired,
+        revoked or its user deactivated."""
+        found = await self.repo.token_with_owner(secrets.hash_bearer_token(value))
+        if found is None:
+            raise Unauthenticated(TOKEN_REFUSED)
+        token, user, project = found
+        now = utcnow()
+        if token.revoked_at or (token.expires_at and token.expires_at <= now) or not user.is_active:
+            raise Unauthenticated(TOKEN_REFUSED)
+        return token, user, project
+
+    async def principal_for_token(self, value: str) -> Principal:
+        token, user, project = await self.token_owner(value)
+        method = AuthMethod.api_key if token.kind is TokenKind.api_key else AuthMethod.token
+        return Principal(user, project, method, token.id)
+
+    async def principal_for_signature(
+        self, request: SignedRequest, authorization: str
+    ) -> Principal:
+        """Verify an SDK-HMAC-SHA256 signed request and return the access key's owner."""
+        claim = signing.parse_authorization(authorization)
+        signing_date = signing.parse_signing_date(
+            request.headers.get("x-sdk-date"), utcnow(), self.settings.signature_max_skew_seconds
+        )
+        found = await self.repo.access_key_with_owner(claim.access_key)
+        # Derive a secret even for an unknown key, so both paths cost the same.
+        key, user, project = found if found else (None, None, None)
+        secret = secrets.derive_secret_key(
+            self.settings.secret_key, claim.access_key, key.salt if key else "unknown"
+        )
+        canonical = signing.canonical_request(
+            method=request.method,
+            path=request.path,
+            raw_query=request.raw_query,
+            headers=request.headers,
+            signed_headers=claim.signed_headers,
+            payload_hash=signing.payload_hash(
+                request.body,
+                request.headers.get("content-type", ""),
+                request.headers.get("x-sdk-content-sha256"),
+            ),
+        )
+        signing.verify_signature(claim, secret, signing_date, canonical)
+        if key is None or user is None or project is None or key.revoked_at or not user.is_active:
+            raise Unauthenticated(signing.ALGORITHM + " " + REFUSED)
+        return Principal(user, project, AuthMethod.access_key)
+
+    async def revoke_token(self, caller: Principal, value: str) -> None:
+        """Revoke a token the caller owns (or any token of their project, for a project admin)."""
+        token, user, _ = await self._visible_token(caller, value)
+        await self.repo.revoke_token(token.id, utcnow())
+
+    async def validate_subject(
+        self, caller: Principal, value: str
+    ) -> tuple[AuthToken, User, Project]:
+        """The token `value` as the caller may see it (Keystone's GET /v3/auth/tokens)."""
+        return await self._visible_token(caller, value)
+
+    async def _visible_token(
+        self, caller: Principal, value: str
+    ) -> tuple[AuthToken, User, Project]:
+        try:
+            token, user, project = await self.token_owner(value)
+        except Unauthenticated:
+            raise NotFound("the subject token is not valid") from None
+        if user.id != caller.user.id and not (
+            caller.user.is_project_admin and project.id == caller.project.id
+        ):
+            raise NotFound("the subject token is not valid")
+        return token, user, project
+
+    async def create_api_key(
+        self, user: User, project: Project, name: str, expires_in_days: int | None
+    ) -> IssuedToken:
+        """A long-lived bearer token for automation; its value is returned once."""
+        ttl = timedelta(days=expires_in_days) if expires_in_days else None
+        return await self._issue(user, project, TokenKind.api_key, name, ttl)
+
+    async def list_api_keys(self, user: User) -> list[AuthToken]:
+        return list(await self.repo.api_keys_of(user.id))
+
+    async def revoke_api_key(self, user: User, key_id: uuid.UUID) -> None:
+        keys = {k.id: k for k in await self.repo.api_keys_of(user.id)}
+        if key_id not in keys:
+            raise NotFound(f"no API key {key_id}")
+        await self.repo.revoke_token(key_id, utcnow())
+
+    async def create_access_key(self, user: User) -> tuple[AccessKey, str]:
+        """A new AK/SK pair; the SK is returned once and never stored."""
+        access_key, salt = secrets.new_access_key()
+        record = AccessKey(
+            access_key=access_key, salt=salt, user_id=user.id, project_id=user.project_id
+        )
+        self.session.add(record)
+        await self.session.flush()
+        return record, secrets.derive_secret_key(self.settings.secret_key, access_key, salt)
+
+    async def list_access_keys(self, user: User) -> list[AccessKey]:
+        return list(await self.repo.access_keys_of(user.id))
+
+    async def revoke_access_key(self, user: User, access_key: str) -> None:
+        for key in await self.repo.access_keys_of(user.id):
+            if key.access_key == access_key:
+                key.revoked_at = key.revoked_at or utcnow()
+                await self.session.flush()
+                return
+        raise NotFound(f"no access key {access_key}")

@@ -1,0 +1,1 @@
+"""Incidents: the canonical store and its SecMaster routes."""

@@ -1,0 +1,132 @@
+"""Writing many rows at once: COPY on PostgreSQL, one executemany INSERT elsewhere."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import JSON, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Below this many rows a plain INSERT costs less than setting up a COPY.
+COPY_THRESHOLD = 200
+# One encoder for every value: json.dumps with options builds a new one per call. Values are
+# plain JSON (validated or parsed), so they cannot hold a cycle.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def _json_text(value: Any) -> Any:
+    # COPY's text format takes JSON as its text: one C-speed dumps, no adapter per value.
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _is_json(model: Any, name: str) -> bool:
+    return isinstance(model.__table__.columns[name].type, JSON)
+
+
+async def bulk_insert(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert `rows` (all with the same keys) into `model`'s table in the session's transaction.
+    Values must be plain (no enums): COPY passes them to the driver as they are."""
+    if not rows:
+        return
+    if any(row.keys() != rows[0].keys() for row in rows):
+        # Both paths take the column list from the first row: other keys would lose data.
+        raise ValueError("bulk_insert needs every row to name the same columns")
+    if session.get_bind().dialect.name != "postgresql" or len(rows) < COPY_THRESHOLD:
+        await session.execute(insert(model), list(rows))
+        return
+    names = list(rows[0])
+    json_names = [n for n in names if _is_json(model, n)]
+    plain_names = [n for n in names if not _is_json(model, n)]
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None
+    columns = ", ".join(f'"{name}"' for name in plain_names + json_names)
+    async with driver.cursor() as cursor:
+        async with cursor.copy(f'COPY "{model.__tablename__}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                values = [row[name] for name in plain_names]
+                values += [_json_text(row[name]) for name in json_names]
+                await copy.write_row(values)
+
+
+class CopyStream:
+    """One binary COPY into `model`'s table, open across many writes, so a long import streams
+    its rows to PostgreSQL while it goes on checking the next ones (the server ingests them
+    meanwhile). Rows are sequences in `names` order with plain values; JSON columns take any
+    JSON value. No other statement may run on the connection until `close()`.
+
+    Binary COPY with declared types converts in psycopg's C code: no text to format and parse
+    per value. JSON goes as its text, prefixed for jsonb by the format's version byte."""
+
+    def __init__(self, session: AsyncSession, model: Any, names: Sequence[str]) -> None:
+        self.session = session
+        self.model = model
+        self.names = list(names)
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._copy: Any = None
+        self._json: list[tuple[int, bytes]] = []
+        self._oids: list[int] | None = None
+
+    async def _types(self, driver: Any) -> list[int]:
+        """The columns' type oids, as the database has them; JSON ones are sent as bytes."""
+        async with driver.cursor() as cursor:
+            await cursor.execute(
+                "SELECT attname, atttypid::int, format_type(atttypid, NULL) FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                (self.model.__tablename__,),
+            )
+            found = {name: (oid, kind) for name, oid, kind in await cursor.fetchall()}
+        bytea = driver.adapters.types["bytea"].oid
+        oids = []
+        self._json = []
+        for index, name in enumerate(self.names):
+            oid, kind = found[name]
+            if kind in ("json", "jsonb"):
+                self._json.append((index, b"\x01" if kind == "jsonb" else b""))
+                oid = bytea
+            oids.append(oid)
+        return oids
+
+    async def open(self) -> None:
+        connection = await self.session.connection()
+        raw = await connection.get_raw_connection()
+        driver = raw.driver_connection
+        assert driver is not None
+        if self._oids is None:
+            self._oids = await self._types(driver)
+        columns = ", ".join(f'"{name}"' for name in self.names)
+        stack = contextlib.AsyncExitStack()
+        cursor = await stack.enter_async_context(driver.cursor())
+        statement = f'COPY "{self.model.__tablename__}" ({columns}) FROM STDIN (FORMAT BINARY)'
+        self._copy = await stack.enter_async_context(cursor.copy(statement))
+        self._copy.set_types(self._oids)
+        self._stack = stack
+
+    async def write(self, rows: Sequence[list[Any]]) -> None:
+        """Send `rows` (their JSON values are replaced by their encoded text)."""
+        if self._copy is None:
+            await self.open()
+        copy = self._copy
+        encode = _JSON_ENCODER.encode
+        for row in rows:
+            for index, prefix in self._json:
+                value = row[index]
+                if value is not None:
+                    row[index] = prefix + encode(value).encode()
+            await copy.write_row(row)
+
+    async def close(self) -> None:
+        """End the COPY; the rows are then in the transaction like any insert's."""
+        stack, self._stack, self._copy = self._stack, None, None
+        if stack is not None:
+            await stack.aclose()
+
+    async def abort(self, error: BaseException) -> None:
+        """End the COPY with a failure, leaving the connection usable for the rollback."""
+        stack, self._stack, self._copy = self._stack, None, None
+        if stack is not None:
+            await stack.__aexit__(type(error), error, error.__traceback__)

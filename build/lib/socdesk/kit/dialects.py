@@ -1,0 +1,72 @@
+"""Which API dialect a path belongs to, and how each dialect renders an error."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from socdesk.kit.errors import AppError, ErrorDetail
+
+# The incident-register API's routes; everything under /v3 is the Keystone-style identity API and
+# everything else (SecMaster, operations) answers in SecMaster's envelope.
+REGISTER_PREFIXES = ("/v1/incidents", "/v1/users", "/v1/sources", "/v1/risks", "/api/")
+KEYSTONE_PREFIX = "/v3/"
+
+
+class Dialect(StrEnum):
+    secmaster = "secmaster"
+    register = "register"
+    keystone = "keystone"
+
+
+def dialect_for_path(path: str) -> Dialect:
+    if path.startswith(KEYSTONE_PREFIX):
+        return Dialect.keystone
+    if any(path == p or path.startswith(p.rstrip("/") + "/") for p in REGISTER_PREFIXES):
+        return Dialect.register
+    return Dialect.secmaster
+
+
+def error_body(error: AppError, dialect: Dialect) -> tuple[int, dict[str, Any]]:
+    """The status and JSON body that `dialect` answers `error` with."""
+    if dialect is Dialect.register:
+        return error.status, {
+            "error": error.kind,
+            "message": error.message,
+            "details": [{"field": d.field, "message": d.message} for d in error.details],
+        }
+    if dialect is Dialect.keystone:
+        return error.status, {
+            "error": {
+                "code": error.status,
+                "title": HTTPStatus(error.status).phrase,
+                "message": error.message,
+            }
+        }
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if _fails_in_many_places(error):
+        body["data"] = {"errors": [_problem(d) for d in error.details]}
+    return error.status_for_secmaster(), body
+
+
+def _fails_in_many_places(error: AppError) -> bool:
+    """Whether SecMaster's 400 lists the problems (DESIGN §1): a request that failed in several
+    places, or in rows of a file or list (an import, a batch-create). One failed field is told
+    by the message alone, which names it."""
+    details = error.details
+    return len(details) > 1 or any(d.row is not None for d in details)
+
+
+def _problem(detail: ErrorDetail) -> dict[str, Any]:
+    """`{row, field, value, message}`; `row` only for a problem in a row of a file or list."""
+    problem: dict[str, Any] = {} if detail.row is None else {"row": detail.row}
+    problem.update(field=detail.field, value=detail.value, message=detail.message)
+    return problem
+
+
+def error_response(error: AppError, path: str) -> JSONResponse:
+    status, body = error_body(error, dialect_for_path(path))
+    return JSONResponse(body, status_code=status, headers=error.headers)

@@ -1,0 +1,53 @@
+"""ORM models, one module per table; importing this package registers them all."""
+
+from socdesk.models.access_key import AccessKey
+from socdesk.models.auth_token import AuthToken, TokenKind
+from socdesk.models.base import Base
+from socdesk.models.incident import Incident, Severity, Status
+from socdesk.models.incident_comment import IncidentComment
+from socdesk.models.incident_event import IncidentAction, IncidentEvent
+from socdesk.models.incident_risk import IncidentRisk
+from socdesk.models.incident_tag import IncidentTag
+from socdesk.models.incident_threat_objective import (
+    IncidentThreatObjective,
+    Relevance,
+    ThreatObjective,
+)
+from socdesk.models.login_throttle import LoginThrottle
+from socdesk.models.membership import Membership, Role
+from socdesk.models.project import Project
+from socdesk.models.risk import Risk
+from socdesk.models.source import DEFAULT_SOURCES, Source
+from socdesk.models.user import User
+from socdesk.models.user_avatar import UserAvatar
+from socdesk.models.workspace import Workspace
+from socdesk.models.workspace_counter import WorkspaceCounter
+
+__all__ = [
+    "AccessKey",
+    "AuthToken",
+    "Base",
+    "Incident",
+    "IncidentAction",
+    "IncidentComment",
+    "IncidentEvent",
+    "IncidentRisk",
+    "IncidentTag",
+    "IncidentThreatObjective",
+    "LoginThrottle",
+    "Membership",
+    "Project",
+    "Relevance",
+    "Risk",
+    "Role",
+    "DEFAULT_SOURCES",
+    "Source",
+    "Severity",
+    "Status",
+    "ThreatObjective",
+    "TokenKind",
+    "User",
+    "UserAvatar",
+    "Workspace",
+    "WorkspaceCounter",
+]

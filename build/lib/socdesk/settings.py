@@ -1,0 +1,77 @@
+"""Process configuration, read once from the environment (`SOCDESK_*`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "development-only-secret-change-me"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob SOCdesk has; defaults run on a laptop with nothing else installed."""
+
+    model_config = SettingsConfigDict(env_prefix="SOCDESK_", extra="forbid")
+
+    environment: Environment = Environment.development
+    database_url: str = "sqlite+aiosqlite:///./socdesk.db"
+    # Derives AK/SK secrets; rotating it invalidates every access key (see docs/authentication.md).
+    secret_key: str = PLACEHOLDER_SECRET
+    token_ttl_seconds: int = Field(default=24 * 3600, gt=0)
+    # Throttling of password logins: after this many consecutive failures an account is blocked
+    # for an interval that doubles with each further failure, up to the maximum.
+    login_free_failures: int = Field(default=5, ge=1)
+    login_max_block_seconds: int = Field(default=900, gt=0)
+    signature_max_skew_seconds: int = Field(default=15 * 60, gt=0)
+    db_pool_size: int = Field(default=10, ge=1)
+    log_level: str = "INFO"
+    # Largest JSON request body; uploads have import_max_bytes instead.
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    # Incident import and export (see docs/import-export.md).
+    import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    import_max_rows: int = Field(default=200_000, gt=0)
+    import_max_errors: int = Field(default=1000, gt=0)
+    xlsx_max_uncompressed_bytes: int = Field(default=512 * 1024 * 1024, gt=0)
+    xlsx_max_compression_ratio: int = Field(default=100, gt=1)
+    export_max_rows: int = Field(default=500_000, gt=0)
+    # Largest avatar image a user may upload (PNG or JPEG).
+    avatar_max_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    @model_validator(mode="after")
+    def refuse_placeholder_secret(self) -> Settings:
+        if (
+            self.environment is not Environment.development
+            and self.secret_key == PLACEHOLDER_SECRET
+        ):
+            raise ValueError(
+                f"SOCDESK_SECRET_KEY must be set to a real secret in {self.environment.value}"
+            )
+        if len(self.secret_key) < 16:
+            raise ValueError("SOCDESK_SECRET_KEY must be at least 16 characters")
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings the running app was built with (tests build apps with their own)."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]

@@ -1,0 +1,1 @@
+"""Incident import, export and templates: files in, files out."""

@@ -1,0 +1,87 @@
+"""Exporting incidents in the template's layout, filtered and sorted like a search."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.incidents import mapping
+from socdesk.incidents.search import SearchBody, order_by, where_clause
+from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.ids import hex_id
+from socdesk.models import Incident
+from socdesk.settings import Settings
+from socdesk.transfer.columns import COLUMNS, Column, column_for_header
+from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes
+from socdesk.workspaces.service import WorkspaceScope
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+def columns_for(titles: Sequence[str] | None) -> list[Column]:
+    """The export's columns, in the order asked (field keys or labels); all when none."""
+    if not titles:
+        return list(COLUMNS)
+    chosen: list[Column] = []
+    problems: list[ErrorDetail] = []
+    for index, title in enumerate(titles):
+        column = column_for_header(title)
+        if column is None:
+            problems.append(ErrorDetail(f"title.{index}", "unknown column", value=title))
+        elif column not in chosen:
+            chosen.append(column)
+    if problems:
+        raise ValidationFailed(
+            "title: " + ", ".join(f"{p.value!r} is not a column" for p in problems),
+            details=problems,
+        )
+    return chosen
+
+
+class IncidentExporter:
+    def __init__(self, session: AsyncSession, scope: WorkspaceScope, settings: Settings) -> None:
+        self.session = session
+        self.scope = scope
+        self.settings = settings
+        self.project_hex = hex_id(scope.project.id)
+
+    async def _data_objects(self, search: SearchBody) -> AsyncIterator[dict[str, Any]]:
+        scoped = (Incident.workspace_id == self.scope.workspace_id) & where_clause(search)
+        total = await self.session.scalar(select(func.count()).select_from(Incident).where(scoped))
+        if (total or 0) > self.settings.export_max_rows:
+            raise ValidationFailed.for_field(
+                "data_object_filters_form",
+                f"{total} incidents match; exports are limited to "
+                f"{self.settings.export_max_rows}: narrow the filter",
+            )
+        rows = await self.session.stream_scalars(
+            select(Incident)
+            .where(scoped)
+            .order_by(*order_by(search))
+            .execution_options(yield_per=1000)
+        )
+        async for row in rows:
+            yield mapping.data_object(row, self.project_hex)
+
+    async def export(
+        self, search: SearchBody, titles: Sequence[str] | None, kind: ExportFormat
+    ) -> bytes:
+        """The file's bytes. Limit and offset of the filter are ignored: every match is
+        exported, up to the export_max_rows setting."""
+        columns = columns_for(titles)
+        objects = [o async for o in self._data_objects(search)]
+        if kind is ExportFormat.json:
+            wanted = {c.key.split(".")[0] for c in columns} | {"id"}
+            return json_bytes({k: v for k, v in o.items() if k in wanted} for o in objects)
+        rows = (flatten(o, columns) for o in objects)
+        if kind is ExportFormat.csv:
+            return csv_bytes(columns, rows)
+        return xlsx_bytes(columns, rows)

@@ -1,0 +1,136 @@
+"""Reading uploaded files as rows, whatever their name says: XLSX, CSV or JSON by content.
+
+CSV is read as a stream; JSON is parsed whole under the upload size cap; an XLSX sheet is
+checked for zip bombs (total and per-entry decompressed size, compression ratio) before it is
+opened, then iterated row by row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import IO, Any
+
+from python_calamine import CalamineWorkbook
+
+from socdesk.kit.errors import ValidationFailed
+
+XLSX_MAGIC = b"PK\x03\x04"
+UTF8_BOM = codecs.BOM_UTF8
+
+
+class FileFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+def _refuse(message: str) -> ValidationFailed:
+    return ValidationFailed.for_field("uploadFile", message)
+
+
+def detect_format(head: bytes) -> FileFormat:
+    """The file's format from its first bytes."""
+    if head.startswith(XLSX_MAGIC):
+        return FileFormat.xlsx
+    text = head.removeprefix(UTF8_BOM).lstrip()
+    if text.startswith(b"["):
+        return FileFormat.json
+    if not text:
+        raise _refuse("the file is empty")
+    try:
+        # The head may end inside a multi-byte character: only that part may fail.
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        raise _refuse("not an XLSX, CSV or JSON file (CSV must be UTF-8)") from None
+    return FileFormat.csv
+
+
+@dataclass(frozen=True, slots=True)
+class XlsxLimits:
+    max_uncompressed_bytes: int
+    max_ratio: int
+
+
+def check_xlsx(file: IO[bytes], limits: XlsxLimits) -> None:
+    """Refuse archives that would expand beyond the caps (zip bombs) or are not archives."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise _refuse("the XLSX file is damaged (not a readable zip archive)") from None
+    finally:
+        file.seek(0)
+    total = sum(e.file_size for e in entries)
+    if total > limits.max_uncompressed_bytes:
+        raise _refuse(
+            f"the XLSX file expands to {total} bytes, over the limit of "
+            f"{limits.max_uncompressed_bytes}"
+        )
+    for entry in entries:
+        if (
+            entry.file_size > limits.max_ratio * max(entry.compress_size, 1)
+            and entry.file_size > 1_000_000
+        ):
+            raise _refuse(
+                f"the XLSX entry {entry.filename} is compressed more than "
+                f"{limits.max_ratio}:1; refusing a possible zip bomb"
+            )
+
+
+def xlsx_rows(file: IO[bytes], limits: XlsxLimits) -> Iterator[list[Any]]:
+    """Rows of the first sheet, as lists of cell values."""
+    check_xlsx(file, limits)
+    try:
+        workbook = CalamineWorkbook.from_filelike(file)
+        sheet = workbook.get_sheet_by_index(0)
+        yield from sheet.iter_rows()
+    except ValidationFailed:
+        raise
+    except Exception as error:  # calamine raises its own errors for every kind of damage
+        raise _refuse(f"the XLSX file cannot be read: {error}") from None
+
+
+def _delimiter(first_line: str) -> str:
+    """Comma or semicolon: whichever the header row uses outside quotes."""
+    outside = first_line.split('"')[::2]
+    commas = sum(part.count(",") for part in outside)
+    semicolons = sum(part.count(";") for part in outside)
+    return ";" if semicolons > commas else ","
+
+
+def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
+    """Rows of a UTF-8 CSV (with or without BOM), streamed."""
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    try:
+        first = text.readline()
+        delimiter = _delimiter(first)
+        yield from csv.reader(io.StringIO(first), delimiter=delimiter)
+        yield from csv.reader(text, delimiter=delimiter)
+    except UnicodeDecodeError:
+        raise _refuse("the CSV file is not UTF-8") from None
+    except csv.Error as error:
+        raise _refuse(f"the CSV file cannot be read: {error}") from None
+    finally:
+        # Leave the upload open for its owner; it may already be closed if the reader was
+        # abandoned after the request ended.
+        with contextlib.suppress(ValueError):
+            text.detach()
+
+
+def json_objects(file: IO[bytes]) -> list[Any]:
+    """The array of data_objects a JSON file holds."""
+    try:
+        value = json.load(file)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise _refuse(f"the JSON file cannot be read: {error}") from None
+    if not isinstance(value, list):
+        raise _refuse("a JSON file must hold an array of incident data_objects")
+    return value

@@ -1,0 +1,29 @@
+"""Bodies of the import and export routes."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from socdesk.incidents.search import SearchBody
+from socdesk.kit.schemas import RequestBody, ResponseBody
+
+
+class ExportBody(RequestBody):
+    data_object_filters_form: SearchBody | None = Field(
+        default=None,
+        description="A search body choosing and sorting the incidents; limit and offset are "
+        "ignored (every match is exported).",
+    )
+    title: list[str] | None = Field(
+        default=None, max_length=200, description="Columns (field keys or labels); all if empty."
+    )
+
+
+class ImportedIds(ResponseBody):
+    ids: list[str]
+
+
+class ImportEnvelope(ResponseBody):
+    code: str = "00000000"
+    message: str = ""
+    data: ImportedIds

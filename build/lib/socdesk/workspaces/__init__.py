@@ -1,0 +1,1 @@
+"""Workspaces: where a team's data lives, and who may act in each."""

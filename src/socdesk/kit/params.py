@@ -1,0 +1,176 @@
+"""Path, header and query parameters declared once, so OpenAPI says what the server enforces.
+
+Each type carries its JSON Schema (pattern, format, length) and the check that applies it, built
+from the same expression: a request the document calls valid is never refused for its ids, and
+one it calls invalid is refused. How: an id that places the request (project, workspace) or
+names a user or key is a 400 naming the parameter (`workspace_id: not a valid id ...`); an id
+of an object is answered as an id that names nothing (SecMaster's 400 `SecMaster.20030005`, the
+register's 404), as the dialects answer any id they cannot find.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header, Path, Query
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
+
+from socdesk.kit.errors import NotFound
+
+_HEX = "[0-9a-fA-F]"
+_DASHED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
+# SecMaster writes project ids as 32 hex digits and everything else dashed; both spellings of
+# any UUID are accepted (docs/dialects.md), so a token's hex user id names the user too.
+UUID_TEXT = f"{_DASHED}|{_HEX}{{32}}"
+UUID_PATTERN = f"^(?:{UUID_TEXT})$"
+# Register ids: `INC-00001` (any case, up to 10 digits) or the incident's UUID.
+INCIDENT_REF_PATTERN = f"^(?:[Ii][Nn][Cc]-[0-9]{{1,10}}|{UUID_TEXT})$"
+# Access keys are 20 upper-case letters and digits (iam/secrets.py makes them).
+ACCESS_KEY_PATTERN = "^[A-Z0-9]{20}$"
+# A data class by id (a UUID) or by name (`Incident`).
+DATACLASS_REF_PATTERN = "^[A-Za-z0-9_-]{1,64}$"
+CURSOR_MAX_LENGTH = 512
+
+
+def _matching(pattern: str, what: str) -> Callable[[str | None], str | None]:
+    """A check that refuses a value outside `pattern` as invalid (400 naming the parameter)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str | None) -> str | None:
+        if value is not None and not compiled.match(value):
+            raise PydanticCustomError("id_format", f"not a valid id: {what}")
+        return value
+
+    return check
+
+
+def _naming_nothing(pattern: str, message: str) -> Callable[[str], str]:
+    """A check that answers a value outside `pattern` as an unknown object: `message` formatted
+    with the value. (Pydantic lets an exception other than ValueError through to the dialect's
+    error handler.)"""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise NotFound(message.format(value=value[:100]))
+        return value
+
+    return check
+
+
+def _schema(pattern: str, uuid: bool = False) -> dict[str, Any]:
+    return {"pattern": pattern, **({"format": "uuid"} if uuid else {})}
+
+
+def _optional_text(extra: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    """For an optional header or query text: a plain string schema. FastAPI writes `anyOf
+    [string, null]`, but a header or query value is never JSON null (it is absent)."""
+
+    def rewrite(schema: dict[str, Any]) -> None:
+        for part in schema.pop("anyOf", []):
+            schema.update({k: v for k, v in part.items() if k != "type" or v != "null"})
+        schema.update(extra)
+
+    return rewrite
+
+
+_UUID_CHECK = AfterValidator(_matching(UUID_PATTERN, "a UUID, dashed or as 32 hex digits"))
+_UUID_EXAMPLE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+ProjectIdPath = Annotated[
+    str,
+    _UUID_CHECK,
+    Path(
+        description="The project id: 32 hex digits (the dashed UUID is accepted too).",
+        json_schema_extra=_schema(UUID_PATTERN),
+        examples=["4b7e1c9a5f3d4e2b8a6c0d9e1f2a3b4c"],
+    ),
+]
+
+
+WorkspaceIdPath = Annotated[
+    str,
+    _UUID_CHECK,
+    Path(
+        description="The workspace id (a UUID).",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+IncidentUuidPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "incident_id: no incident {value!r}")),
+    Path(
+        description="The incident's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+UserIdPath = Annotated[
+    str,
+    _UUID_CHECK,
+    Path(
+        description="The user's id (a UUID).",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+ApiKeyIdPath = Annotated[
+    str,
+    _UUID_CHECK,
+    Path(
+        description="The API key's id (a UUID).",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+IncidentRefPath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(INCIDENT_REF_PATTERN, "incident_id: no incident {value} in this workspace")
+    ),
+    Path(
+        description="`INC-00001` or the incident's UUID.",
+        json_schema_extra=_schema(INCIDENT_REF_PATTERN),
+        examples=["INC-00001"],
+    ),
+]
+AccessKeyPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(ACCESS_KEY_PATTERN, "no access key {value}")),
+    Path(
+        description="The access key (AK): 20 upper-case letters and digits.",
+        json_schema_extra=_schema(ACCESS_KEY_PATTERN),
+        examples=["HPUAL0XKDQ2Y7R5N9ZCW"],
+    ),
+]
+DataclassRefPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "dataclass_id: no data class {value!r}")),
+    Path(
+        description="The data class's id or its name (`Incident`).",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["Incident"],
+    ),
+]
+WorkspaceIdHeader = Annotated[
+    str | None,
+    _UUID_CHECK,
+    Header(
+        alias="X-Workspace-Id",
+        description="Act in this workspace (a UUID) instead of your default one.",
+        json_schema_extra=_optional_text(_schema(UUID_PATTERN, uuid=True)),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+CursorQuery = Annotated[
+    str | None,
+    Query(
+        max_length=CURSOR_MAX_LENGTH,
+        description="`next_cursor` of the previous page, as it was given (opaque).",
+        json_schema_extra=_optional_text({}),
+    ),
+]
