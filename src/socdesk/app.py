@@ -16,6 +16,7 @@ from socdesk.incidents.endpoints import router as incidents_router
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
+from socdesk.kit.input_check import ClientInputCheck
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.kit.openapi import install_openapi
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = create_sessionmaker(engine)
     install_error_handlers(app)
     install_openapi(app)
+    # Inside the size limit, so the JSON bodies it reads and checks are already bounded.
+    app.add_middleware(ClientInputCheck, max_depth=settings.json_max_depth)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)

@@ -65,6 +65,16 @@ class ValidationFailed(AppError):
         """A one-field failure whose message names the field."""
         return cls(f"{field}: {message}", details=[ErrorDetail(field, message, value=value)])
 
+    @classmethod
+    def combining(cls, failures: Sequence[ValidationFailed]) -> ValidationFailed:
+        """One failure listing every problem of `failures` (a request reports all it has)."""
+        if len(failures) == 1:
+            return failures[0]
+        details = [detail for failure in failures for detail in failure.details]
+        shown = "; ".join(failure.message for failure in failures[:5])
+        more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
+        return cls(f"{len(failures)} problems: {shown}{more}", details=details)
+
 
 class Unauthenticated(AppError):
     status = 401

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from socdesk.kit.db import SessionDep
 from socdesk.kit.ids import parse_uuid
+from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.workspaces.dependencies import (
     ProjectPrincipalDep,
     SecMasterAdmin,
@@ -36,10 +37,13 @@ async def create_workspace(
 async def list_workspaces(
     principal: ProjectPrincipalDep,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    name: Annotated[str | None, Query(max_length=64, description="Part of the name.")] = None,
-    ids: Annotated[str | None, Query(description="Comma-separated workspace ids.")] = None,
+    name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
+    ids: Annotated[
+        QueryText | None,
+        Query(max_length=37 * 100, description="Comma-separated workspace ids (at most 100)."),
+    ] = None,
 ) -> WorkspaceList:
     wanted = [parse_uuid(i.strip(), "ids") for i in ids.split(",") if i.strip()] if ids else None
     rows, total = await WorkspaceService(session).page(
