@@ -5,8 +5,9 @@ This module is the single table of error codes: `docs/errors.md` mirrors it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
@@ -74,6 +75,31 @@ class ValidationFailed(AppError):
         shown = "; ".join(failure.message for failure in failures[:5])
         more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
         return cls(f"{len(failures)} problems: {shown}{more}", details=details)
+
+
+@dataclass
+class Problems:
+    """Collects the refusals of independent checks, so a request is told every problem it has
+    (docs/errors.md) instead of the first one alone:
+
+        problems = Problems()
+        with problems.check():
+            source = await known_source(name)
+        problems.raise_any()
+    """
+
+    failures: list[ValidationFailed] = field(default_factory=list)
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationFailed as failure:
+            self.failures.append(failure)
+
+    def raise_any(self) -> None:
+        if self.failures:
+            raise ValidationFailed.combining(self.failures)
 
 
 class Unauthenticated(AppError):

@@ -40,7 +40,9 @@ async def list_incidents(
     text: Annotated[
         QueryText | None, Query(max_length=255, description="Found in the title or description.")
     ] = None,
-    sort: Annotated[str, Query(description="One of " + ", ".join(SORTS))] = "-created_date",
+    sort: Annotated[
+        QueryText, Query(max_length=32, description="One of " + ", ".join(SORTS))
+    ] = "-created_date",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
 ) -> RegisterPage:
