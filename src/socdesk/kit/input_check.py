@@ -33,9 +33,10 @@ def _listed(problems: list[ErrorDetail]) -> str:
 
 
 def _is_json(scope: Scope) -> bool:
-    """The content types FastAPI parses as JSON: application/json and application/*+json."""
-    raw: bytes = dict(scope["headers"]).get(b"content-type", b"")
-    media = raw.split(b";")[0].strip().lower()
+    """The content types FastAPI parses as JSON: application/json and application/*+json. The
+    first Content-Type header counts, as it does for Starlette."""
+    raw = next((value for name, value in scope["headers"] if name == b"content-type"), b"")
+    media = bytes(raw).split(b";")[0].strip().lower()
     return media == b"application/json" or (
         media.startswith(b"application/") and media.endswith(b"+json")
     )
