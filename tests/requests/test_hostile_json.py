@@ -290,3 +290,26 @@ async def test_a_search_in_with_many_values_is_400_not_500(
     )
 
     assert_400(response, "condition.conditions.0.data")
+
+
+@pytest.mark.parametrize(
+    ("cell", "words"),
+    [
+        ("[" * 5000 + "]" * 5000, ("network_list", str(DEFAULT_MAX_DEPTH))),
+        ('[{"src_port": NaN}]', ("network_list", "NaN")),
+    ],
+)
+async def test_a_json_cell_of_a_csv_file_follows_the_same_rule(
+    admin_client: httpx.AsyncClient, path: str, cell: str, words: tuple[str, ...]
+) -> None:
+    from tests.transfer.files import HEADER, csv_file, good_row
+
+    row = good_row()
+    row[HEADER.index("network_list")] = cell
+    response = await admin_client.post(
+        f"{path}/import", files={"uploadFile": ("incidents.csv", csv_file(HEADER, [row]))}
+    )
+    found = await admin_client.post(f"{path}/search", json={})
+
+    assert_400(response, *words)
+    assert found.json()["total"] == 0

@@ -9,7 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import AppError, ErrorDetail, ValidationFailed
-from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH, json_problems, refusal
+from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH, current_max_depth, json_problems, refusal
 from socdesk.kit.schemas import storable
 
 
@@ -58,6 +58,13 @@ class ClientInputCheck:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        token = current_max_depth.set(self.max_depth)
+        try:
+            await self._check(scope, receive, send)
+        finally:
+            current_max_depth.reset(token)
+
+    async def _check(self, scope: Scope, receive: Receive, send: Send) -> None:
         text_problems = _unstorable_text(scope)
         if text_problems:
             failure = ValidationFailed(_listed(text_problems), details=text_problems)

@@ -19,6 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
@@ -26,6 +27,9 @@ from socdesk.kit.errors import ErrorDetail, ValidationFailed
 DEFAULT_MAX_DEPTH = 64
 DEPTH_SETTING = "SOCDESK_JSON_MAX_DEPTH"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# The running app's SOCDESK_JSON_MAX_DEPTH, set for each request by kit.input_check, so JSON
+# read deep inside a request (an import file, a JSON cell) follows the same setting.
+current_max_depth: ContextVar[int] = ContextVar("json_max_depth", default=DEFAULT_MAX_DEPTH)
 
 # A JSON string, escapes included (the unrolled form, so long strings are matched in C).
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -121,10 +125,12 @@ def json_problems(data: bytes, max_depth: int) -> list[ErrorDetail]:
     return list(_refused_numbers(parsed))
 
 
-def loads(data: bytes, max_depth: int) -> Any:
-    """`data` parsed, if it is JSON fit to store; ValidationFailed naming each problem, and
-    ValueError (json.JSONDecodeError, UnicodeDecodeError) for text that is not JSON."""
-    problems = json_problems(data, max_depth)
+def loads(data: bytes | str, max_depth: int | None = None) -> Any:
+    """`data` parsed, if it is JSON fit to store (nested at most `max_depth`, by default the
+    request's setting); ValidationFailed naming each problem, and ValueError
+    (json.JSONDecodeError, UnicodeDecodeError) for text that is not JSON."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    problems = json_problems(raw, current_max_depth.get() if max_depth is None else max_depth)
     if problems:
         raise refusal(problems)
     return json.loads(data)

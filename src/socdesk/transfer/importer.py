@@ -75,7 +75,7 @@ class IncidentImporter:
         kind = detect_format(file.read(8))
         file.seek(0)
         if kind is FileFormat.json:
-            return json_candidates(json_objects(file, self.settings.json_max_depth))
+            return json_candidates(json_objects(file))
         if kind is FileFormat.csv:
             return tabular_candidates(csv_rows(file))
         limits = XlsxLimits(

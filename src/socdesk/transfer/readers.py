@@ -21,7 +21,6 @@ from python_calamine import CalamineWorkbook
 
 from socdesk.kit import jsonbody
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
-from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH
 
 XLSX_MAGIC = b"PK\x03\x04"
 UTF8_BOM = codecs.BOM_UTF8
@@ -126,12 +125,13 @@ def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
             text.detach()
 
 
-def json_objects(file: IO[bytes], max_depth: int = DEFAULT_MAX_DEPTH) -> list[Any]:
+def json_objects(file: IO[bytes]) -> list[Any]:
     """The array of data_objects a JSON file holds, held to the JSON rule every body follows
-    (kit/jsonbody.py): nesting within `max_depth`, numbers finite and within 64 bits."""
+    (kit/jsonbody.py): nesting within SOCDESK_JSON_MAX_DEPTH, numbers finite and within 64
+    bits."""
     data = file.read()
     try:
-        value = jsonbody.loads(data, max_depth)
+        value = jsonbody.loads(data)
     except ValidationFailed as failure:
         raise _file_problems(failure) from None
     except (ValueError, UnicodeDecodeError) as error:
