@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 
@@ -31,13 +30,26 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # read deep inside a request (an import file, a JSON cell) follows the same setting.
 current_max_depth: ContextVar[int] = ContextVar("json_max_depth", default=DEFAULT_MAX_DEPTH)
 
-# A JSON string, escapes included (the unrolled form, so long strings are matched in C).
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Outside strings, only these can be a number JSON cannot hold: the constants Python's parser
+# accepts, exponents of three digits or more (1e400), and long digit runs (integers past 64
+# bits, 400-digit mantissas). Anything else is certainly fine. Searched as plain substrings
+# once digits read as 0 and E as e (a regular expression tries each position: far slower).
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789E", b"000000000e")
+_SUSPICIOUS = (b"NaN", b"Infinity", b"e000", b"e+000", b"0" * 19)
+# A string once its escapes are gone; an unterminated one runs to the end of the document.
+_STRING = re.compile(rb'"[^"]*(?:"|\Z)')
 _BRACKETS_ONLY = bytes.maketrans(b"[{]}", b"(())")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-# Outside strings, only these can be a number JSON cannot hold: the constants Python's parser
-# accepts, exponents (1e400), and long digit runs (integers past 64 bits, 400-digit mantissas).
-_SUSPICIOUS_NUMBER = re.compile(rb"NaN|Infinity|\d[eE]|\d{19}")
+# Most problems one refusal lists.
+MAX_LISTED = 100
+
+
+def _outside_strings(data: bytes) -> bytes:
+    """`data` without its strings' contents, in linear time whatever the input. Escapes go
+    first: removing `\\\\` pairs left to right pairs backslashes as JSON does, after which a
+    quote preceded by a backslash is an escaped one."""
+    unescaped = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return _STRING.sub(b'""', unescaped)
 
 
 def depth_refusal(limit: int, where: str = "body") -> ValidationFailed:
@@ -46,24 +58,42 @@ def depth_refusal(limit: int, where: str = "body") -> ValidationFailed:
     )
 
 
+_RUNS = re.compile(rb"\(+|\)+")
+# Below this many runs of brackets, walking them in Python is cheaper than another pass.
+_FEW_RUNS = 200_000
+
+
+def _peak(skeleton: bytes) -> int:
+    """The deepest nesting of `skeleton`, walked run by run."""
+    balance = peak = 0
+    for run in _RUNS.finditer(skeleton):
+        length = run.end() - run.start()
+        balance += length if skeleton[run.start()] == 0x28 else -length
+        peak = max(peak, balance)
+    return peak
+
+
 def _deeper_than(skeleton: bytes, limit: int) -> bool:
     """Whether brackets (`(` and `)` only, strings removed) nest deeper than `limit`.
 
-    Each pass removes the innermost pairs, so valid JSON of depth d is empty after d passes. A
-    run of more than `limit` openers is too deep however it ends; brackets that never pair are
-    malformed JSON, which the parser refuses after recursing no deeper than twice the limit."""
-    too_many_openers = b"(" * (limit + 1)
-    for _ in range(limit):
+    Each pass removes the innermost pairs — every peak of the nesting — so it lowers the
+    depth by exactly one; once few peaks are left, the rest is walked run by run. More than
+    `limit` openers in a row are too deep however they end; brackets that never pair are
+    malformed JSON, which the parser refuses after recursing no deeper than twice the limit.
+    Passes are linear scans in C, at most `limit` of them."""
+    if b"(" * (limit + 1) in skeleton:
+        return True
+    for done in range(limit + 1):
         if not skeleton:
             return False
-        if too_many_openers in skeleton:
-            return True
         reduced = skeleton.replace(b"()", b"")
-        if reduced == skeleton:
-            return False
+        peaks = (len(skeleton) - len(reduced)) // 2
+        if peaks == 0:  # nothing pairs any more: malformed
+            return b"(" * (limit + 1) in skeleton
+        if peaks * 2 < _FEW_RUNS:
+            return done + 1 + _peak(reduced) > limit
         skeleton = reduced
-    # After `limit` passes, anything that still pairs (or a long run of openers) was deeper.
-    return b"()" in skeleton or too_many_openers in skeleton
+    return True
 
 
 class _Refused:
@@ -94,35 +124,38 @@ def _constant(literal: str) -> _Refused:
     return _Refused(literal, "is not a finite number")
 
 
-def _refused_numbers(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[ErrorDetail]:
-    """Every refused number in `value`, with the field that holds it (depth is checked, so the
-    recursion is bounded)."""
-    if isinstance(value, _Refused):
-        shown = value.literal if len(value.literal) <= 40 else value.literal[:20] + "…"
-        field = ".".join(str(p) for p in path) or "body"
-        yield ErrorDetail(field, f"{shown} {value.reason}", value=shown)
-    elif type(value) is dict:
-        for key, item in value.items():
-            yield from _refused_numbers(item, (*path, key))
-    elif type(value) is list:
-        for index, item in enumerate(value):
-            yield from _refused_numbers(item, (*path, index))
+def _refused_numbers(value: Any) -> list[ErrorDetail]:
+    """The refused numbers in `value` (up to MAX_LISTED), each with the field that holds it."""
+    found: list[ErrorDetail] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack and len(found) < MAX_LISTED:
+        item, path = stack.pop()
+        if isinstance(item, _Refused):
+            shown = item.literal if len(item.literal) <= 40 else item.literal[:20] + "…"
+            field = ".".join(str(p) for p in path) or "body"
+            found.append(ErrorDetail(field, f"{shown} {item.reason}", value=shown))
+        elif type(item) is dict:
+            stack.extend((v, (*path, k)) for k, v in reversed(item.items()))
+        elif type(item) is list:
+            stack.extend((v, (*path, i)) for i, v in reversed(list(enumerate(item))))
+    return found
 
 
 def json_problems(data: bytes, max_depth: int) -> list[ErrorDetail]:
     """What makes JSON `data` unfit to parse and store: its depth, or each unfit number. Empty
     when fine, and when `data` is not JSON at all (the parser says why)."""
-    without_strings = _STRING.sub(b'""', data)
+    without_strings = _outside_strings(data)
     skeleton = without_strings.translate(_BRACKETS_ONLY, _NOT_BRACKETS)
     if len(skeleton) > max_depth and _deeper_than(skeleton, max_depth):
         return depth_refusal(max_depth).details
-    if not _SUSPICIOUS_NUMBER.search(without_strings):
+    numbers = without_strings.translate(_DIGITS_AS_ZERO)
+    if not any(pattern in numbers for pattern in _SUSPICIOUS):
         return []
     try:
         parsed = json.loads(data, parse_float=_float, parse_int=_int, parse_constant=_constant)
     except (ValueError, RecursionError):
         return []
-    return list(_refused_numbers(parsed))
+    return _refused_numbers(parsed)
 
 
 def loads(data: bytes | str, max_depth: int | None = None) -> Any:
