@@ -30,11 +30,16 @@ values = st.recursive(
     ),
     max_leaves=10,
 )
-deep = st.builds(
-    lambda depth, leaf: json.loads("[" * depth + json.dumps(leaf) + "]" * depth),
-    st.integers(min_value=1, max_value=400),
-    st.integers(),
-)
+
+
+def wrapped(depth: int, leaf: Any) -> Any:
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+# Around the nesting limit and past it (the rest of the body uses 3 levels).
+deep = st.builds(wrapped, st.integers(min_value=1, max_value=150), st.integers())
 FREE_FIELDS = ["extend_properties", "system_info", "system_alert_table"]
 
 
@@ -60,7 +65,10 @@ async def test_free_form_fields_never_get_a_500(
     outcomes = []
     for value in drawn:
         body = {"data_object": incident_object(**{field: value})}
-        response = await admin_client.post(path, json=body)
+        # json.dumps writes NaN and Infinity as JavaScript does (httpx's json= refuses them).
+        response = await admin_client.post(
+            path, content=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
         json.loads(response.text, parse_constant=lambda c: pytest.fail(f"{c} in an answer"))
         outcomes.append((value, response.status_code))
 
