@@ -17,6 +17,7 @@ from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
+from socdesk.kit.input_check import ClientInputCheck
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.kit.openapi import install_openapi
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_openapi(app)
     install_api_docs(app)
+    # Inside the size limit, so the JSON bodies it reads and checks are already bounded.
+    app.add_middleware(ClientInputCheck, max_depth=settings.json_max_depth)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)

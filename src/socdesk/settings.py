@@ -10,6 +10,8 @@ from fastapi import Depends, Request
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH
+
 PLACEHOLDER_SECRET = "development-only-secret-change-me"
 
 
@@ -41,6 +43,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Largest JSON request body; uploads have import_max_bytes instead.
     max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    # Deepest nesting of arrays and objects in any JSON the server reads: bodies, JSON import
+    # files, free-form fields (docs/errors.md). At most 256, so no parser or walk over a value
+    # comes near Python's recursion limit.
+    json_max_depth: int = Field(default=DEFAULT_MAX_DEPTH, ge=2, le=256)
     # Incident import and export (see docs/import-export.md).
     import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)

@@ -31,7 +31,6 @@ class HostileFile:
     name: str  # the case's id
     filename: str  # the multipart file name sent
     content: bytes
-    nesting_fix: bool = False  # fails today only for the defects fixed on branch h/requests
 
 
 def _zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -119,7 +118,6 @@ def hostile_files(max_uncompressed: int) -> list[HostileFile]:
 class HostileBody:
     name: str
     content: bytes
-    nesting_fix: bool = False  # fails today only for the defects fixed on branch h/requests
     create_only: bool = False  # search and export read an empty body as "everything"
 
 
@@ -136,11 +134,10 @@ def hostile_bodies(max_body: int) -> list[HostileBody]:
     )
     return [
         HostileBody("json-deep-body", deep),
-        HostileBody("json-deep-free-field", deep_free, nesting_fix=True),
+        HostileBody("json-deep-free-field", deep_free),
         HostileBody(
             "json-nan-free-field",
             json.dumps(_incident(extend_properties={"x": float("nan")})).encode(),
-            nesting_fix=True,
         ),
         HostileBody("json-many-tiny-items", b"[" + b"0," * (max_body // 2 - 8) + b"0]"),
         HostileBody(

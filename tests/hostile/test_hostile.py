@@ -37,7 +37,6 @@ MEMORY_BOUND = (
     + 64 * MiB
 )
 ANSWER_WITHIN = 30.0
-REQUESTS_FIX = pytest.mark.xfail(strict=True, reason="fixed on branch h/requests")
 FILES = hostile_files(SETTINGS["xlsx_max_uncompressed_bytes"])
 BODIES = hostile_bodies(SETTINGS["max_body_bytes"])
 
@@ -83,17 +82,10 @@ def _assert_refused(response: httpx.Response, growth_kib: int) -> None:
     assert growth_kib * 1024 < MEMORY_BOUND, f"RSS grew by {growth_kib} KiB"
 
 
-def _file_cases() -> list[object]:
-    return [
-        pytest.param(f, id=f.name, marks=[REQUESTS_FIX] if f.nesting_fix else []) for f in FILES
-    ]
-
-
-@pytest.mark.parametrize("case", _file_cases())
+@pytest.mark.parametrize("case", FILES, ids=[f.name for f in FILES])
 def test_a_hostile_file_is_refused_by_every_upload_route(
     server: Served, http: httpx.Client, case: HostileFile
 ) -> None:
-    # Counted before, not assumed zero: an xfail case (see REQUESTS_FIX) may have written.
     before = incident_count(http, server)
     imported, growth = peak_growth_kib(
         server,
@@ -114,13 +106,7 @@ def test_a_hostile_file_is_refused_by_every_upload_route(
     assert http.get(avatar).status_code == 404
 
 
-def _body_cases() -> list[object]:
-    return [
-        pytest.param(b, id=b.name, marks=[REQUESTS_FIX] if b.nesting_fix else []) for b in BODIES
-    ]
-
-
-@pytest.mark.parametrize("case", _body_cases())
+@pytest.mark.parametrize("case", BODIES, ids=[b.name for b in BODIES])
 def test_a_hostile_json_body_is_refused_by_every_json_route(
     server: Served, http: httpx.Client, case: HostileBody
 ) -> None:

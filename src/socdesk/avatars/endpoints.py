@@ -14,6 +14,7 @@ from socdesk.iam.schemas import RegisterUser
 from socdesk.kit.db import SessionDep
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.params import UserIdPath
+from socdesk.kit.schemas import QueryText
 from socdesk.settings import SettingsDep
 
 router = APIRouter(prefix="/api/v1/users", tags=["Register: avatars"])
@@ -78,7 +79,8 @@ async def get_avatar(
     principal: PrincipalDep,
     session: SessionDep,
     v: Annotated[
-        str | None, Query(description="The version from `icon`; makes the answer cacheable.")
+        QueryText | None,
+        Query(max_length=64, description="The version from `icon`; makes the answer cacheable."),
     ] = None,
     if_none_match: Annotated[str | None, Header()] = None,
 ) -> Response:

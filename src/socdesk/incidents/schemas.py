@@ -6,7 +6,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, PlainSerializer
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from socdesk.incidents.times import parse_time
 from socdesk.kit.clock import format_time
@@ -220,6 +228,49 @@ class IncidentCreate(RequestBody):
     name: Text255 | None = Field(default=None, description="Accepted and ignored.")
     type: Text255 | None = Field(default=None, description="Accepted and ignored.")
     trigger_flag: TriggerFlag = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def every_problem(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A body that fails validation is told every problem it has (docs/errors.md): the
+        mandatory fields it lacks as well as its invalid ones. (A valid body that lacks one is
+        refused by the service, which lists them all too.)"""
+        try:
+            return handler(data)
+        except ValidationError as failure:
+            sent = data.get("data_object") if isinstance(data, dict) else None
+            if not isinstance(sent, dict):
+                raise
+            # Imported here: the catalogue and mapping are built on these schemas.
+            from socdesk.incidents.mapping import missing_required
+
+            reported = [tuple(e["loc"]) for e in failure.errors()]
+            lacking: list[InitErrorDetails] = []
+            for key in missing_required(sent):
+                loc = ("data_object", *key.split("."))
+                if not _overlaps(loc, reported):
+                    lacking.append({"type": "missing", "loc": loc, "input": sent})
+            if not lacking:
+                raise
+            errors = [_init_details(e) for e in failure.errors()]
+            raise ValidationError.from_exception_data(failure.title, errors + lacking) from None
+
+
+def _overlaps(loc: tuple[str, ...], reported: list[tuple[Any, ...]]) -> bool:
+    """Whether a problem is already reported at `loc`, inside it or around it."""
+    return any(r[: len(loc)] == loc or loc[: len(r)] == r for r in reported)
+
+
+def _init_details(error: Any) -> InitErrorDetails:
+    """A reported error, as `ValidationError.from_exception_data` takes it back."""
+    details: InitErrorDetails = {
+        "type": error["type"],
+        "loc": error["loc"],
+        "input": error["input"],
+    }
+    if "ctx" in error:
+        details["ctx"] = error["ctx"]
+    return details
 
 
 class IncidentChange(RequestBody):

@@ -19,7 +19,7 @@ from socdesk.incidents.mapping import SEVERITY_BY_NAME
 from socdesk.incidents.schemas import SecMasterTime
 from socdesk.incidents.times import parse_time
 from socdesk.kit.errors import ValidationFailed
-from socdesk.kit.schemas import RequestBody
+from socdesk.kit.schemas import MAX_OFFSET, MAX_QUERY_TEXT, RequestBody
 from socdesk.models import Incident, Status
 
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
@@ -27,18 +27,25 @@ OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "contains", "in")
 ORDERED_OPERATORS = frozenset({">", ">=", "<", "<="})
 OPEN_STATUSES = (Status.new, Status.in_progress, Status.review)
 STATUSES_OF = {"Open": OPEN_STATUSES, "Block": (Status.blocked,), "Closed": (Status.closed,)}
+# Most values one `in` condition lists (each is a bound parameter; SQLite allows 32,766).
+MAX_IN_VALUES = 1000
 
 
 class Condition(RequestBody):
     name: str = Field(min_length=1, max_length=64)
     data: list[Any] = Field(
-        min_length=3, description="[field, operator, value, ...]; `in` takes several values."
+        min_length=3,
+        max_length=MAX_IN_VALUES + 2,
+        description=(
+            f"[field, operator, value, ...]; `in` takes up to {MAX_IN_VALUES} values. A text"
+            f" value has at most {MAX_QUERY_TEXT} characters."
+        ),
     )
 
 
 class ConditionGroup(RequestBody):
     conditions: list[Condition] = Field(default_factory=list, max_length=50)
-    logics: list[str] = Field(
+    logics: list[Annotated[str, Field(max_length=64)]] = Field(
         default_factory=list,
         max_length=200,
         description='Condition names joined by "and"/"or", with parentheses; empty means all.',
@@ -47,8 +54,8 @@ class ConditionGroup(RequestBody):
 
 class SearchBody(RequestBody):
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
-    sort_by: str = "create_time"
+    offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
+    sort_by: str = Field(default="create_time", max_length=64)
     order: Literal["ASC", "DESC"] = "DESC"
     from_date: SecMasterTime | None = Field(default=None, description="create_time ≥ this.")
     to_date: SecMasterTime | None = Field(default=None, description="create_time ≤ this.")
@@ -104,7 +111,25 @@ def _value(spec: IncidentField, raw: Any, where: str) -> Any:
         ) from None
     if not isinstance(raw, str | int | float):
         raise ValidationFailed.for_field(where, f"{spec.key} takes text values", None)
-    return str(raw)
+    text = str(raw)
+    if len(text) > MAX_QUERY_TEXT:
+        raise ValidationFailed.for_field(
+            where, f"a search value has at most {MAX_QUERY_TEXT} characters", text
+        )
+    return text
+
+
+def _values(spec: IncidentField, raw_values: Sequence[Any], where: str) -> list[Any]:
+    """Each value as its column stores it; one 400 naming every value that cannot be."""
+    values, problems = [], []
+    for index, raw in enumerate(raw_values):
+        try:
+            values.append(_value(spec, raw, f"{where}.data.{index + 2}"))
+        except ValidationFailed as failure:
+            problems.append(failure)
+    if problems:
+        raise ValidationFailed.combining(problems)
+    return values
 
 
 def _status_clause(operator: str, values: Sequence[Any], where: str) -> ColumnElement[bool]:
@@ -130,7 +155,7 @@ def condition_clause(condition: Condition, where: str) -> ColumnElement[bool]:
         raise ValidationFailed.for_field(
             f"{where}.data.1", f"contains works on text fields, not {spec.key}"
         )
-    values = [_value(spec, raw, f"{where}.data.{i + 2}") for i, raw in enumerate(raw_values)]
+    values = _values(spec, raw_values, where)
     if spec.key == "handle_status":
         return _status_clause(operator, values, where)
     column = _column(spec)
@@ -220,12 +245,19 @@ def where_clause(body: SearchBody) -> ColumnElement[bool]:
         parts.append(Incident.create_time <= body.to_date)
     group = body.condition or ConditionGroup()
     clauses: dict[str, ColumnElement[bool]] = {}
+    problems: list[ValidationFailed] = []
     for index, condition in enumerate(group.conditions):
-        if condition.name in clauses:
-            raise ValidationFailed.for_field(
-                f"condition.conditions.{index}.name", f"{condition.name!r} is used twice"
-            )
-        clauses[condition.name] = condition_clause(condition, f"condition.conditions.{index}")
+        try:
+            if condition.name in clauses:
+                raise ValidationFailed.for_field(
+                    f"condition.conditions.{index}.name", f"{condition.name!r} is used twice"
+                )
+            clauses[condition.name] = condition_clause(condition, f"condition.conditions.{index}")
+        except ValidationFailed as failure:
+            problems.append(failure)
+    if problems:
+        # Every bad condition at once (docs/errors.md), not the first one alone.
+        raise ValidationFailed.combining(problems)
     if group.logics:
         parser = _LogicParser(group.logics, clauses)
         parts.append(parser.parse())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from enum import StrEnum
 from http import HTTPStatus
 from typing import Any
@@ -63,10 +65,42 @@ def _fails_in_many_places(error: AppError) -> bool:
 def _problem(detail: ErrorDetail) -> dict[str, Any]:
     """`{row, field, value, message}`; `row` only for a problem in a row of a file or list."""
     problem: dict[str, Any] = {} if detail.row is None else {"row": detail.row}
-    problem.update(field=detail.field, value=detail.value, message=detail.message)
+    problem.update(field=detail.field, value=_echo(detail.value), message=detail.message)
     return problem
+
+
+# An echoed value is there to recognise the input, not to return it whole.
+ECHO_MAX_CHARS = 200
+
+
+def _echo(value: Any) -> Any:
+    """The offending value as JSON can carry it: a number JSON has no literal for (NaN,
+    Infinity) as its name, long text cut, anything but a scalar left out."""
+    if type(value) is float and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, str) and len(value) > ECHO_MAX_CHARS:
+        return value[:ECHO_MAX_CHARS] + "…"
+    return value if isinstance(value, str | int | float | bool | type(None)) else None
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with text that UTF-8 cannot encode (lone surrogates) replaced and numbers
+    without a JSON literal named: an error answer must itself be valid JSON."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, float):
+        return _echo(value)
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_encodable(v) for v in value]
+    return value
 
 
 def error_response(error: AppError, path: str) -> JSONResponse:
     status, body = error_body(error, dialect_for_path(path))
+    try:
+        json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (ValueError, UnicodeEncodeError):
+        body = _encodable(body)
     return JSONResponse(body, status_code=status, headers=error.headers)

@@ -5,8 +5,9 @@ This module is the single table of error codes: `docs/errors.md` mirrors it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 
@@ -64,6 +65,41 @@ class ValidationFailed(AppError):
     def for_field(cls, field: str, message: str, value: Any = None) -> ValidationFailed:
         """A one-field failure whose message names the field."""
         return cls(f"{field}: {message}", details=[ErrorDetail(field, message, value=value)])
+
+    @classmethod
+    def combining(cls, failures: Sequence[ValidationFailed]) -> ValidationFailed:
+        """One failure listing every problem of `failures` (a request reports all it has)."""
+        if len(failures) == 1:
+            return failures[0]
+        details = [detail for failure in failures for detail in failure.details]
+        shown = "; ".join(failure.message for failure in failures[:5])
+        more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
+        return cls(f"{len(failures)} problems: {shown}{more}", details=details)
+
+
+@dataclass
+class Problems:
+    """Collects the refusals of independent checks, so a request is told every problem it has
+    (docs/errors.md) instead of the first one alone:
+
+        problems = Problems()
+        with problems.check():
+            source = await known_source(name)
+        problems.raise_any()
+    """
+
+    failures: list[ValidationFailed] = field(default_factory=list)
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except ValidationFailed as failure:
+            self.failures.append(failure)
+
+    def raise_any(self) -> None:
+        if self.failures:
+            raise ValidationFailed.combining(self.failures)
 
 
 class Unauthenticated(AppError):

@@ -24,6 +24,9 @@ from socdesk.kit.errors import (
 from socdesk.kit.routes import flat_routes
 
 JSON_CONTENT_TYPES = ("application/json", "application/merge-patch+json")
+# Most problems one refused request lists (a body of a million bad items would otherwise be
+# answered with a million); the message says how many there were.
+MAX_LISTED_PROBLEMS = 100
 # Upload routes take multipart; their missing fields are reported by name, not as a wrong type.
 ACCEPTED_CONTENT_TYPES = (*JSON_CONTENT_TYPES, "multipart/form-data")
 
@@ -67,7 +70,7 @@ def validation_failure(request: Request, exc: RequestValidationError) -> Validat
             details=[ErrorDetail("content-type", "must be application/json", value=content_type)],
         )
     details = []
-    for error in errors:
+    for error in errors[:MAX_LISTED_PROBLEMS]:
         loc = tuple(error.get("loc", ()))
         field = "body" if loc == ("body",) else _field_name(loc)
         message = _describe(error)
@@ -78,6 +81,11 @@ def validation_failure(request: Request, exc: RequestValidationError) -> Validat
             value = None
         details.append(ErrorDetail(field, message, value=value))
     summary = "; ".join(f"{d.field}: {d.message}" for d in details[:5])
+    if len(errors) > 5:
+        summary += f" ({len(errors)} problems"
+        summary += (
+            f", the first {MAX_LISTED_PROBLEMS} listed)" if len(errors) > len(details) else ")"
+        )
     return ValidationFailed(f"invalid request: {summary}", details=details)
 
 

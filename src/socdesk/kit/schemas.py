@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# Deepest offset a listing pages to (the stores' 32-bit integers; far past any real workspace).
+MAX_OFFSET = 2**31 - 1
+# Longest text a client may send into a query (a search value, a filter, a query parameter)
+# where the parameter sets no shorter limit: longer than any searchable column holds, and far
+# below SQLite's 50,000-byte limit on LIKE patterns.
+MAX_QUERY_TEXT = 1024
 
 
 def _check_text(value: Any) -> None:
-    """Refuse text no store can hold: NUL characters (PostgreSQL rejects them) and lone UTF-16
-    surrogates (not encodable as UTF-8), wherever they hide in nested values."""
-    if type(value) is str:
+    """Refuse values no store can hold, wherever they hide in nested values: text with NUL
+    characters (PostgreSQL rejects them) or lone UTF-16 surrogates (not encodable as UTF-8),
+    numbers that are not finite, integers past 64 bits. (JSON bodies are held to the same
+    number rule before they are parsed, kit/jsonbody.py; this covers every other source.)"""
+    if type(value) is float:
+        if not math.isfinite(value):
+            raise ValueError("must be a finite number")
+    elif type(value) is int:
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(f"an integer must be within {INT64_MIN} and {INT64_MAX}")
+    elif type(value) is str:
         if "\x00" in value:
             raise ValueError("text must not contain NUL characters")
         if not value.isascii():
@@ -33,7 +50,9 @@ def storable(value: str) -> str:
     return value
 
 
-QueryText = Annotated[str, AfterValidator(storable)]
+# Text a client sends into a query: storable, and at most MAX_QUERY_TEXT characters (a
+# parameter may set a shorter limit with Query(max_length=...)).
+QueryText = Annotated[str, StringConstraints(max_length=MAX_QUERY_TEXT), AfterValidator(storable)]
 
 
 def _not_blank(value: str) -> str:

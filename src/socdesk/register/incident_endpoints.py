@@ -42,8 +42,9 @@ async def list_incidents(
         QueryText | None, Query(max_length=255, description="Found in the title or description.")
     ] = None,
     sort: Annotated[
-        str,
+        QueryText,
         Query(
+            max_length=32,
             description="A column; `-` first for descending.",
             json_schema_extra={"enum": list(SORTS)},
         ),

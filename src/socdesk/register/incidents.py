@@ -22,7 +22,7 @@ from socdesk.kit.cursors import (
     decode_cursor,
     encode_cursor,
 )
-from socdesk.kit.errors import ValidationFailed
+from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.models import Incident, IncidentTag, Severity, Status, User
 from socdesk.register import incident_ids
 from socdesk.register.patch import RegisterPatch, link_key, objective_list, plain
@@ -177,14 +177,16 @@ class RegisterIncidents:
         """A new incident opened by the caller. SecMaster's mandatory fields that the register
         does not have get documented defaults; the create's audit event lists the register's
         facts beside SecMaster's fields."""
-        source = DEFAULT_SOURCE
-        if body.source is not None:
-            source = await self.patcher.known_source(body.source)
+        source, owner = DEFAULT_SOURCE, None
+        problems = Problems()
+        with problems.check():
+            if body.source is not None:
+                source = await self.patcher.known_source(body.source)
+        with problems.check():
+            owner = await self.patcher.assignee_email(body.assigned_to)
+        problems.raise_any()
         status = STATUS_OF[body.status]
-        optional = {
-            "arrive_time": body.detected_date,
-            "owner": await self.patcher.assignee_email(body.assigned_to),
-        }
+        optional = {"arrive_time": body.detected_date, "owner": owner}
         data = IncidentObject(
             title=body.title,
             description=body.description or body.title,

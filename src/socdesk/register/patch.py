@@ -20,7 +20,7 @@ from socdesk.incidents.repository import chunks
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.clock import format_time, utcnow
-from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.errors import ErrorDetail, Problems, ValidationFailed
 from socdesk.models import (
     Incident,
     IncidentAction,
@@ -73,14 +73,20 @@ def _check_shape(change: IncidentPatch, fields: set[str]) -> None:
         raise ValidationFailed(
             "the payload changes nothing: send at least one of " + ", ".join(sorted(EDITABLE))
         )
+    problems = Problems()
     cleared = [name for name in NOT_NULLABLE if name in fields and getattr(change, name) is None]
     if cleared:
-        raise ValidationFailed(
-            "every incident has " + ", ".join(cleared) + ": they cannot be null",
-            details=[ErrorDetail(name, "cannot be null") for name in cleared],
+        problems.failures.append(
+            ValidationFailed(
+                "every incident has " + ", ".join(cleared) + ": they cannot be null",
+                details=[ErrorDetail(name, "cannot be null") for name in cleared],
+            )
         )
     if change.tag_operation is not None and "tags" not in fields:
-        raise ValidationFailed.for_field("tag_operation", "says how to apply tags: send tags too")
+        problems.failures.append(
+            ValidationFailed.for_field("tag_operation", "says how to apply tags: send tags too")
+        )
+    problems.raise_any()
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -139,12 +145,18 @@ class RegisterPatch:
             values["severity"] = int(SEVERITY_OF[change.severity])
         if change.status is not None:
             values.update(_status_values(change.status, now))
+        problems = Problems()
         if "source" in fields:
-            source = await self.known_source(change.source)
-            values["product_name"] = source
-            values["document"] = self.repo.document_with(("data_source", "product_name"), source)
+            with problems.check():
+                source = await self.known_source(change.source)
+                values["product_name"] = source
+                values["document"] = self.repo.document_with(
+                    ("data_source", "product_name"), source
+                )
         if "assigned_to" in fields:
-            values["owner"] = await self.assignee_email(change.assigned_to)
+            with problems.check():
+                values["owner"] = await self.assignee_email(change.assigned_to)
+        problems.raise_any()
         return values
 
     async def known_source(self, name: str | None) -> str:

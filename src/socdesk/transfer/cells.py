@@ -8,7 +8,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+from socdesk.kit import jsonbody
 from socdesk.kit.clock import format_time
+from socdesk.kit.errors import ValidationFailed
 from socdesk.transfer.columns import CellKind, Column
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -112,7 +114,10 @@ def _read_json(value: Any) -> Any:
         return value
     text = value if type(value) is str and value[0] != "'" else restore(str(value))
     try:
-        return json.loads(text)
+        # The JSON rule of every body (depth, finite 64-bit numbers), for cells too.
+        return jsonbody.loads(text)
+    except ValidationFailed as failure:
+        raise CellError("; ".join(d.message for d in failure.details)) from None
     except ValueError as error:
         raise CellError(f"not valid JSON ({error})") from None
 

@@ -11,14 +11,14 @@ import codecs
 import contextlib
 import csv
 import io
-import json
 from collections.abc import Iterator
 from enum import StrEnum
 from typing import IO, Any
 
 from python_calamine import CalamineWorkbook
 
-from socdesk.kit.errors import ValidationFailed
+from socdesk.kit import jsonbody
+from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.transfer.xlsx_checks import XlsxLimits, check_xlsx
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -93,11 +93,36 @@ def csv_rows(file: IO[bytes]) -> Iterator[list[str]]:
 
 
 def json_objects(file: IO[bytes]) -> list[Any]:
-    """The array of data_objects a JSON file holds."""
+    """The array of data_objects a JSON file holds, held to the JSON rule every body follows
+    (kit/jsonbody.py): nesting within SOCDESK_JSON_MAX_DEPTH, numbers finite and within 64
+    bits."""
+    data = file.read()
     try:
-        value = json.load(file)
+        value = jsonbody.loads(data)
+    except ValidationFailed as failure:
+        raise _file_problems(failure) from None
     except (ValueError, UnicodeDecodeError) as error:
         raise _refuse(f"the JSON file cannot be read: {error}") from None
     if not isinstance(value, list):
         raise _refuse("a JSON file must hold an array of incident data_objects")
     return value
+
+
+def _file_problems(failure: ValidationFailed) -> ValidationFailed:
+    """The refusal told as import problems: `row` the 0-based index in the array, `field` the
+    path inside that data_object; the whole file for a problem of the file (its depth)."""
+    details = []
+    for detail in failure.details:
+        index, _, inner = detail.field.partition(".")
+        if detail.field == "body" or not index.isdigit():
+            details.append(ErrorDetail("uploadFile", detail.message, value=detail.value))
+        else:
+            details.append(
+                ErrorDetail(inner or "data_object", detail.message, int(index), detail.value)
+            )
+    if len(details) == 1 and details[0].row is None:
+        return _refuse(details[0].message)
+    summary = "; ".join(f"row {d.row}, {d.field}: {d.message}" for d in details[:5])
+    return ValidationFailed(
+        f"the JSON file holds numbers no store can hold: {summary}", details=details
+    )

@@ -10,6 +10,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, PermissionDenied
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
+from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.workspaces.dependencies import (
     ProjectPrincipalDep,
     SecMasterAdmin,
@@ -40,10 +41,13 @@ async def create_workspace(
 async def list_workspaces(
     principal: ProjectPrincipalDep,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    name: Annotated[str | None, Query(max_length=64, description="Part of the name.")] = None,
-    ids: Annotated[str | None, Query(description="Comma-separated workspace ids.")] = None,
+    name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
+    ids: Annotated[
+        QueryText | None,
+        Query(max_length=37 * 100, description="Comma-separated workspace ids (at most 100)."),
+    ] = None,
     *,
     filters: WorkspaceFilterDep,
 ) -> WorkspaceList:
