@@ -18,6 +18,16 @@ from tests.fuzz.seed import Seed, seed_store
 from tests.fuzz.targets import ACTIVE, Target
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail an operation's test after all its examples ran, listing every distinct failure
+    with its reproduction (the test records failures instead of stopping at the first)."""
+    yield
+    target = getattr(item, "funcargs", {}).get("fuzz_target")
+    if isinstance(target, Target) and target.findings:
+        pytest.fail(target.report(), pytrace=False)
+
+
 def fuzz_settings(database_url: str) -> Settings:
     return Settings(
         environment=Environment.test,

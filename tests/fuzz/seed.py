@@ -87,7 +87,9 @@ async def _register_incidents(client: httpx.AsyncClient) -> list[str]:
             "source": SOURCES[n % len(SOURCES)],
             "tags": ["phishing", f"wave-{n}"],
         }
-        numbers.append(str(_field(_ok(await client.post("/v1/incidents", json=body)), "incident", "id")))
+        numbers.append(
+            str(_field(_ok(await client.post("/v1/incidents", json=body)), "incident", "id"))
+        )
     return numbers
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import requests
+from schemathesis.core.failures import FailureGroup
 
 from tests.fuzz.seed import Seed
 
@@ -31,6 +32,20 @@ class Target:
     base_url: str
     seed: Seed
     http: requests.Session
+    # Each distinct failure of the operation (check, title, first line) with its first report.
+    findings: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def record(self, group: FailureGroup) -> None:
+        """Keep the report of each kind of failure the first time it is seen."""
+        for failure in group.exceptions:
+            first_line = failure.message.strip().splitlines()[0] if failure.message else ""
+            key = (failure.code, failure.title, first_line)
+            self.findings.setdefault(key, str(group.message))
+
+    def report(self) -> str:
+        kinds = "\n".join(f"  {code} {title}: {line}" for code, title, line in self.findings)
+        details = "\n".join(dict.fromkeys(self.findings.values()))
+        return f"{len(self.findings)} kinds of failure:\n{kinds}\n\n{details}"
 
 
 @dataclass
@@ -65,7 +80,10 @@ def _header_pools(seed: Seed, method: str) -> dict[str, list[str]]:
 
 
 def _query_pools(seed: Seed) -> dict[str, list[str]]:
-    return {"ids": [",".join(seed.workspace_ids), seed.workspace_ids[0]], "source": seed.source_names}
+    return {
+        "ids": [",".join(seed.workspace_ids), seed.workspace_ids[0]],
+        "source": seed.source_names,
+    }
 
 
 def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
@@ -91,7 +109,10 @@ def _fingerprint(case: Any) -> int:
 
 
 def _substitute(
-    container: MutableMapping[str, Any], pools: dict[str, list[str]], share: float, rng: random.Random
+    container: MutableMapping[str, Any],
+    pools: dict[str, list[str]],
+    share: float,
+    rng: random.Random,
 ) -> None:
     for name in list(container):
         pool = pools.get(name.lower())

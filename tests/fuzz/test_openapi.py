@@ -21,6 +21,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.auths import AuthContext
+from schemathesis.core.failures import FailureGroup
 
 from socdesk.app import create_app
 from socdesk.settings import Environment, Settings
@@ -45,7 +46,23 @@ def openapi_document() -> dict[str, Any]:
 
 
 # Checks are switched off only per operation, each with the reason it is a false positive there.
-FALSE_POSITIVES: list[dict[str, Any]] = []
+FALSE_POSITIVES: list[dict[str, Any]] = [
+    {
+        # The file must be an XLSX, CSV or JSON file of incidents with the template's columns
+        # (docs/import-export.md); JSON Schema can only say "binary", so most schema-valid
+        # uploads are rightly refused with a 400 that names the problem.
+        "include-method": "POST",
+        "include-path": "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import",
+        "checks": {"positive_data_acceptance": {"enabled": False}},
+    },
+    {
+        # The bytes must be a real PNG or JPEG (docs/dialects.md); a multipart `file` can only
+        # be declared "binary", so random bytes are rightly refused with a 400.
+        "include-method": "PUT",
+        "include-path": "/api/v1/users/{user_id}/avatar",
+        "checks": {"positive_data_acceptance": {"enabled": False}},
+    },
+]
 
 CONFIG = schemathesis.Config.from_dict(
     {
@@ -83,4 +100,9 @@ def before_call(context: schemathesis.HookContext, case: Case, kwargs: dict[str,
 # One fresh store per operation is the point: its examples share it, on purpose.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_operation_conforms(case: Case, fuzz_target: Target) -> None:
-    case.call_and_validate(base_url=fuzz_target.base_url, session=fuzz_target.http)
+    try:
+        case.call_and_validate(base_url=fuzz_target.base_url, session=fuzz_target.http)
+    except FailureGroup as group:
+        # Recorded, not raised: the operation's other examples still run, and the test fails
+        # once they are done with every distinct failure listed (see conftest).
+        fuzz_target.record(group)
