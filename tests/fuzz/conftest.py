@@ -25,7 +25,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     yield
     target = getattr(item, "funcargs", {}).get("fuzz_target")
     if isinstance(target, Target) and target.findings:
-        pytest.fail(target.report(), pytrace=False)
+        config = getattr(getattr(item, "module", None), "CONFIG", None)
+        replay = f"\nReplay this run with SOCDESK_FUZZ_SEED={config.seed}" if config else ""
+        pytest.fail(target.report() + replay, pytrace=False)
 
 
 def fuzz_settings(database_url: str) -> Settings:
