@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,13 @@ def _free_port() -> int:
 @pytest.fixture
 def live_server(settings: Settings) -> Iterator[str]:
     """A real uvicorn server on a free port, for clients that need real HTTP (the SDK)."""
+    with serving(settings) as url:
+        yield url
+
+
+@contextmanager
+def serving(settings: Settings) -> Iterator[str]:
+    """Serve an app built from `settings` with uvicorn on a free port; its base URL."""
     application = create_app(settings)
     config = uvicorn.Config(application, host="127.0.0.1", port=_free_port(), log_level="warning")
     server = uvicorn.Server(config)
@@ -129,9 +137,11 @@ def live_server(settings: Settings) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("live server did not start")
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{config.port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -71,6 +71,21 @@ class SqliteDatabases:
             for leftover in self.directory.glob(f"{path.name}*"):
                 leftover.unlink()
 
+    @contextmanager
+    def copy_of(self, url: str) -> Iterator[str]:
+        """A fresh database holding what the database at `url` holds (it must be closed)."""
+        source = Path(make_url(url).database or "")
+        path = self.directory / f"{_random_name('copy')}.db"
+        shutil.copyfile(source, path)
+        wal = source.with_name(source.name + "-wal")
+        if wal.exists():  # normally checkpointed away when the last connection closed
+            shutil.copyfile(wal, path.with_name(path.name + "-wal"))
+        try:
+            yield self.url_of(path)
+        finally:
+            for leftover in self.directory.glob(f"{path.name}*"):
+                leftover.unlink()
+
     def close(self) -> None:
         self.template.unlink(missing_ok=True)
 
@@ -94,6 +109,16 @@ class PostgresDatabases:
     def fresh(self) -> Iterator[str]:
         name = _random_name("socdesk_test")
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        try:
+            yield self.url_of(name)
+        finally:
+            self.drop(name)
+
+    @contextmanager
+    def copy_of(self, url: str) -> Iterator[str]:
+        """A fresh database cloned from the database at `url` (nothing may be connected to it)."""
+        name = _random_name("socdesk_copy")
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(url).database}"')
         try:
             yield self.url_of(name)
         finally:

@@ -333,3 +333,29 @@ async def test_a_lone_surrogate_is_400_not_500(admin_client: httpx.AsyncClient, 
 
     assert response.status_code == 400
     assert "data_object.system_info" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("data_object", "field"),
+    [
+        ({"criticality": False}, "data_object.criticality"),
+        ({"confidence": True}, "data_object.confidence"),
+        ({"count": True}, "data_object.count"),
+        ({"sla": True}, "data_object.sla"),
+        ({"version": True}, "data_object.version"),
+        ({"network_list": [{"src_port": True}]}, "data_object.network_list.0.src_port"),
+        ({"process": [{"process_pid": False}]}, "data_object.process.0.process_pid"),
+    ],
+)
+async def test_a_boolean_is_not_taken_for_a_whole_number(
+    admin_client: httpx.AsyncClient, path: str, data_object: dict[str, object], field: str
+) -> None:
+    # Found by the fuzzer: `"criticality": false` was stored as 0 and answered 200.
+    incident = await create(admin_client, path, criticality=40)
+    changed = await admin_client.put(f"{path}/{incident['id']}", json={"data_object": data_object})
+    shown = await admin_client.get(f"{path}/{incident['id']}")
+
+    assert changed.status_code == 400, changed.text
+    assert field in changed.json()["message"]
+    assert shown.json()["data"]["data_object"]["criticality"] == 40
+    assert shown.json()["data"]["version"] == incident["version"]

@@ -10,6 +10,7 @@ from pydantic import (
     BeforeValidator,
     Field,
     PlainSerializer,
+    Strict,
     ValidationError,
     ValidatorFunctionWrapHandler,
     model_validator,
@@ -25,7 +26,9 @@ SecMasterTime = Annotated[
     BeforeValidator(parse_time),
     PlainSerializer(format_time, return_type=str),
 ]
-Percent = Annotated[int, Field(ge=0, le=100)]
+# A JSON number that is a whole number; `true` is not 1 here (lax Pydantic would store it as 1).
+WholeNumber = Annotated[int, Strict()]
+Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
 Text255 = Annotated[str, Field(max_length=255)]
 # A person, usually an email address (at most 254 characters, as the columns hold).
 Person = Annotated[str, Field(max_length=254)]
@@ -90,7 +93,7 @@ class Network(RequestBody):
     direction: Text255 | None = None
     protocol: Text255 | None = None
     src_ip: Text255 | None = None
-    src_port: int | None = None
+    src_port: WholeNumber | None = None
     src_domain: Text255 | None = None
     src_geo: Geo | None = None
     dest_ip: Text255 | None = None
@@ -125,18 +128,18 @@ class Malware(RequestBody):
 class Process(RequestBody):
     process_name: Text255 | None = None
     process_path: Annotated[str, Field(max_length=1024)] | None = None
-    process_pid: int | None = None
-    process_uid: int | None = None
+    process_pid: WholeNumber | None = None
+    process_uid: WholeNumber | None = None
     process_cmdline: Annotated[str, Field(max_length=4096)] | None = None
     process_parent_name: Text255 | None = None
     process_parent_path: Annotated[str, Field(max_length=1024)] | None = None
-    process_parent_pid: int | None = None
-    process_parent_uid: int | None = None
+    process_parent_pid: WholeNumber | None = None
+    process_parent_uid: WholeNumber | None = None
     process_parent_cmdline: Annotated[str, Field(max_length=4096)] | None = None
     process_child_name: Text255 | None = None
     process_child_path: Annotated[str, Field(max_length=1024)] | None = None
-    process_child_pid: int | None = None
-    process_child_uid: int | None = None
+    process_child_pid: WholeNumber | None = None
+    process_child_uid: WholeNumber | None = None
     process_child_cmdline: Annotated[str, Field(max_length=4096)] | None = None
     process_launche_time: Text255 | None = None
     process_terminate_time: Text255 | None = None
@@ -161,7 +164,7 @@ class IncidentObject(RequestBody):
     """SecMaster's Incident `data_object`. Every field is optional here; which ones a create
     needs is the field catalogue's business (`incidents/catalog.py`)."""
 
-    version: str | int | None = Field(
+    version: str | WholeNumber | None = Field(
         default=None, description="On PUT: the version you read; a stale one is 409."
     )
     id: str | None = Field(default=None, description="Ignored on create and update.")
@@ -178,7 +181,7 @@ class IncidentObject(RequestBody):
     title: Annotated[str, Field(min_length=1, max_length=255)] | None = None
     description: Annotated[str, Field(max_length=1024)] | None = None
     source_url: Annotated[str, Field(max_length=1024)] | None = None
-    count: Annotated[int, Field(ge=0, le=2**31 - 1)] | None = None
+    count: Annotated[int, Strict(), Field(ge=0, le=2**31 - 1)] | None = None
     confidence: Percent | None = None
     severity: SeverityName | None = None
     criticality: Percent | None = None
@@ -188,7 +191,7 @@ class IncidentObject(RequestBody):
     remediation: Remediation | None = None
     verification_state: VerificationState | None = None
     handle_status: HandleStatus | None = None
-    sla: str | int | None = None
+    sla: str | WholeNumber | None = None
     update_time: SecMasterTime | None = Field(default=None, description="Set by the server.")
     close_time: SecMasterTime | None = None
     ipdrr_phase: IpdrrPhase | None = None

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, BeforeValidator, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, PlainSerializer, Strict
 from pydantic.fields import FieldInfo
 
 from socdesk.incidents.times import parse_time
@@ -88,6 +88,9 @@ def _bounds(metadata: list[Any]) -> dict[str, Any]:
             found["ge"] = item.ge
         elif isinstance(item, annotated_types.Le):
             found["le"] = item.le
+        elif isinstance(item, Strict) and item.strict:
+            # The fast checks already take only the exact type; anything else goes to Pydantic.
+            found["strict"] = True
         else:
             raise Unsupported(repr(item))
     return found
@@ -113,6 +116,7 @@ def _text_check(bounds: dict[str, Any]) -> Check:
 
 def _int_check(bounds: dict[str, Any]) -> Check:
     low, high = bounds.pop("ge", -math.inf), bounds.pop("le", math.inf)
+    bounds.pop("strict", None)
     if bounds:
         raise Unsupported(repr(bounds))
 
@@ -190,9 +194,10 @@ def _union_check(members: tuple[Any, ...]) -> Check:
     union picks the exact type); any other type is referred."""
     by_type: dict[type, Check] = {}
     for member in members:
-        if member not in (str, int, bool):
+        base = get_args(member)[0] if get_origin(member) is Annotated else member
+        if base not in (str, int, bool):
             raise Unsupported(repr(member))
-        by_type[member] = compile_annotation(member, [])
+        by_type[base] = compile_annotation(member, [])
 
     def check(value: Any) -> Any:
         chosen = by_type.get(type(value))

@@ -1,0 +1,196 @@
+"""A tenant full of real objects for the fuzzer, put in through the API itself.
+
+The fuzzer's path parameters and id lists draw from the ids recorded here, so its requests
+reach real incidents, comments, risks, sources, avatars, API keys and access keys instead of
+answering 404 to every random UUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from socdesk.app import create_app
+from socdesk.models import Role
+from socdesk.settings import Settings
+from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
+from tests.incidents.payloads import incident_object
+from tests.register.images import tiny_jpeg, tiny_png
+
+SECMASTER_INCIDENTS = 4
+REGISTER_INCIDENTS = 3
+SOURCES = ("Mail gateway", "Firewall")
+
+
+@dataclass
+class Seed:
+    """What the seeded store holds: the fuzzer's own token and the ids its requests may name."""
+
+    token: str
+    project_hex: str
+    workspace_ids: list[str]
+    incident_uuids: list[str]
+    incident_numbers: list[str]
+    risk_ids: list[str]
+    source_names: list[str]
+    comment_ids: list[str]
+    user_ids: list[str]
+    api_key_ids: list[str]
+    access_keys: list[str]
+    dataclass_refs: list[str]
+    # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
+    spare_tokens: list[str] = field(default_factory=list)
+    logins: list[dict[str, object]] = field(default_factory=list)
+
+    @property
+    def incident_ids(self) -> list[str]:
+        """Register routes take `INC-00001` or the UUID."""
+        return self.incident_uuids + self.incident_numbers
+
+
+def _ok(response: httpx.Response) -> dict[str, object]:
+    assert response.status_code < 300, f"seeding failed: {response.request.url} {response.text}"
+    body: dict[str, object] = response.json() if response.content else {}
+    return body
+
+
+async def _secmaster_incidents(
+    client: httpx.AsyncClient, tenant: TenantInfo, workspace: str
+) -> list[str]:
+    path = f"{tenant.workspaces_path}/{workspace}/soc/incidents"
+    ids = []
+    for n in range(SECMASTER_INCIDENTS):
+        body = {
+            "data_object": incident_object(
+                title=f"Seeded incident {n}",
+                labels="fuzz,seed",
+                network_list=[{"src_ip": "10.0.0.1", "dest_ip": "10.0.0.2", "protocol": "TCP"}],
+            )
+        }
+        created = _ok(await client.post(path, json=body))
+        data = created["data"]
+        assert isinstance(data, dict)
+        ids.append(str(data["id"]))
+    return ids
+
+
+async def _register_incidents(client: httpx.AsyncClient) -> list[str]:
+    """Incidents opened through the register; their `INC-00001` ids."""
+    numbers = []
+    for n in range(REGISTER_INCIDENTS):
+        body = {
+            "title": f"Register incident {n}",
+            "severity": "High",
+            "source": SOURCES[n % len(SOURCES)],
+            "tags": ["phishing", f"wave-{n}"],
+        }
+        numbers.append(
+            str(_field(_ok(await client.post("/v1/incidents", json=body)), "incident", "id"))
+        )
+    return numbers
+
+
+async def seed_store(settings: Settings) -> Seed:
+    """Build a tenant with every kind of object in the store `settings` names."""
+    app = create_app(settings)
+    sessions: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    try:
+        tenant = await make_tenant(sessions)
+        member = await make_member(sessions, tenant, Role.analyst)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anon:
+            token = await login(anon, tenant.admin_email, tenant.project_name)
+            spare = [await login(anon, tenant.admin_email, tenant.project_name) for _ in range(2)]
+            spare += [await login(anon, member, tenant.project_name) for _ in range(2)]
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers={"X-Auth-Token": token}
+        ) as client:
+            return await _seed_objects(client, tenant, member, token, spare)
+    finally:
+        await app.state.engine.dispose()
+
+
+async def _seed_objects(
+    client: httpx.AsyncClient, tenant: TenantInfo, member: str, token: str, spare: list[str]
+) -> Seed:
+    main = str(tenant.workspace_id)
+    second = _ok(
+        await client.post(tenant.workspaces_path, json={"name": "second", "description": "fuzz"})
+    )
+    workspaces = [main, str(_data_id(second))]
+    incidents = await _secmaster_incidents(client, tenant, main)
+    sources = []
+    for name in SOURCES:
+        _ok(await client.post("/v1/sources", json={"name": name}))
+        sources.append(name)
+    numbers = await _register_incidents(client)
+    risks = []
+    for title in ("Data exfiltration", "Ransomware"):
+        risk = _ok(await client.post("/v1/risks", json={"title": title, "description": "seed"}))
+        risks.append(str(_field(risk, "risk", "id")))
+    _ok(await client.put(f"/v1/incidents/{numbers[0]}/risks", json={"risk_ids": risks}))
+    comments = []
+    for n in range(3):
+        path = f"/v1/incidents/{numbers[n % len(numbers)]}/comments"
+        comment = _ok(await client.post(path, json={"content": f"Seeded comment {n}"}))
+        comments.append(str(_field(comment, "comment", "id")))
+    users = _ok(await client.get("/v1/users"))["users"]
+    assert isinstance(users, list)
+    user_ids = [str(u["id"]) for u in users]
+    member_id = next(str(u["id"]) for u in users if u.get("email") == member)
+    _ok(
+        await client.put(
+            f"/api/v1/users/{tenant.admin_id}/avatar",
+            content=tiny_png(),
+            headers={"Content-Type": "image/png"},
+        )
+    )
+    _ok(
+        await client.put(
+            f"/api/v1/users/{member_id}/avatar",
+            files={"file": ("me.jpg", tiny_jpeg(), "image/jpeg")},
+        )
+    )
+    api_keys = []
+    for name in ("ci", "soar"):
+        created = _ok(await client.post("/v3/auth/api-keys", json={"name": name}))
+        api_keys.append(str(_field(created, "api_key", "id")))
+    access_keys = []
+    for _ in range(2):
+        created = _ok(await client.post("/v3/auth/access-keys"))
+        access_keys.append(str(_field(created, "access_key", "access_key")))
+    classes = _ok(await client.get(f"{tenant.workspaces_path}/{main}/soc/dataclasses"))
+    details = classes["dataclass_details"]
+    assert isinstance(details, list)
+    refs = [str(c["id"]) for c in details] + [str(c["name"]) for c in details]
+    return Seed(
+        token=token,
+        project_hex=tenant.project_hex,
+        workspace_ids=workspaces,
+        incident_uuids=incidents,
+        incident_numbers=numbers,
+        risk_ids=risks,
+        source_names=sources,
+        comment_ids=comments,
+        user_ids=user_ids,
+        api_key_ids=api_keys,
+        access_keys=access_keys,
+        dataclass_refs=refs,
+        spare_tokens=spare,
+        logins=[password_body(member, tenant.project_name, PASSWORD)],
+    )
+
+
+def _data_id(envelope: dict[str, object]) -> uuid.UUID:
+    data = envelope.get("data", envelope)
+    assert isinstance(data, dict)
+    return uuid.UUID(str(data["id"]))
+
+
+def _field(body: dict[str, object], key: str, name: str) -> object:
+    inner = body[key]
+    assert isinstance(inner, dict)
+    return inner[name]

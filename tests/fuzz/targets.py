@@ -1,0 +1,170 @@
+"""Where the fuzzer's requests go, and how they are pointed at real objects.
+
+Schemathesis draws path parameters, headers and bodies from the OpenAPI document, so a UUID it
+draws almost never names an object and every request would stop at a 404. `aim` replaces some
+of the drawn ids with ids of the seeded objects (three times in four for a path id, half the
+time for an id list in a body), so the routes' real work is fuzzed too. The choice is made by a
+generator seeded from the case itself: a failing example replays with the same substitutions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import zlib
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+from schemathesis import Response
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.openapi.checks import RejectedPositiveData
+
+from tests.fuzz.seed import Seed
+
+PATH_SHARE = 0.75
+HEADER_SHARE = 0.6
+BODY_SHARE = 0.5
+LOGIN_SHARE = 0.25
+
+
+@dataclass
+class Target:
+    base_url: str
+    seed: Seed
+    http: requests.Session
+    # Each distinct failure of the operation (check, title, first line) with its first report.
+    findings: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+    def record(self, group: FailureGroup, response: Response) -> None:
+        """Keep the report of each kind of failure the first time it is seen."""
+        for failure in group.exceptions:
+            if unknown_secmaster_object(failure, response):
+                continue
+            first_line = failure.message.strip().splitlines()[0] if failure.message else ""
+            key = (failure.code, failure.title, first_line)
+            self.findings.setdefault(key, str(group.message))
+
+    def report(self) -> str:
+        kinds = "\n".join(f"  {code} {title}: {line}" for code, title, line in self.findings)
+        details = "\n".join(dict.fromkeys(self.findings.values()))
+        return f"{len(self.findings)} kinds of failure:\n{kinds}\n\n{details}"
+
+
+def unknown_secmaster_object(failure: Failure, response: Response) -> bool:
+    """A schema-valid SecMaster request naming an id that is not in the workspace: the vendor
+    API answers 400 for it, not 404 (docs/errors.md, SecMaster.20030005; a batch-update lists
+    every unknown id in a 400). positive_data_acceptance expects 404, so this one answer, and
+    only on SecMaster routes, is not held against them; any other 400 still is."""
+    if not isinstance(failure, RejectedPositiveData) or response.status_code != 400:
+        return False
+    if not urlparse(response.request.url or "").path.startswith("/v1/"):
+        return False
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    if not isinstance(body, dict):
+        return False
+    message = str(body.get("message", ""))
+    return body.get("code") == "SecMaster.20030005" or (
+        body.get("code") == "SecMaster.20000400" and "ids are not incidents of this" in message
+    )
+
+
+@dataclass
+class _Active:
+    """The target of the test running now (tests run one at a time)."""
+
+    target: Target | None = field(default=None)
+
+
+ACTIVE = _Active()
+
+
+def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
+    register = path.startswith("/v1/incidents")
+    return {
+        "project_id": [seed.project_hex],
+        "workspace_id": seed.workspace_ids,
+        # SecMaster names incidents by UUID; the register also by `INC-00001`.
+        "incident_id": seed.incident_ids if register else seed.incident_uuids,
+        "dataclass_id": seed.dataclass_refs,
+        "key_id": seed.api_key_ids,
+        "access_key": seed.access_keys,
+        "user_id": seed.user_ids,
+    }
+
+
+def _header_pools(seed: Seed, method: str) -> dict[str, list[str]]:
+    # The fuzzer's own token may be validated, never revoked: revoking it would turn the rest
+    # of the operation's examples into 401s. DELETE /v3/auth/tokens revokes spare tokens.
+    subjects = seed.spare_tokens if method == "DELETE" else [*seed.spare_tokens, seed.token]
+    return {"x-workspace-id": seed.workspace_ids, "x-subject-token": subjects}
+
+
+def _query_pools(seed: Seed) -> dict[str, list[str]]:
+    return {
+        "ids": [",".join(seed.workspace_ids), seed.workspace_ids[0]],
+        "source": seed.source_names,
+    }
+
+
+def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
+    register = path.startswith("/v1/incidents")
+    return {
+        "batch_ids": seed.incident_uuids,
+        "ids": seed.incident_ids if register else [],
+        "risk_ids": seed.risk_ids,
+        "source": seed.source_names,
+    }
+
+
+def _fingerprint(case: Any) -> int:
+    """A stable number for what was generated, so the substitutions replay with the case."""
+    generated = {
+        "op": case.operation.label,
+        "path": case.path_parameters,
+        "query": case.query,
+        "headers": {k: v for k, v in (case.headers or {}).items() if k.lower() != "x-auth-token"},
+        "body": case.body,
+    }
+    return zlib.crc32(json.dumps(generated, sort_keys=True, default=repr).encode())
+
+
+def _substitute(
+    container: MutableMapping[str, Any],
+    pools: dict[str, list[str]],
+    share: float,
+    rng: random.Random,
+) -> None:
+    for name in list(container):
+        pool = pools.get(name.lower())
+        if pool and rng.random() < share:
+            container[name] = rng.choice(pool)
+
+
+def aim(case: Any, seed: Seed) -> None:
+    """Point some of the case's ids at seeded objects (in place, before the request is sent)."""
+    rng = random.Random(_fingerprint(case))
+    path = case.operation.path
+    if case.path_parameters:
+        _substitute(case.path_parameters, _path_pools(seed, path), PATH_SHARE, rng)
+    if case.query:
+        _substitute(case.query, _query_pools(seed), HEADER_SHARE, rng)
+    if case.headers:
+        _substitute(case.headers, _header_pools(seed, case.method.upper()), HEADER_SHARE, rng)
+    body = case.body
+    if isinstance(body, dict):
+        for name, pool in _body_pools(seed, path).items():
+            value = body.get(name)
+            if pool and rng.random() < BODY_SHARE:
+                if isinstance(value, list):
+                    body[name] = rng.sample(pool, k=rng.randint(1, len(pool)))
+                elif isinstance(value, str) and name == "source":
+                    body[name] = rng.choice(pool)
+        if path == "/v3/auth/tokens" and seed.logins and rng.random() < LOGIN_SHARE:
+            body.clear()
+            body.update(rng.choice(seed.logins))
