@@ -223,9 +223,7 @@ class IncidentCreate(RequestBody):
 
 
 class IncidentChange(RequestBody):
-    batch_ids: list[str] | None = Field(
-        default=None, max_length=10_000, description="Ignored on PUT {id}."
-    )
+    batch_ids: list[str] | None = Field(default=None, description="Ignored on PUT {id}.")
     trigger_flag: TriggerFlag = None
     data_object: IncidentObject
 
