@@ -21,7 +21,10 @@ def path(tenant: TenantInfo) -> str:
 async def create(client: httpx.AsyncClient, path: str, **overrides: object) -> dict:  # type: ignore[type-arg]
     response = await client.post(path, json={"data_object": incident_object(**overrides)})
     assert response.status_code == 200, response.text
-    return response.json()["data"]
+    detail = response.json()["data"]
+    # The create's own key (create_dataobject's event_id): the rest is the detail show answers.
+    assert detail.pop("event_id") == detail["id"]
+    return detail
 
 
 async def test_create_answers_the_detail_and_keeps_every_field(

@@ -277,9 +277,7 @@ def _init_details(error: Any) -> InitErrorDetails:
 
 
 class IncidentChange(RequestBody):
-    batch_ids: list[str] | None = Field(
-        default=None, max_length=10_000, description="Ignored on PUT {id}."
-    )
+    batch_ids: list[str] | None = Field(default=None, description="Ignored on PUT {id}.")
     trigger_flag: TriggerFlag = None
     data_object: IncidentObject
 
