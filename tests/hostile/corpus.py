@@ -106,7 +106,7 @@ def hostile_files(max_uncompressed: int) -> list[HostileFile]:
             "x.csv",
             csv_file(["title", "severity"], [["=cmd|' /C calc'!A0", "@SUM(1)"], ["+1", "-1"]]),
         ),
-        HostileFile("json-deep-file", "x.json", b"[" * 100_000 + b"]" * 100_000, True),
+        HostileFile("json-deep-file", "x.json", b"[" * 100_000 + b"]" * 100_000),
         HostileFile("json-many-tiny-file", "x.json", b"[" + b"{}," * (MiB // 3) + b"{}]"),
         HostileFile("traversal-name", "../../etc/passwd", b"title\n"),
         HostileFile("windows-traversal-name", "C:\\..\\x", b"title\n"),
