@@ -276,6 +276,9 @@ async def test_the_template_format_is_an_enum_without_json(
     [
         ("PUT", "/v1/incidents/INC-00001", "DELETE, GET, PATCH"),
         ("POST", "/v1/{project_id}/workspaces/{workspace_id}", "GET, PUT"),
+        # A literal path is its own, not an incident id of `/soc/incidents/{incident_id}`.
+        ("DELETE", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import", "POST"),
+        ("OPTIONS", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search", "POST"),
         ("PUT", "/v3/auth/tokens", "DELETE, GET, POST"),
         ("DELETE", "/healthz", "GET"),
         ("POST", "/", "GET"),

@@ -91,18 +91,23 @@ def validation_failure(request: Request, exc: RequestValidationError) -> Validat
 
 def allowed_methods(request: Request) -> str:
     """The methods the request's path is served with, for a 405's `Allow` header. Starlette
-    names only the first route whose path matched, and FastAPI makes one route per method."""
-    methods: set[str] = set()
+    names only the first route whose path matched, and FastAPI makes one route per method.
+
+    Only the most literal paths that match count: `/soc/incidents/import` is the import
+    route's path, not an incident id that `/soc/incidents/{incident_id}` would take (the
+    OpenAPI document declares that id a UUID, so a client reads it the same way)."""
+    by_parameters: dict[int, set[str]] = {}
     # Matched from the application's root: a mount (/static) has moved the request's root_path.
     root = request.scope.get("app_root_path", "")
     scope = {"type": "http", "path": request.url.path, "root_path": root, "method": ""}
     for route in flat_routes(request.app.router.routes):
         match, _ = route.matches(scope)
         if match is not Match.NONE:
+            methods = by_parameters.setdefault(str(getattr(route, "path", "")).count("{"), set())
             methods |= getattr(route, "methods", None) or set()
             if isinstance(getattr(route, "app", None), StaticFiles):
                 methods |= {"GET", "HEAD"}  # what StaticFiles serves
-    return ", ".join(sorted(methods))
+    return ", ".join(sorted(by_parameters[min(by_parameters)])) if by_parameters else ""
 
 
 def install_error_handlers(app: FastAPI) -> None:
