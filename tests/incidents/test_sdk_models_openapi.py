@@ -45,6 +45,8 @@ def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while True:
         if "$ref" in schema:
             schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        elif "allOf" in schema:  # the object's own schema first, then what it must hold
+            schema = schema["allOf"][0]
         elif "anyOf" in schema:
             schema = next(s for s in schema["anyOf"] if s.get("type") != "null")
         elif schema.get("type") == "array":

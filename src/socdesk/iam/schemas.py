@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
@@ -19,7 +19,17 @@ class IdentityBody(RequestBody):
     model_config = ConfigDict(strict=True)
 
 
+def _declare_id_or_name(schema: dict[str, Any]) -> None:
+    """The document says what `needs_id_or_name` refuses, so a client built from it sends one."""
+    schema["anyOf"] = [
+        {"required": [key], "properties": {key: {"type": "string", "minLength": 1}}}
+        for key in ("id", "name")
+    ]
+
+
 class NamedRef(IdentityBody):
+    model_config = ConfigDict(json_schema_extra=_declare_id_or_name)
+
     id: str | None = None
     name: str | None = None
 
@@ -31,6 +41,8 @@ class NamedRef(IdentityBody):
 
 
 class PasswordUser(IdentityBody):
+    model_config = ConfigDict(json_schema_extra=_declare_id_or_name)
+
     name: str | None = Field(default=None, description="The user's email.")
     id: str | None = None
     password: str = Field(min_length=1, max_length=1024)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainSerializer,
     Strict,
@@ -220,7 +221,30 @@ TriggerFlag = Annotated[
 ]
 
 
+def _declare_what_a_create_needs(schema: dict[str, Any]) -> None:
+    """The document says which fields a create must have (the catalogue's mandatory ones, which
+    the service refuses to go without), so a client built from it sends them."""
+    # Imported here: the catalogue and mapping are built on these schemas.
+    from socdesk.incidents.mapping import REQUIRED_PARTS
+
+    present = {"not": {"enum": [None, ""]}}  # what `missing_required` counts as absent
+    parts: dict[str, dict[str, Any]] = {}
+    for _key, top, child in REQUIRED_PARTS:
+        part = parts.setdefault(top, dict(present))
+        if child:
+            part.setdefault("required", []).append(child)
+            part.setdefault("properties", {})[child] = present
+    schema["properties"]["data_object"] = {
+        "allOf": [
+            schema["properties"]["data_object"],
+            {"required": list(parts), "properties": parts},
+        ]
+    }
+
+
 class IncidentCreate(RequestBody):
+    model_config = ConfigDict(json_schema_extra=_declare_what_a_create_needs)
+
     data_object: IncidentObject
     id: Annotated[str, Field(max_length=64)] | None = Field(
         default=None, description="Ignored: the server chooses the id (as data_object.id)."

@@ -32,6 +32,7 @@ from socdesk.models import (
 )
 from socdesk.register import incident_ids
 from socdesk.register.row_schemas import (
+    NOT_NULLABLE,
     IncidentPatch,
     RegisterStatus,
     TagOperation,
@@ -42,8 +43,6 @@ from socdesk.register.sources import SourceService
 from socdesk.workspaces.service import WorkspaceScope
 
 EDITABLE = frozenset(IncidentPatch.model_fields) - {"tag_operation"}
-# Every incident has these, so a PATCH cannot clear them.
-NOT_NULLABLE = ("title", "status", "severity", "occurred_date")
 # Register field → incident column, where the value is stored as sent.
 PLAIN_COLUMNS = {
     "title": "title",

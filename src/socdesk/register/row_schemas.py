@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from socdesk.iam.schemas import RegisterUser
 from socdesk.incidents.times import parse_time
@@ -87,8 +87,25 @@ class EditableFields(RequestBody):
     title: Title | None = None
 
 
+# Every incident has these, so a PATCH cannot clear them.
+NOT_NULLABLE = ("title", "status", "severity", "occurred_date")
+
+
+def _declare_what_a_patch_changes(schema: dict[str, Any]) -> None:
+    """The document says what the PATCH rules refuse (register/patch.py), so a client built
+    from it sends no change that changes nothing and never nulls a field every incident has."""
+    properties = schema["properties"]
+    for name in NOT_NULLABLE:
+        field = properties[name]
+        field.pop("default", None)
+        field["anyOf"] = [option for option in field["anyOf"] if option.get("type") != "null"]
+    schema["anyOf"] = [{"required": [name]} for name in sorted(EditableFields.model_fields)]
+
+
 class IncidentPatch(EditableFields):
     """`PATCH /v1/incidents/{id}`."""
+
+    model_config = ConfigDict(json_schema_extra=_declare_what_a_patch_changes)
 
     tag_operation: TagOperation | None = Field(
         None, description="How `tags` applies; null means Replace."
