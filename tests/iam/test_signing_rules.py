@@ -396,6 +396,26 @@ async def test_a_signed_read_may_be_replayed(
     assert [a.status_code for a in answers] == [200, 200, 200]
 
 
+@pytest.mark.parametrize("route", ["search", "export"])
+async def test_a_signed_post_that_only_reads_may_be_replayed(
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    keys: Keys,
+    route: str,
+) -> None:
+    # A client polling a search, or exporting twice, within one second of X-Sdk-Date sends the
+    # same signature: these POSTs change nothing, so they are reads, not replayed writes.
+    path = incidents_path(tenant.project_hex, tenant.workspace_id) + f"/{route}"
+    signed = keys.sign("POST", path, b'{"limit": 10}' if route == "search" else b"{}")
+
+    answers = [await signed.send(client) for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(SpentSignature)) == 0
+
+
 async def test_an_unsigned_upload_is_accepted_once_even_if_it_failed(
     client: httpx.AsyncClient,
     sessions: async_sessionmaker[AsyncSession],

@@ -13,6 +13,7 @@ from socdesk.iam.service import AuthService, SignedRequest
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Unauthenticated
 from socdesk.kit.openapi import authenticates
+from socdesk.kit.routes import route_reads_only
 from socdesk.settings import SettingsDep
 
 
@@ -62,6 +63,8 @@ async def _signed_request(request: Request) -> SignedRequest:
         raw_query=request.url.query,
         headers=headers,
         body=body,
+        writes=request.method.upper() in signing.WRITE_METHODS
+        and not route_reads_only(request.scope),
     )
 
 

@@ -63,6 +63,8 @@ class SignedRequest:
     headers: dict[str, str]
     # None for a multipart upload declared UNSIGNED-PAYLOAD, whose body is not read here.
     body: bytes | None
+    # A POST, PUT, PATCH or DELETE to a route not marked reads_only: accepted once.
+    writes: bool
 
 
 def _throttle_key(*parts: str) -> str:
@@ -266,7 +268,7 @@ class AuthService:
         signing.verify_signature(claim, secret, request.headers["x-sdk-date"], canonical)
         if key is None or user is None or project is None or key.revoked_at or not user.is_active:
             raise Unauthenticated(signing.ALGORITHM + " " + REFUSED)
-        if request.method.upper() in signing.WRITE_METHODS:
+        if request.writes:
             await self._spend_signature(claim, signed_at, unsigned_body=request.body is None)
         return Principal(user, project, AuthMethod.access_key)
 

@@ -27,6 +27,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import IncidentUuidPath as IncidentId
+from socdesk.kit.routes import reads_only
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -44,6 +45,7 @@ async def create_incident(
 
 
 @router.post("/search", summary="Search incidents (conditions, sorting, paging, dates)")
+@reads_only
 async def search_incidents(
     body: SearchBody, scope: SecMasterReader, session: SessionDep
 ) -> IncidentPage:

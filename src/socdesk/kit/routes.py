@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any, TypeVar
 
 from fastapi import routing
 from starlette.routing import BaseRoute
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def flat_routes(routes: Sequence[BaseRoute]) -> list[Any]:
@@ -22,3 +24,19 @@ def flat_routes(routes: Sequence[BaseRoute]) -> list[Any]:
 def original(route: Any) -> Any:
     """The route as declared (an APIRoute for FastAPI's), under any context FastAPI wraps it in."""
     return getattr(route, "original_route", route)
+
+
+_READS_ONLY = "__socdesk_reads_only__"
+
+
+def reads_only(endpoint: F) -> F:
+    """Mark a POST route that changes nothing (a search, an export): a signed call to it is a
+    read, which may be sent again as it is, like a GET (docs/authentication.md)."""
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
+
+
+def route_reads_only(scope: MutableMapping[str, Any]) -> bool:
+    """Whether the request's matched route is marked `reads_only`."""
+    endpoint = getattr(scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, _READS_ONLY, False))

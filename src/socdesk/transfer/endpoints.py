@@ -14,6 +14,7 @@ from socdesk.incidents.search import SearchBody
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import AppError, PayloadTooLarge, ValidationFailed
+from socdesk.kit.routes import reads_only
 from socdesk.models import IncidentEvent
 from socdesk.settings import SettingsDep
 from socdesk.transfer.columns import COLUMNS, Column
@@ -148,6 +149,7 @@ async def import_incidents(
     response_class=Response,
     responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
 )
+@reads_only
 async def export_incidents(
     scope: SecMasterReader,
     session: SessionDep,
