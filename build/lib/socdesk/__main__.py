@@ -1,3 +1,0 @@
-from socdesk.cli.main import main
-
-main()

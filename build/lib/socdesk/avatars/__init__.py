@@ -1,1 +1,0 @@
-"""Users' profile images (`/api/v1/users/{id}/avatar`), which register `icon`s point at."""

@@ -1,1 +1,0 @@
-"""The `socdesk` command line."""

@@ -1,1 +1,0 @@
-"""Identity: projects, users, memberships, tokens, API keys and AK/SK access keys."""

@@ -1,1 +1,0 @@
-"""Incidents: the canonical store and its SecMaster routes."""

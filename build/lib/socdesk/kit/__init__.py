@@ -1,1 +1,0 @@
-"""Shared plumbing: database, errors, request ids, logging, metrics."""

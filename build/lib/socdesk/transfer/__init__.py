@@ -1,1 +1,0 @@
-"""Incident import, export and templates: files in, files out."""
