@@ -41,7 +41,7 @@ class Target:
     def record(self, group: FailureGroup, response: Response) -> None:
         """Keep the report of each kind of failure the first time it is seen."""
         for failure in group.exceptions:
-            if unknown_secmaster_object(failure, response) or foreign_cursor(failure, response):
+            if unknown_secmaster_object(failure, response) or unknown_reference(failure, response):
                 continue
             first_line = failure.message.strip().splitlines()[0] if failure.message else ""
             key = (failure.code, failure.title, first_line)
@@ -74,12 +74,19 @@ def unknown_secmaster_object(failure: Failure, response: Response) -> bool:
     )
 
 
-def foreign_cursor(failure: Failure, response: Response) -> bool:
-    """A schema-valid cursor that no listing gave out. A cursor is opaque (the document says
-    so): only the server can make a valid one, and it answers any other with a 400 naming the
-    `cursor` parameter (docs/dialects.md). positive_data_acceptance cannot know that, so this
-    one refusal, for nothing but the cursor, is not held against a route; the fuzzer still
-    sends drawn cursors to find any other answer (a 500 above all)."""
+# Register fields whose value must name something only the server knows: a cursor it gave out,
+# a member of the workspace, a source of the project. The register answers a value that names
+# nothing with a 400 naming the field (seed 004: an inactive assignee or unknown source is a
+# 400; docs/dialects.md: a cursor it did not give is a 400).
+REFERENCE_FIELDS = frozenset({"cursor", "assigned_to", "source"})
+
+
+def unknown_reference(failure: Failure, response: Response) -> bool:
+    """A schema-valid register request whose only problems are values in REFERENCE_FIELDS
+    that name nothing. JSON Schema cannot say which values exist, so positive_data_acceptance
+    expects them accepted; this one refusal is not held against a route, any other 400 is.
+    The fuzzer still sends drawn values (and real ones from the seed) to find any other
+    answer, a 500 above all."""
     if not isinstance(failure, RejectedPositiveData) or response.status_code != 400:
         return False
     try:
@@ -87,7 +94,7 @@ def foreign_cursor(failure: Failure, response: Response) -> bool:
     except ValueError:
         return False
     details = body.get("details") if isinstance(body, dict) else None
-    return bool(details) and all(d.get("field") == "cursor" for d in details)
+    return bool(details) and all(d.get("field") in REFERENCE_FIELDS for d in details)
 
 
 @dataclass
@@ -135,6 +142,7 @@ def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "ids": seed.incident_ids if register else [],
         "risk_ids": seed.risk_ids,
         "source": seed.source_names,
+        "assigned_to": seed.user_ids,
     }
 
 

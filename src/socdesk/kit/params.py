@@ -26,6 +26,8 @@ _DASHED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
 # any UUID are accepted (docs/dialects.md), so a token's hex user id names the user too.
 UUID_TEXT = f"{_DASHED}|{_HEX}{{32}}"
 UUID_PATTERN = f"^(?:{UUID_TEXT})$"
+# A comma-separated list of UUIDs, blanks around them and empty items allowed (and skipped).
+UUID_LIST_PATTERN = f"^ *(?:{UUID_TEXT})? *(?:, *(?:{UUID_TEXT})? *)*$"
 # Register ids: `INC-00001` (any case, up to 10 digits) or the incident's UUID.
 INCIDENT_REF_PATTERN = f"^(?:[Ii][Nn][Cc]-[0-9]{{1,10}}|{UUID_TEXT})$"
 # Access keys are 20 upper-case letters and digits (iam/secrets.py makes them).

@@ -10,6 +10,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, PermissionDenied
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import UUID_LIST_PATTERN
 from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.workspaces.dependencies import (
     ProjectPrincipalDep,
@@ -46,7 +47,11 @@ async def list_workspaces(
     name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
     ids: Annotated[
         QueryText | None,
-        Query(max_length=37 * 100, description="Comma-separated workspace ids (at most 100)."),
+        Query(
+            max_length=37 * 100,
+            pattern=UUID_LIST_PATTERN,
+            description="Comma-separated workspace ids (at most 100).",
+        ),
     ] = None,
     *,
     filters: WorkspaceFilterDep,

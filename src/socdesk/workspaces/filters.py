@@ -7,9 +7,14 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query
-from pydantic import AwareDatetime
+from pydantic import BeforeValidator
 
+from socdesk.incidents.times import parse_time
 from socdesk.kit.schemas import QueryText
+
+# ISO 8601 with an offset, as the document's `date-time` says; lax Pydantic would also take
+# a number as seconds since 1970.
+IsoTime = Annotated[datetime, BeforeValidator(parse_time)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +39,10 @@ def workspace_filter(
         bool | None, Query(description="SOCdesk has no views: true lists none.")
     ] = None,
     create_time_start: Annotated[
-        AwareDatetime | None, Query(description="Created at or after (ISO 8601 with offset).")
+        IsoTime | None, Query(description="Created at or after (ISO 8601 with offset).")
     ] = None,
     create_time_end: Annotated[
-        AwareDatetime | None, Query(description="Created at or before (ISO 8601 with offset).")
+        IsoTime | None, Query(description="Created at or before (ISO 8601 with offset).")
     ] = None,
     view_bind_id: Annotated[
         QueryText | None, Query(max_length=64, description="Ignored: views are not supported.")
