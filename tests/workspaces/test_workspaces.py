@@ -205,3 +205,34 @@ async def test_register_routes_act_on_the_default_workspace_or_x_workspace_id(
     assert unknown.status_code == 403
     assert malformed.status_code == 400
     assert malformed.json()["details"][0]["field"] == "X-Workspace-Id"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        # A number is no ISO time (lax parsing took it as seconds since 1970).
+        ({"create_time_start": "-234920"}, "create_time_start"),
+        ({"create_time_end": "1700000000"}, "create_time_end"),
+        ({"ids": "þ"}, "ids"),
+        ({"ids": "3fa85f64-5717-4562-b3fc-2c963f66afa6,nope"}, "ids"),
+    ],
+)
+async def test_list_filters_that_are_not_what_the_document_declares_are_400(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, params: dict[str, str], field: str
+) -> None:
+    spec = (await admin_client.get("/openapi.json")).json()
+    declared = {
+        p["name"] for p in spec["paths"]["/v1/{project_id}/workspaces"]["get"]["parameters"]
+    }
+
+    refused = await admin_client.get(tenant.workspaces_path, params=params)
+    listed = await admin_client.get(
+        tenant.workspaces_path,
+        params={"create_time_start": "2000-01-01T00:00:00Z", "ids": f" {tenant.workspace_id} ,"},
+    )
+
+    assert field in declared
+    assert refused.status_code == 400
+    assert field in refused.json()["message"]
+    assert listed.status_code == 200
+    assert [w["id"] for w in listed.json()["workspaces"]] == [str(tenant.workspace_id)]
