@@ -74,6 +74,10 @@ CONFIG = schemathesis.Config.from_dict(
             "max-examples": EXAMPLES,
             "database": "none",
             "allow-extra-parameters": False,
+            # Text with NUL is refused in every field and parameter of both dialects (no store
+            # can hold it; docs/errors.md), a rule the document does not repeat on each string.
+            # tests/requests and tests/hostile send NUL everywhere instead.
+            "allow-x00": False,
         },
         # Generation speed and filtering are schemathesis' business here, not the server's: on a
         # busy 2-core CI machine these health checks fail runs that found nothing.

@@ -50,6 +50,8 @@ async def list_workspaces(
         Query(
             max_length=37 * 100,
             pattern=UUID_LIST_PATTERN,
+            # FastAPI enforces `pattern` but leaves it out of the schema of an Annotated type.
+            json_schema_extra={"pattern": UUID_LIST_PATTERN},
             description="Comma-separated workspace ids (at most 100).",
         ),
     ] = None,
