@@ -170,6 +170,26 @@ def _substitute(
             container[name] = rng.choice(pool)
 
 
+def _is_list(schema: dict[str, Any]) -> bool:
+    options = schema.get("anyOf", [schema])
+    return any(option.get("type") == "array" for option in options)
+
+
+def _one_value_for_scalars(case: Any) -> None:
+    """Send a parameter the document declares as one value once. A repeated query parameter
+    that is not a list is read as its last value, as HTTP frameworks commonly do (documented
+    in docs/dialects.md), so repeating it makes no request invalid; schemathesis counts it as
+    invalid, and would hold the server's 200 against it."""
+    declared = {
+        p["name"]: p.get("schema", {})
+        for p in case.operation.definition.raw.get("parameters", [])
+        if p.get("in") == "query"
+    }
+    for name, value in list(case.query.items()):
+        if isinstance(value, list) and value and name in declared and not _is_list(declared[name]):
+            case.query[name] = value[-1]
+
+
 def aim(case: Any, seed: Seed) -> None:
     """Point some of the case's ids at seeded objects (in place, before the request is sent)."""
     rng = random.Random(_fingerprint(case))
@@ -177,6 +197,7 @@ def aim(case: Any, seed: Seed) -> None:
     if case.path_parameters:
         _substitute(case.path_parameters, _path_pools(seed, path), PATH_SHARE, rng)
     if case.query:
+        _one_value_for_scalars(case)
         _substitute(case.query, _query_pools(seed), HEADER_SHARE, rng)
     if case.headers:
         _substitute(case.headers, _header_pools(seed, case.method.upper()), HEADER_SHARE, rng)
@@ -187,7 +208,7 @@ def aim(case: Any, seed: Seed) -> None:
             if pool and rng.random() < BODY_SHARE:
                 if isinstance(value, list):
                     body[name] = rng.sample(pool, k=rng.randint(1, len(pool)))
-                elif isinstance(value, str) and name == "source":
+                elif isinstance(value, str) and name in {"source", "assigned_to"}:
                     body[name] = rng.choice(pool)
         if path == "/v3/auth/tokens" and seed.logins and rng.random() < LOGIN_SHARE:
             body.clear()
