@@ -35,7 +35,7 @@ from sqlalchemy import select
 
 from socdesk.iam.principal import AuthMethod, Principal
 from socdesk.incidents.mapping import sent_fields
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.models import Project, Role, User, Workspace
@@ -46,7 +46,7 @@ from socdesk.transfer.readers import csv_rows, xlsx_rows
 from socdesk.transfer.sink import IncidentSink
 from socdesk.transfer.writers import csv_bytes, xlsx_bytes
 from socdesk.transfer.xlsx_checks import XlsxLimits
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.workspaces.scope import WorkspaceScope
 
 KEYS = [
     "title",

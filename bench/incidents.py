@@ -46,12 +46,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from socdesk.app import create_app
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.principal import AuthMethod, Principal
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import format_time
 from socdesk.models import Incident, IncidentEvent, Project, Role, User, Workspace
 from socdesk.settings import Environment, Settings
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.workspaces.scope import WorkspaceScope
 
 BATCH = 10_000
 CHUNK = 5_000

@@ -27,6 +27,7 @@ from tests.databases import (
     postgres_required,
 )
 from tests.factories import TenantInfo, login, make_access_key, make_tenant
+from tests.sdk import sdk_client
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
@@ -166,8 +167,6 @@ async def admin_sdk(
     settings: Settings,
     tenant: TenantInfo,
 ) -> AdminSdk:
-    from tests.iam.test_sdk_signing import sdk_client
-
     ak, sk = await make_access_key(sessions, settings, tenant, tenant.admin_email)
     client = sdk_client(live_server, ak, sk, tenant.project_hex)
     return AdminSdk(

@@ -8,11 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from socdesk import __version__
-from socdesk.avatars.endpoints import router as avatars_router
-from socdesk.catalog.endpoints import router as dataclasses_router
-from socdesk.iam.endpoints import register_router as register_users_router
 from socdesk.iam.endpoints import router as identity_router
-from socdesk.incidents.endpoints import router as incidents_router
 from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
 from socdesk.kit.db import create_engine, create_sessionmaker
@@ -22,13 +18,17 @@ from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.kit.openapi import install_openapi
 from socdesk.ops.endpoints import router as ops_router
-from socdesk.register.comment_endpoints import router as comments_router
-from socdesk.register.endpoints import router as sources_router
-from socdesk.register.incident_endpoints import router as register_incidents_router
-from socdesk.register.risk_endpoints import router as risks_router
+from socdesk.register.comments.endpoints import router as comments_router
+from socdesk.register.incidents.endpoints import router as register_incidents_router
+from socdesk.register.risks.endpoints import router as risks_router
+from socdesk.register.sources.endpoints import router as sources_router
+from socdesk.register.users.avatars import router as avatars_router
+from socdesk.register.users.endpoints import router as register_users_router
+from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
+from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.transfer.endpoints import router as transfer_router
+from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
-from socdesk.transfer.endpoints import router as transfer_router
-from socdesk.workspaces.endpoints import router as workspaces_router
 
 DESCRIPTION = """\
 SOCdesk keeps a SOC team's incidents and speaks two API dialects over one store:

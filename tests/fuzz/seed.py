@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from socdesk.app import create_app
 from socdesk.models import Role
 from socdesk.settings import Settings
+from tests.avatars.images import tiny_jpeg, tiny_png
 from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
-from tests.incidents.payloads import incident_object
-from tests.register.images import tiny_jpeg, tiny_png
+from tests.secmaster.incidents.payloads import incident_object
 
 SECMASTER_INCIDENTS = 4
 REGISTER_INCIDENTS = 3

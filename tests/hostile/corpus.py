@@ -122,7 +122,7 @@ class HostileBody:
 
 
 def _incident(**fields: object) -> dict[str, object]:
-    from tests.incidents.payloads import incident_object
+    from tests.secmaster.incidents.payloads import incident_object
 
     return {"data_object": incident_object(**fields)}
 

@@ -10,13 +10,11 @@ import httpx
 import pytest
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkcore.http.http_handler import HttpHandler
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdksecmaster.v1 import (
     CreateWorkspaceRequest,
     CreateWorkspaceRequestBody,
     ListWorkspacesRequest,
-    SecMasterClient,
     ShowWorkspaceRequest,
 )
 from sqlalchemy import update
@@ -25,23 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from socdesk.models import AccessKey, Role
 from socdesk.settings import Settings
 from tests.factories import TenantInfo, make_access_key, make_member, make_tenant
-
-RequestHook = Callable[..., None]
-
-
-def sdk_client(
-    server: str, ak: str, sk: str, project_id: str, hook: RequestHook | None = None
-) -> SecMasterClient:
-    handler = HttpHandler()
-    if hook is not None:
-        handler.add_request_handler(hook)
-    return (
-        SecMasterClient.new_builder()
-        .with_credentials(BasicCredentials(ak, sk, project_id))
-        .with_endpoints([server])
-        .with_http_handler(handler)
-        .build()
-    )
+from tests.sdk import sdk_client
 
 
 @pytest.fixture

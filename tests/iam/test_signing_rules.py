@@ -27,7 +27,7 @@ from socdesk.iam.repository import IdentityRepository
 from socdesk.models import Incident, Role, SpentSignature, Workspace
 from socdesk.settings import Settings
 from tests.factories import TenantInfo, make_access_key, make_member
-from tests.incidents.payloads import incident_object, incidents_path
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 from tests.transfer.files import HEADER, csv_file, good_row
 
 JSON = "application/json;charset=UTF-8"

@@ -7,7 +7,7 @@ from pathlib import Path
 from huaweicloudsdksecmaster.v1 import Incident as SdkIncident
 
 from socdesk.incidents.catalog import FIELDS_BY_KEY, INCIDENT_FIELDS, SEARCHABLE
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.models import Incident
 
 DOC = Path(__file__).parents[2] / "docs" / "incident-fields.md"

@@ -13,9 +13,9 @@ import pytest
 from socdesk.incidents import mapping
 from socdesk.incidents.mapping import sent_fields
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.models import Status
-from tests.incidents.payloads import incident_object
+from tests.secmaster.incidents.payloads import incident_object
 
 SCOPE: Any = SimpleNamespace(
     workspace_id=uuid.uuid4(),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.factories import TenantInfo
-from tests.incidents.factories import seed_incidents
+from tests.secmaster.incidents.factories import seed_incidents
 
 scalars = (
     st.none()

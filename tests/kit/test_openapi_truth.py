@@ -20,7 +20,7 @@ from socdesk.iam.dependencies import current_principal
 from socdesk.kit.dialects import Dialect, dialect_for_path
 from socdesk.settings import Settings
 from tests.factories import TenantInfo
-from tests.incidents.payloads import incident_object
+from tests.secmaster.incidents.payloads import incident_object
 
 Operation = tuple[str, str, dict[str, Any]]
 NOT_FOUND = {Dialect.secmaster: 400, Dialect.register: 404, Dialect.keystone: 404}

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.factories import TenantInfo
-from tests.incidents.payloads import incident_object, incidents_path
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import strategies as st
 
 from tests.factories import TenantInfo
-from tests.incidents.payloads import incident_object, incidents_path
 from tests.kit.test_no_server_errors import examples
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 
 scalars = (
     st.none()

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH
 from tests.factories import TenantInfo, password_body
-from tests.incidents.factories import seed_incidents
-from tests.incidents.payloads import incident_object, incidents_path
+from tests.secmaster.incidents.factories import seed_incidents
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from socdesk.kit.schemas import MAX_QUERY_TEXT
 from tests.factories import TenantInfo
-from tests.incidents.payloads import incident_object, incidents_path
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.transfer import checks
 from socdesk.transfer.candidates import SheetPlan, _header, _slow_row
 from socdesk.transfer.cells import cell_reader

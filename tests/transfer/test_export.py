@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import Role
 from tests.factories import TenantInfo, make_tenant
-from tests.incidents.factories import seed_incidents
-from tests.incidents.payloads import incident_object, incidents_path
+from tests.secmaster.incidents.factories import seed_incidents
+from tests.secmaster.incidents.payloads import incident_object, incidents_path
 
 RICH = incident_object(
     title='=HYPERLINK("http://evil")',

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from socdesk.app import create_app
 from socdesk.models import Incident, IncidentEvent
 from tests.factories import TenantInfo, login, make_tenant
-from tests.incidents.payloads import incidents_path
+from tests.secmaster.incidents.payloads import incidents_path
 from tests.transfer.files import HEADER, csv_file, good_row, json_file, xlsx_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,7 +77,7 @@ async def test_good_files_import_in_file_order(
 async def test_a_json_array_of_data_objects_imports(
     admin_client: httpx.AsyncClient, path: str
 ) -> None:
-    from tests.incidents.payloads import incident_object
+    from tests.secmaster.incidents.payloads import incident_object
 
     chosen = str(uuid.uuid4())
     content = json_file([incident_object(title="j1", id=chosen), incident_object(title="j2")])

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import Incident, IncidentEvent
 from tests.factories import TenantInfo
-from tests.incidents.payloads import incidents_path
+from tests.secmaster.incidents.payloads import incidents_path
 from tests.transfer.files import (
     HEADER,
     HEADER_ROW,

@@ -20,16 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.accounts import AccountService, Tenant
 from socdesk.iam.principal import AuthMethod, Principal
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.comments import CommentService
+from socdesk.incidents.record import IncidentObject
+from socdesk.incidents.risks import RiskService
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.clock import format_time, utcnow
 from socdesk.kit.ids import hex_id
 from socdesk.models import Role, User
-from socdesk.register.comments import CommentService
-from socdesk.register.patch import RegisterPatch
-from socdesk.register.risks import RiskService
-from socdesk.register.row_schemas import IncidentPatch
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.register.incidents.patch import RegisterPatch
+from socdesk.register.incidents.schemas import IncidentPatch
+from socdesk.workspaces.scope import WorkspaceScope
 
 DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
 DEMO_EMAIL, DEMO_PASSWORD = "demo@socdesk.local", "socdesk-demo"

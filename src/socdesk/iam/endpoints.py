@@ -1,5 +1,4 @@
-"""Identity routes: Keystone-style tokens (/v3/auth/tokens), API keys and AK/SK access keys,
-and the register dialect's user list."""
+"""Identity routes: Keystone-style tokens (/v3/auth/tokens), API keys and AK/SK access keys."""
 
 from __future__ import annotations
 
@@ -18,23 +17,17 @@ from socdesk.iam.schemas import (
     ApiKeyCreatedResponse,
     ApiKeyList,
     ApiKeyOut,
-    RegisterMember,
-    RegisterUserList,
     TokenRequest,
     TokenResponse,
 )
 from socdesk.iam.service import IssuedToken
-from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import AccessKeyPath, ApiKeyIdPath
 from socdesk.models import AuthToken, Project, TokenKind, User
-from socdesk.workspaces.dependencies import RegisterReader
-from socdesk.workspaces.repository import WorkspaceRepository
 
 router = APIRouter(prefix="/v3/auth", tags=["Identity"])
-register_router = APIRouter(prefix="/v1", tags=["Register: users"])
 
 SubjectToken = Annotated[str, Header(alias="X-Subject-Token", description="The token to act on.")]
 
@@ -141,9 +134,3 @@ async def revoke_access_key(
     access_key: AccessKeyPath, caller: PrincipalDep, auth: AuthServiceDep
 ) -> None:
     await auth.revoke_access_key(caller.user, access_key)
-
-
-@register_router.get("/users", summary="The members of the workspace")
-async def list_users(scope: RegisterReader, session: SessionDep) -> RegisterUserList:
-    members = await WorkspaceRepository(session).members(scope.workspace_id)
-    return RegisterUserList(users=[RegisterMember.of_member(user) for user in members])

@@ -9,7 +9,6 @@ from typing import Any, Literal
 from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
-from socdesk.models import User
 
 
 class IdentityBody(RequestBody):
@@ -148,41 +147,3 @@ class AccessKeyCreatedResponse(ResponseBody):
 
 class AccessKeyList(ResponseBody):
     access_keys: list[AccessKeyOut]
-
-
-class RegisterUser(ResponseBody):
-    """A user as the register dialect shows one."""
-
-    id: uuid.UUID
-    email: str
-    first_name: str
-    last_name: str
-    icon: str | None = Field(
-        description='Relative path of the avatar, e.g. "users/{id}/avatar?v={hash}"; null if none.'
-    )
-
-    @classmethod
-    def of(cls, user: User) -> RegisterUser:
-        icon = f"users/{user.id}/avatar?v={user.avatar_hash}" if user.avatar_hash else None
-        return cls(
-            id=user.id,
-            email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            icon=icon,
-        )
-
-
-class RegisterMember(RegisterUser):
-    """A workspace member in the user list: a register User plus whether it may log in (an
-    inactive user cannot be assigned incidents)."""
-
-    active: bool
-
-    @classmethod
-    def of_member(cls, user: User) -> RegisterMember:
-        return cls(**RegisterUser.of(user).model_dump(), active=user.is_active)
-
-
-class RegisterUserList(ResponseBody):
-    users: list[RegisterMember]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from socdesk.incidents.schemas import (
+from socdesk.incidents.record import (
     CLOSE_REASONS,
     HANDLE_STATUSES,
     IPDRR_PHASES,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from socdesk.incidents.catalog import REQUIRED_ON_CREATE
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.kit.clock import format_time
 from socdesk.models import Incident, Severity, Status
 

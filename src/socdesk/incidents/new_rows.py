@@ -12,7 +12,7 @@ from typing import Any
 
 from socdesk.incidents import mapping
 from socdesk.models import Status
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.workspaces.scope import WorkspaceScope
 
 ROW_COLUMNS: tuple[str, ...] = (
     "id",

@@ -17,22 +17,22 @@ from socdesk.incidents.catalog import (
     REQUIRED_ON_CREATE,
 )
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
+from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.repository import IncidentRepository
-from socdesk.incidents.schemas import (
-    BatchOutcome,
-    DataclassRef,
-    HistoryChange,
-    HistoryEvent,
-    IncidentDetail,
-    IncidentObject,
-)
 from socdesk.incidents.search import SearchBody, order_by, where_clause
 from socdesk.kit.clock import format_time, utcnow
 from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed
 from socdesk.kit.ids import hex_id
 from socdesk.kit.logs import current_request_id
 from socdesk.models import Incident, IncidentAction, Status
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.secmaster.incidents.schemas import (
+    BatchOutcome,
+    DataclassRef,
+    HistoryChange,
+    HistoryEvent,
+    IncidentDetail,
+)
+from socdesk.workspaces.scope import WorkspaceScope
 
 
 def _require(sent: dict[str, Any], *, only_sent: bool = False) -> None:

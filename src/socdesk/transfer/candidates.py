@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.mapping import SERVER_FIELDS, missing_required
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.transfer.cells import CellError, cell_reader
 from socdesk.transfer.checks import Check, Refer, field_check, model_check, required_check

@@ -17,7 +17,7 @@ from socdesk.models import Incident
 from socdesk.settings import Settings
 from socdesk.transfer.columns import COLUMNS, Column, column_for_header
 from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes, xlsx_row
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.workspaces.scope import WorkspaceScope
 
 
 class ExportFormat(StrEnum):

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.mapping import missing_required, sent_fields
-from socdesk.incidents.schemas import IncidentObject
+from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
@@ -27,7 +27,7 @@ from socdesk.transfer.candidates import Candidate, json_candidates, scalar, tabu
 from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.sink import IncidentSink
 from socdesk.transfer.xlsx_checks import XlsxLimits
-from socdesk.workspaces.service import WorkspaceScope
+from socdesk.workspaces.scope import WorkspaceScope
 
 CHUNK_ROWS = 2000
 # Checking is CPU work that never awaits: every so many rows, let the writer task send the

@@ -16,7 +16,8 @@ from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import ProjectIdPath, WorkspaceIdHeader
 from socdesk.kit.params import WorkspaceIdPath as WorkspaceIdPath  # endpoints take it from here
 from socdesk.models import Role
-from socdesk.workspaces.service import WorkspaceScope, WorkspaceService
+from socdesk.workspaces.scope import WorkspaceScope
+from socdesk.workspaces.service import WorkspaceService
 
 
 @may_answer(WorkspaceNotFound)

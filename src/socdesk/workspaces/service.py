@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,31 +12,10 @@ from socdesk.kit.clock import format_time
 from socdesk.kit.errors import Conflict, PermissionDenied, WorkspaceNotFound
 from socdesk.kit.ids import hex_id
 from socdesk.models import Membership, Project, Role, User, Workspace
+from socdesk.secmaster.workspaces.schemas import WorkspaceCreate, WorkspaceOut, WorkspaceUpdate
 from socdesk.workspaces.filters import WorkspaceFilter
 from socdesk.workspaces.repository import WorkspaceRepository
-from socdesk.workspaces.schemas import WorkspaceCreate, WorkspaceOut, WorkspaceUpdate
-
-
-@dataclass(frozen=True, slots=True)
-class WorkspaceScope:
-    """The workspace a request acts in, the caller, and the caller's role there. Repositories of
-    workspace-owned data take this, so no query can forget the tenant."""
-
-    principal: Principal
-    workspace: Workspace
-    role: Role
-
-    @property
-    def workspace_id(self) -> uuid.UUID:
-        return self.workspace.id
-
-    @property
-    def project(self) -> Project:
-        return self.principal.project
-
-    @property
-    def user(self) -> User:
-        return self.principal.user
+from socdesk.workspaces.scope import WorkspaceScope
 
 
 def _not_found(workspace_id: object) -> WorkspaceNotFound:

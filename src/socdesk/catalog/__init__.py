@@ -1,1 +1,0 @@
-"""Data classes: the kinds of security data SOCdesk holds and their fields."""

@@ -1,0 +1,18 @@
+"""Register routes for users: `GET /v1/users`, the workspace's members."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from socdesk.kit.db import SessionDep
+from socdesk.register.users.schemas import RegisterMember, RegisterUserList
+from socdesk.workspaces.dependencies import RegisterReader
+from socdesk.workspaces.repository import WorkspaceRepository
+
+router = APIRouter(prefix="/v1", tags=["Register: users"])
+
+
+@router.get("/users", summary="The members of the workspace")
+async def list_users(scope: RegisterReader, session: SessionDep) -> RegisterUserList:
+    members = await WorkspaceRepository(session).members(scope.workspace_id)
+    return RegisterUserList(users=[RegisterMember.of_member(user) for user in members])

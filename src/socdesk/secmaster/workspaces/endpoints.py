@@ -1,0 +1,81 @@
+"""SecMaster workspace routes: `/v1/{project_id}/workspaces`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from socdesk.kit.db import SessionDep
+from socdesk.kit.errors import Conflict, PermissionDenied
+from socdesk.kit.ids import parse_uuid
+from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import UUID_LIST_PATTERN
+from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.secmaster.workspaces.filters import WorkspaceFilterDep
+from socdesk.secmaster.workspaces.schemas import (
+    WorkspaceCreate,
+    WorkspaceList,
+    WorkspaceOut,
+    WorkspaceShown,
+    WorkspaceUpdate,
+)
+from socdesk.workspaces.dependencies import (
+    ProjectPrincipalDep,
+    SecMasterAdmin,
+    WorkspaceIdPath,
+)
+from socdesk.workspaces.service import WorkspaceService
+
+router = APIRouter(prefix="/v1/{project_id}/workspaces", tags=["SecMaster: workspaces"])
+
+
+@router.post("", summary="Create a workspace (project administrators)")
+@may_answer(PermissionDenied, Conflict)
+async def create_workspace(
+    body: WorkspaceCreate, principal: ProjectPrincipalDep, session: SessionDep
+) -> WorkspaceOut:
+    return await WorkspaceService(session).create(principal, body)
+
+
+@router.get("", summary="List the workspaces you may see")
+async def list_workspaces(
+    principal: ProjectPrincipalDep,
+    session: SessionDep,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
+    ids: Annotated[
+        QueryText | None,
+        Query(
+            max_length=37 * 100,
+            pattern=UUID_LIST_PATTERN,
+            # FastAPI enforces `pattern` but leaves it out of the schema of an Annotated type.
+            json_schema_extra={"pattern": UUID_LIST_PATTERN},
+            description="Comma-separated workspace ids (at most 100).",
+        ),
+    ] = None,
+    *,
+    filters: WorkspaceFilterDep,
+) -> WorkspaceList:
+    wanted = [parse_uuid(i.strip(), "ids") for i in ids.split(",") if i.strip()] if ids else None
+    rows, total = await WorkspaceService(session).page(
+        principal, name=name, ids=wanted, offset=offset, limit=limit, filters=filters
+    )
+    return WorkspaceList(workspaces=rows, count=total)
+
+
+@router.get("/{workspace_id}", summary="Show a workspace")
+async def show_workspace(
+    workspace_id: WorkspaceIdPath, principal: ProjectPrincipalDep, session: SessionDep
+) -> WorkspaceShown:
+    target = parse_uuid(workspace_id, "workspace_id")
+    return WorkspaceShown(workspace=await WorkspaceService(session).show(principal, target))
+
+
+@router.put("/{workspace_id}", summary="Rename or re-describe a workspace (its admins)")
+@may_answer(Conflict)
+async def update_workspace(
+    body: WorkspaceUpdate, scope: SecMasterAdmin, session: SessionDep
+) -> WorkspaceOut:
+    return await WorkspaceService(session).update(scope, body)
