@@ -1,0 +1,127 @@
+"""The scoped repository base: every query on a tenant's rows is built here, with its filter.
+
+A repository is bound to one tenant (a workspace, or a project for what a project's workspaces
+share). It hands out statements that already carry the tenant filter — `select`, `update`,
+`delete` — so a query cannot forget it, and it owns what every repository needs once: id lookups
+in chunks (SQLite takes at most 32,766 parameters per statement), row locks in id order, and
+keyset pages (`kit/keyset.py`). Outside repositories no query names `workspace_id` or
+`project_id` in a WHERE (tests/kit/test_scoping.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Delete, Select, Update, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.kit.errors import NotFound, some_of
+from socdesk.kit.keyset import Keyset, KeysetPage, keyset_page
+
+Row = TypeVar("Row")
+
+# Stay well under SQLite's 32,766 bound parameters per statement.
+CHUNK = 5000
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Scoped(Generic[Row]):
+    """Queries on `model` rows of one tenant: the rows whose `tenant_column` is `tenant_id`."""
+
+    model: ClassVar[type[Any]]
+    tenant_column: ClassVar[str]
+
+    def __init__(self, session: AsyncSession, tenant_id: uuid.UUID) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.session.get_bind().dialect.name == "postgresql"
+
+    def owned(self, model: type[Any] | None = None) -> ColumnElement[bool]:
+        """The tenant filter, on `model` (another table of the same tenant) or this one."""
+        column: Any = getattr(model or self.model, self.tenant_column)
+        return column == self.tenant_id  # type: ignore[no-any-return]
+
+    def select(self, *columns: Any) -> Select[Any]:
+        """SELECT of `columns` (the whole row when none) from this tenant's rows."""
+        return select(*(columns or (self.model,))).where(self.owned())
+
+    def update(self) -> Update:
+        return update(self.model).where(self.owned()).execution_options(synchronize_session=False)
+
+    def delete(self) -> Delete:
+        return delete(self.model).where(self.owned()).execution_options(synchronize_session=False)
+
+    async def in_chunks(self, statement: Any, column: Any, ids: Sequence[Any]) -> list[Any]:
+        """The result rows of `statement` where `column` is one of `ids`, one query per chunk."""
+        found: list[Any] = []
+        for part in chunks(ids):
+            found.extend(await self.session.execute(statement.where(column.in_(part))))
+        return found
+
+    async def scalars_in_chunks(self, statement: Any, column: Any, ids: Sequence[Any]) -> list[Any]:
+        """As `in_chunks`, the first column of each row (the model, for `self.select()`)."""
+        return [row[0] for row in await self.in_chunks(statement, column, ids)]
+
+    async def execute_in_chunks(self, statement: Any, column: Any, ids: Sequence[Any]) -> None:
+        """Run an UPDATE or DELETE for the rows where `column` is one of `ids`, per chunk."""
+        for part in chunks(ids):
+            await self.session.execute(statement.where(column.in_(part)))
+
+    async def lock(self, ids: Sequence[uuid.UUID]) -> list[Row]:
+        """The rows `ids` (of this tenant), fresh from the database and locked until commit.
+        Rows are locked in id order, so two transactions locking overlapping sets queue
+        instead of deadlocking."""
+        model = self.model
+        found: list[Row] = []
+        for part in chunks(sorted(ids)):
+            if not self.is_postgres:
+                # SQLite has no row locks: a write takes the database's write lock (waiting
+                # for any other writer to commit), so every read after it is current.
+                await self.session.execute(
+                    self.update().where(model.id.in_(part)).values(id=model.id)
+                )
+            rows = await self.session.scalars(
+                self.select()
+                .where(model.id.in_(part))
+                .order_by(model.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            found.extend(rows)
+        return found
+
+    async def lock_existing(self, ids: Sequence[uuid.UUID], what: str = "ids") -> list[Row]:
+        """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
+        rows = await self.lock(ids)
+        if len(rows) < len(set(ids)):
+            found = {row.id for row in rows}  # type: ignore[attr-defined]
+            gone = [str(i) for i in ids if i not in found]
+            raise NotFound(f"{what}: deleted meanwhile: {some_of(gone)}")
+        return rows
+
+    async def page(
+        self, statement: Select[Any], keyset: Keyset, limit: int, cursor: str | None
+    ) -> KeysetPage[Row]:
+        """One page of `statement` (built from `select()`) in `keyset` order."""
+        return await keyset_page(self.session, statement, keyset, limit, cursor)
+
+
+class WorkspaceScoped(Scoped[Row]):
+    """Rows owned by one workspace."""
+
+    tenant_column = "workspace_id"
+
+
+class ProjectScoped(Scoped[Row]):
+    """Rows a project's workspaces share (users, sources, risks)."""
+
+    tenant_column = "project_id"
