@@ -6,15 +6,15 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.avatars.repository import AvatarRepository
 from socdesk.avatars.uploads import AvatarUpload
 from socdesk.iam.principal import Principal
+from socdesk.iam.repository import ProjectUsers
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import NotFound, PermissionDenied
-from socdesk.kit.upsert import insert_for
-from socdesk.models import User, UserAvatar
+from socdesk.models import User
 
 
 def avatar_hash(image: bytes) -> str:
@@ -35,16 +35,12 @@ class AvatarService:
     def __init__(self, session: AsyncSession, principal: Principal) -> None:
         self.session = session
         self.principal = principal
+        self.repo = AvatarRepository(session, principal.project.id)
+        self.users = ProjectUsers(session, principal.project.id)
 
     async def read(self, user_id: uuid.UUID) -> StoredAvatar:
         """The user's image; 404 if they have none or are not of the caller's project."""
-        row = (
-            await self.session.execute(
-                select(UserAvatar.image, UserAvatar.content_type, User.avatar_hash)
-                .join(User, User.id == UserAvatar.user_id)
-                .where(User.id == user_id, User.project_id == self.principal.project.id)
-            )
-        ).first()
+        row = await self.repo.image_of(user_id)
         if row is None:
             raise NotFound(f"user {user_id} has no avatar")
         image, content_type, known_hash = row
@@ -52,25 +48,7 @@ class AvatarService:
 
     async def replace(self, user: User, upload: AvatarUpload) -> User:
         """Store a new image for a user from `changeable_user`; the updated user."""
-        now = utcnow()
-        statement = insert_for(self.session, UserAvatar).values(
-            user_id=user.id,
-            content_type=upload.content_type,
-            image=upload.image,
-            created_at=now,
-            updated_at=now,
-        )
-        # An upsert, so two uploads at once leave one of them rather than a key violation.
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[UserAvatar.user_id],
-                set_={
-                    "content_type": statement.excluded.content_type,
-                    "image": statement.excluded.image,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
-        )
+        await self.repo.store(user, upload.content_type, upload.image, utcnow())
         user.avatar_hash = avatar_hash(upload.image)
         await self.session.flush()
         return user
@@ -78,16 +56,14 @@ class AvatarService:
     async def remove(self, user_id: uuid.UUID) -> None:
         """Drop the user's image, if any (themself or a project admin)."""
         user = await self.changeable_user(user_id)
-        await self.session.execute(delete(UserAvatar).where(UserAvatar.user_id == user.id))
+        await self.repo.drop(user)
         user.avatar_hash = None
         await self.session.flush()
 
     async def changeable_user(self, user_id: uuid.UUID) -> User:
         """The user, if the caller may change their avatar: 404 outside the caller's project,
         403 for anyone but the user and project administrators."""
-        user = await self.session.scalar(
-            select(User).where(User.id == user_id, User.project_id == self.principal.project.id)
-        )
+        user = await self.users.get(user_id)
         if user is None:
             raise NotFound(f"no user {user_id} in your project")
         caller = self.principal.user

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.accounts import AccountService, Tenant
 from socdesk.iam.principal import AuthMethod, Principal
+from socdesk.iam.repository import ProjectWorkspaces
 from socdesk.incidents.comments import CommentService
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.risks import RiskService
@@ -310,7 +311,7 @@ async def prepare_demo(session: AsyncSession) -> DemoTenant | None:
         tenant = await accounts.bootstrap(DEMO_PROJECT, DEMO_WORKSPACE, DEMO_EMAIL, DEMO_PASSWORD)
         seeded = await seed_demo_workspace(session, tenant)
     project = await accounts.repo.project_by_name(DEMO_PROJECT)
-    workspace = project and await accounts.repo.workspace_by_name(project.id, DEMO_WORKSPACE)
+    workspace = project and await ProjectWorkspaces(session, project.id).named(DEMO_WORKSPACE)
     if project is None or workspace is None:
         return None
     return DemoTenant(hex_id(project.id), str(workspace.id), seeded)

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam import secrets
-from socdesk.iam.repository import IdentityRepository
+from socdesk.iam.repository import (
+    IdentityRepository,
+    ProjectUsers,
+    ProjectWorkspaces,
+    WorkspaceMembers,
+)
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
 from socdesk.models import DEFAULT_SOURCES, Membership, Project, Role, Source, User, Workspace
 
@@ -49,12 +54,12 @@ class AccountService:
         project = await self.repo.project_by_name(project_name) or await self._add_project(
             project_name
         )
-        workspace = await self.repo.workspace_by_name(project.id, workspace_name)
+        workspace = await ProjectWorkspaces(self.session, project.id).named(workspace_name)
         if workspace is None:
             workspace = Workspace(project_id=project.id, name=workspace_name)
             self.session.add(workspace)
             await self.session.flush()
-        user = await self.repo.user_by_email(project.id, email)
+        user = await ProjectUsers(self.session, project.id).by_email(email)
         if user is None:
             user = await self.create_user(project.name, email, password)
         user.is_project_admin = True
@@ -94,7 +99,7 @@ class AccountService:
         """A new active user of the project; refused if the email is taken there."""
         project = await self.project_named(project_name)
         email = _check_email(email)
-        if await self.repo.user_by_email(project.id, email):
+        if await ProjectUsers(self.session, project.id).by_email(email):
             raise Conflict(f"a user with email {email} already exists in {project.name}")
         user = User(
             project_id=project.id,
@@ -109,7 +114,7 @@ class AccountService:
 
     async def user_named(self, project_name: str, email: str) -> tuple[Project, User]:
         project = await self.project_named(project_name)
-        user = await self.repo.user_by_email(project.id, email)
+        user = await ProjectUsers(self.session, project.id).by_email(email)
         if user is None:
             raise NotFound(f"no user {email} in project {project.name}")
         return project, user
@@ -119,10 +124,10 @@ class AccountService:
     ) -> Membership:
         """Give the user `role` in the workspace (changing the role if already a member)."""
         project, user = await self.user_named(project_name, email)
-        workspace = await self.repo.workspace_by_name(project.id, workspace_name)
+        workspace = await ProjectWorkspaces(self.session, project.id).named(workspace_name)
         if workspace is None:
             raise NotFound(f"no workspace named {workspace_name!r} in {project.name}")
-        membership = await self.repo.membership(workspace.id, user.id)
+        membership = await WorkspaceMembers(self.session, workspace.id).of(user.id)
         if membership is None:
             membership = Membership(workspace_id=workspace.id, user_id=user.id, role=role)
             self.session.add(membership)

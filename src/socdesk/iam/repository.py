@@ -1,14 +1,22 @@
-"""Queries over projects, users, memberships and credentials."""
+"""Queries over projects, users, workspaces, memberships and credentials.
+
+`IdentityRepository` answers what is looked up before any tenant is known: a project by name,
+a credential by its value, a login throttle. Everything of one tenant goes through the scoped
+repositories below (`kit/repository.py`): a project's users and workspaces, a workspace's
+members. The project's workspaces are looked up here, not in `workspaces/`, because creating a
+tenant (`accounts.py`) needs them and `iam` must not import `workspaces` (which builds on it).
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.repository import ProjectScoped, WorkspaceScoped
 from socdesk.kit.upsert import insert_for
 from socdesk.models import (
     AccessKey,
@@ -24,6 +32,8 @@ from socdesk.models import (
 
 
 class IdentityRepository:
+    """Lookups that come before a tenant is known, or span one: by name, credential or key."""
+
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -38,11 +48,6 @@ class IdentityRepository:
 
     async def user_by_id(self, user_id: uuid.UUID) -> User | None:
         return await self.session.get(User, user_id)
-
-    async def user_by_email(self, project_id: uuid.UUID, email: str) -> User | None:
-        return await self.session.scalar(
-            select(User).where(User.project_id == project_id, User.email == email.lower())
-        )
 
     async def token_with_owner(self, token_hash: str) -> tuple[AuthToken, User, Project] | None:
         row = (
@@ -134,19 +139,58 @@ class IdentityRepository:
         )
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def membership(self, workspace_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
-        return await self.session.get(Membership, (workspace_id, user_id))
 
-    async def workspace_in_project(
-        self, project_id: uuid.UUID, workspace_id: uuid.UUID
-    ) -> Workspace | None:
-        return await self.session.scalar(
-            select(Workspace).where(
-                Workspace.id == workspace_id, Workspace.project_id == project_id
-            )
-        )
+class ProjectUsers(ProjectScoped[User]):
+    """The users of one project."""
 
-    async def workspace_by_name(self, project_id: uuid.UUID, name: str) -> Workspace | None:
-        return await self.session.scalar(
-            select(Workspace).where(Workspace.project_id == project_id, Workspace.name == name)
+    model = User
+
+    async def by_email(self, email: str) -> User | None:
+        """The user whose login name is `email` (any case)."""
+        found: User | None = await self.session.scalar(
+            self.select().where(User.email == email.lower())
         )
+        return found
+
+    async def email_of(self, user_id: uuid.UUID) -> str | None:
+        found: str | None = await self.session.scalar(
+            self.select(User.email).where(User.id == user_id)
+        )
+        return found
+
+    async def by_ids(self, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, User]:
+        if not ids:
+            return {}
+        found = await self.scalars_in_chunks(self.select(), User.id, list(ids))
+        return {user.id: user for user in found}
+
+
+class ProjectWorkspaces(ProjectScoped[Workspace]):
+    """The workspaces of one project."""
+
+    model = Workspace
+
+    async def named(self, name: str) -> Workspace | None:
+        found: Workspace | None = await self.session.scalar(
+            self.select().where(Workspace.name == name)
+        )
+        return found
+
+
+class WorkspaceMembers(WorkspaceScoped[Membership]):
+    """The memberships of one workspace: who may act in it, and with what role."""
+
+    model = Membership
+
+    async def of(self, user_id: uuid.UUID) -> Membership | None:
+        found: Membership | None = await self.session.scalar(
+            self.select().where(Membership.user_id == user_id)
+        )
+        return found
+
+    async def users(self) -> Sequence[User]:
+        """The members, by email."""
+        statement = (
+            self.select(User).join(Membership, Membership.user_id == User.id).order_by(User.email)
+        )
+        return (await self.session.scalars(statement)).all()

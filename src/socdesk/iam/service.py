@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.iam import secrets, signing
 from socdesk.iam.principal import AuthMethod, Principal
-from socdesk.iam.repository import IdentityRepository
+from socdesk.iam.repository import IdentityRepository, ProjectUsers
 from socdesk.iam.schemas import NamedRef, PasswordUser, TokenRequest
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
@@ -155,7 +155,7 @@ class AuthService:
             if user and email and user.email != email.lower():
                 user = None
         elif email and project:
-            user = await self.repo.user_by_email(project.id, email)
+            user = await ProjectUsers(self.session, project.id).by_email(email)
         if user is None or (project is not None and user.project_id != project.id):
             return None, None
         return user, project or await self.repo.project_by_id(user.project_id)

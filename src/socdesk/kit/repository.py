@@ -54,6 +54,11 @@ class Scoped(Generic[Row]):
         """SELECT of `columns` (the whole row when none) from this tenant's rows."""
         return select(*(columns or (self.model,))).where(self.owned())
 
+    async def get(self, row_id: Any) -> Row | None:
+        """The row whose id is `row_id`, if it is this tenant's."""
+        found: Row | None = await self.session.scalar(self.select().where(self.model.id == row_id))
+        return found
+
     def update(self) -> Update:
         return update(self.model).where(self.owned()).execution_options(synchronize_session=False)
 

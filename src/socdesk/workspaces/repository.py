@@ -1,4 +1,4 @@
-"""Queries over workspaces and their members."""
+"""Queries over a project's workspaces: the listing, with its filters."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import Select, false, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.models import Membership, User, Workspace
+from socdesk.iam.repository import ProjectWorkspaces
+from socdesk.models import Membership, Workspace
 from socdesk.workspaces.filters import WorkspaceFilter
 
 
@@ -28,12 +28,11 @@ def _filtered(query: Select[Workspace], f: WorkspaceFilter) -> Select[Workspace]
     return query
 
 
-class WorkspaceRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+class WorkspaceRepository(ProjectWorkspaces):
+    """The workspaces of one project (lookups by id and name come from `ProjectWorkspaces`)."""
 
-    def _visible(self, project_id: uuid.UUID, member_id: uuid.UUID | None) -> Select[Workspace]:
-        query = select(Workspace).where(Workspace.project_id == project_id)
+    def _visible(self, member_id: uuid.UUID | None) -> Select[Workspace]:
+        query = self.select()
         if member_id is not None:
             query = query.join(
                 Membership,
@@ -41,9 +40,8 @@ class WorkspaceRepository:
             )
         return query
 
-    async def page(
+    async def offset_page(
         self,
-        project_id: uuid.UUID,
         member_id: uuid.UUID | None,
         *,
         name: str | None,
@@ -53,7 +51,7 @@ class WorkspaceRepository:
         filters: WorkspaceFilter | None = None,
     ) -> tuple[Sequence[Workspace], int]:
         """One page of the project's workspaces (only `member_id`'s, when given) and the total."""
-        query = self._visible(project_id, member_id)
+        query = self._visible(member_id)
         if name:
             query = query.where(Workspace.name.contains(name, autoescape=True))
         if ids is not None:
@@ -65,32 +63,3 @@ class WorkspaceRepository:
             query.order_by(Workspace.created_at, Workspace.id).offset(offset).limit(limit)
         )
         return rows.all(), int(total or 0)
-
-    async def get(self, project_id: uuid.UUID, workspace_id: uuid.UUID) -> Workspace | None:
-        return await self.session.scalar(
-            select(Workspace).where(
-                Workspace.project_id == project_id, Workspace.id == workspace_id
-            )
-        )
-
-    async def name_taken(self, project_id: uuid.UUID, name: str) -> bool:
-        found = await self.session.scalar(
-            select(Workspace.id).where(Workspace.project_id == project_id, Workspace.name == name)
-        )
-        return found is not None
-
-    async def users_by_id(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, User]:
-        if not ids:
-            return {}
-        rows = await self.session.scalars(select(User).where(User.id.in_(ids)))
-        return {user.id: user for user in rows}
-
-    async def members(self, workspace_id: uuid.UUID) -> Sequence[User]:
-        return (
-            await self.session.scalars(
-                select(User)
-                .join(Membership, Membership.user_id == User.id)
-                .where(Membership.workspace_id == workspace_id)
-                .order_by(User.email)
-            )
-        ).all()

@@ -7,12 +7,12 @@ from fastapi import APIRouter
 from socdesk.kit.db import SessionDep
 from socdesk.register.users.schemas import RegisterMember, RegisterUserList
 from socdesk.workspaces.dependencies import RegisterReader
-from socdesk.workspaces.repository import WorkspaceRepository
+from socdesk.workspaces.service import WorkspaceService
 
 router = APIRouter(prefix="/v1", tags=["Register: users"])
 
 
 @router.get("/users", summary="The members of the workspace")
 async def list_users(scope: RegisterReader, session: SessionDep) -> RegisterUserList:
-    members = await WorkspaceRepository(session).members(scope.workspace_id)
+    members = await WorkspaceService(session).members(scope)
     return RegisterUserList(users=[RegisterMember.of_member(user) for user in members])

@@ -13,6 +13,7 @@ from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import UUID_LIST_PATTERN
 from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.secmaster.workspaces.filters import WorkspaceFilterDep
+from socdesk.secmaster.workspaces.mapping import change_of, describe, describe_one, draft_of
 from socdesk.secmaster.workspaces.schemas import (
     WorkspaceCreate,
     WorkspaceList,
@@ -35,7 +36,9 @@ router = APIRouter(prefix="/v1/{project_id}/workspaces", tags=["SecMaster: works
 async def create_workspace(
     body: WorkspaceCreate, principal: ProjectPrincipalDep, session: SessionDep
 ) -> WorkspaceOut:
-    return await WorkspaceService(session).create(principal, body)
+    service = WorkspaceService(session)
+    workspace = await service.create(principal, draft_of(body))
+    return await describe_one(service, principal.project, workspace)
 
 
 @router.get("", summary="List the workspaces you may see")
@@ -59,10 +62,11 @@ async def list_workspaces(
     filters: WorkspaceFilterDep,
 ) -> WorkspaceList:
     wanted = [parse_uuid(i.strip(), "ids") for i in ids.split(",") if i.strip()] if ids else None
-    rows, total = await WorkspaceService(session).page(
+    service = WorkspaceService(session)
+    rows, total = await service.page(
         principal, name=name, ids=wanted, offset=offset, limit=limit, filters=filters
     )
-    return WorkspaceList(workspaces=rows, count=total)
+    return WorkspaceList(workspaces=await describe(service, principal.project, rows), count=total)
 
 
 @router.get("/{workspace_id}", summary="Show a workspace")
@@ -70,7 +74,9 @@ async def show_workspace(
     workspace_id: WorkspaceIdPath, principal: ProjectPrincipalDep, session: SessionDep
 ) -> WorkspaceShown:
     target = parse_uuid(workspace_id, "workspace_id")
-    return WorkspaceShown(workspace=await WorkspaceService(session).show(principal, target))
+    service = WorkspaceService(session)
+    workspace = await service.show(principal, target)
+    return WorkspaceShown(workspace=await describe_one(service, principal.project, workspace))
 
 
 @router.put("/{workspace_id}", summary="Rename or re-describe a workspace (its admins)")
@@ -78,4 +84,6 @@ async def show_workspace(
 async def update_workspace(
     body: WorkspaceUpdate, scope: SecMasterAdmin, session: SessionDep
 ) -> WorkspaceOut:
-    return await WorkspaceService(session).update(scope, body)
+    service = WorkspaceService(session)
+    workspace = await service.update(scope, change_of(body))
+    return await describe_one(service, scope.project, workspace)
