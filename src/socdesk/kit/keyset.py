@@ -104,14 +104,22 @@ class KeysetPage(Generic[Row]):
     next_cursor: str | None
 
 
+def page_statement(
+    statement: Select[Any], keyset: Keyset, limit: int, cursor: str | None
+) -> Select[Any]:
+    """What `keyset_page` runs: `statement`'s rows after `cursor` in `keyset` order, one more
+    than `limit` (to tell whether another page follows). 400 naming `cursor` for a bad one."""
+    if cursor:
+        statement = statement.where(keyset.after(*keyset.decode(cursor)))
+    return statement.order_by(*keyset.order_by()).limit(limit + 1)
+
+
 async def keyset_page(
     session: AsyncSession, statement: Select[Any], keyset: Keyset, limit: int, cursor: str | None
 ) -> KeysetPage[Any]:
     """The page of `statement`'s rows (entities) after `cursor`, in `keyset` order, and the
     cursor of the next page (None on the last)."""
-    if cursor:
-        statement = statement.where(keyset.after(*keyset.decode(cursor)))
-    rows = (await session.scalars(statement.order_by(*keyset.order_by()).limit(limit + 1))).all()
+    rows = (await session.scalars(page_statement(statement, keyset, limit, cursor))).all()
     if len(rows) <= limit:
         return KeysetPage(rows, None)
     shown = rows[:limit]

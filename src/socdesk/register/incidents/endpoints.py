@@ -21,7 +21,7 @@ from socdesk.register.incidents.schemas import (
     RegisterSeverity,
     RegisterStatus,
 )
-from socdesk.register.incidents.service import SORTS, ListFilters, RegisterIncidents
+from socdesk.register.incidents.service import SORTS, RegisterIncidents, RegisterListQuery
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"])
@@ -52,7 +52,7 @@ async def list_incidents(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: CursorQuery = None,
 ) -> RegisterPage:
-    filters = ListFilters(
+    query = RegisterListQuery(
         statuses=status_ or (),
         severities=severity or (),
         source=source,
@@ -63,7 +63,7 @@ async def list_incidents(
         limit=limit,
         cursor=cursor,
     )
-    return await RegisterIncidents(session, scope).page(filters)
+    return await RegisterIncidents(session, scope).page(query)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Open an incident")

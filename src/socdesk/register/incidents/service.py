@@ -5,28 +5,24 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
+from socdesk.incidents.listing import IncidentListing, ListFilters, Sort, SortKey
 from socdesk.incidents.record import IncidentObject
 from socdesk.kit.clock import utcnow
-from socdesk.kit.cursors import (
-    bad_cursor,
-    cursor_int,
-    cursor_time,
-    cursor_uuid,
-    decode_cursor,
-    encode_cursor,
-)
 from socdesk.kit.errors import Problems, ValidationFailed
-from socdesk.models import Incident, IncidentTag, Severity, Status, User
 from socdesk.register.incidents import ids as incident_ids
 from socdesk.register.incidents.patch import RegisterPatch, link_key, objective_list, plain
-from socdesk.register.incidents.rows import SEVERITY_OF, STATUS_OF, RowReader
+from socdesk.register.incidents.rows import (
+    REGISTER_SEVERITY,
+    REGISTER_STATUS,
+    SEVERITY_OF,
+    STATUS_OF,
+    RowReader,
+)
 from socdesk.register.incidents.schemas import (
     IncidentPatch,
     RegisterIncidentCreate,
@@ -38,15 +34,19 @@ from socdesk.register.incidents.schemas import (
 )
 from socdesk.workspaces.scope import WorkspaceScope
 
-# Sort keys of GET /v1/incidents (prefix `-` for descending) and the columns behind them.
-SORT_COLUMNS: dict[str, Any] = {
-    "created_date": Incident.create_time,
-    "updated_date": Incident.update_time,
-    "occurred_date": Incident.first_observed_time,
-    "severity": Incident.severity,
-    "id": Incident.number,
+# Sort keys of GET /v1/incidents (prefix `-` for descending) and the domain's orders behind them.
+SORT_KEYS = {
+    "created_date": SortKey.create_time,
+    "updated_date": SortKey.update_time,
+    "occurred_date": SortKey.first_observed_time,
+    "severity": SortKey.severity,
+    "id": SortKey.number,
 }
-SORTS = tuple(f"{sign}{key}" for key in SORT_COLUMNS for sign in ("", "-"))
+SORTS = {
+    f"{sign}{name}": Sort(key, descending=sign == "-")
+    for name, key in SORT_KEYS.items()
+    for sign in ("", "-")
+}
 # What a register create fills SecMaster's mandatory fields with (docs/dialects.md).
 DEFAULT_INCIDENT_TYPE = {"category": "Other", "incident_type": "Other"}
 DEFAULT_SOURCE = "SOCdesk"
@@ -55,7 +55,9 @@ REGISTER_PRODUCT_FEATURE = "Register"
 
 
 @dataclass(frozen=True)
-class ListFilters:
+class RegisterListQuery:
+    """GET /v1/incidents's parameters, in the register's names."""
+
     statuses: Sequence[RegisterStatus] = ()
     severities: Sequence[RegisterSeverity] = ()
     source: str | None = None
@@ -67,29 +69,17 @@ class ListFilters:
     cursor: str | None = None
 
 
-def _encode_cursor(sort: str, value: Any, incident_id: uuid.UUID) -> str:
-    if isinstance(value, datetime):
-        value = value.isoformat()
-    return encode_cursor(sort, value, str(incident_id))
-
-
-def _decode_cursor(cursor: str, sort: str) -> tuple[Any, uuid.UUID]:
-    """The last row's sort value and id; 400 for a cursor this listing did not hand out (or
-    handed out for another sort)."""
-    saved_sort, value, last_id = decode_cursor(cursor, 3)
-    key = sort.lstrip("-")
-    try:
-        if saved_sort != sort:
-            raise ValueError("another sort")
-        if key == "severity":
-            value = cursor_int(value, min(Severity), max(Severity))
-        elif key == "id":
-            value = cursor_int(value, 1, incident_ids.LARGEST_NUMBER)
-        else:
-            value = cursor_time(value)
-        return value, cursor_uuid(last_id)
-    except ValueError:
-        raise bad_cursor(cursor) from None
+def _list_filters(query: RegisterListQuery) -> ListFilters:
+    """The query's filters in the domain's terms: each register name stands for every
+    canonical value shown by that name (In Progress is also blocked)."""
+    return ListFilters(
+        statuses={status for status, name in REGISTER_STATUS.items() if name in query.statuses},
+        severities={rank for rank, name in REGISTER_SEVERITY.items() if name in query.severities},
+        source=query.source,
+        assignee_id=query.assigned_to,
+        tag=query.tag,
+        text=query.text,
+    )
 
 
 class RegisterIncidents:
@@ -99,70 +89,19 @@ class RegisterIncidents:
         self.patcher = RegisterPatch(session, scope)
         self.reader = RowReader(session, scope.workspace_id, scope.project.id)
 
-    async def page(self, filters: ListFilters) -> RegisterPage:
-        """One page by keyset: the cursor carries the last row's sort value and id, so every
-        page costs the same however deep it is."""
-        if filters.sort not in SORTS:
+    async def page(self, query: RegisterListQuery) -> RegisterPage:
+        """One page of the listing, as register rows."""
+        sort = SORTS.get(query.sort)
+        if sort is None:
             raise ValidationFailed.for_field(
-                "sort", "must be one of " + ", ".join(SORTS), filters.sort
+                "sort", "must be one of " + ", ".join(SORTS), query.sort
             )
-        column = SORT_COLUMNS[filters.sort.lstrip("-")]
-        descending = filters.sort.startswith("-")
-        where = [Incident.workspace_id == self.scope.workspace_id, *await self._where(filters)]
-        if filters.cursor:
-            value, last_id = _decode_cursor(filters.cursor, filters.sort)
-            # A row comparison, which the (workspace_id, column, id) indexes answer directly.
-            after = tuple_(column, Incident.id)
-            position = tuple_(literal(value, column.type), literal(last_id, Incident.id.type))
-            where.append(after < position if descending else after > position)
-        order = (column.desc(), Incident.id.desc()) if descending else (column, Incident.id)
-        rows = (
-            await self.session.scalars(
-                select(Incident).where(*where).order_by(*order).limit(filters.limit + 1)
-            )
-        ).all()
-        more = len(rows) > filters.limit
-        rows = rows[: filters.limit]
-        next_cursor = None
-        if more:
-            last = rows[-1]
-            next_cursor = _encode_cursor(filters.sort, getattr(last, column.key), last.id)
-        return RegisterPage(incidents=await self.reader.rows(rows), next_cursor=next_cursor)
-
-    async def _where(self, filters: ListFilters) -> list[ColumnElement[bool]]:
-        where: list[ColumnElement[bool]] = []
-        if filters.statuses:
-            statuses = {STATUS_OF[s].value for s in filters.statuses}
-            if Status.in_progress.value in statuses:
-                statuses.add(Status.blocked.value)  # blocked reads as In Progress
-            where.append(Incident.status.in_(statuses))
-        if filters.severities:
-            where.append(Incident.severity.in_([int(SEVERITY_OF[s]) for s in filters.severities]))
-        if filters.source is not None:
-            where.append(Incident.product_name == filters.source)
-        if filters.assigned_to is not None:
-            email = await self.session.scalar(
-                select(User.email).where(
-                    User.id == filters.assigned_to, User.project_id == self.scope.project.id
-                )
-            )
-            where.append(func.lower(Incident.owner) == email.lower() if email else false())
-        if filters.tag is not None:
-            where.append(
-                exists().where(
-                    IncidentTag.workspace_id == Incident.workspace_id,
-                    IncidentTag.incident_id == Incident.id,
-                    IncidentTag.content == filters.tag,
-                )
-            )
-        if filters.text:
-            where.append(
-                or_(
-                    Incident.title.icontains(filters.text, autoescape=True),
-                    Incident.description.icontains(filters.text, autoescape=True),
-                )
-            )
-        return where
+        found = await IncidentListing(self.session, self.scope).page(
+            _list_filters(query), sort, query.limit, query.cursor
+        )
+        return RegisterPage(
+            incidents=await self.reader.rows(found.rows), next_cursor=found.next_cursor
+        )
 
     async def row(self, id_text: str) -> RegisterRow:
         incident_id = await incident_ids.resolve_one(self.session, self.scope.workspace_id, id_text)
