@@ -81,3 +81,17 @@ async def test_a_cursor_is_refused_by_another_order_and_when_forged(
     forged = BY_NUMBER.encode(0, uuid.uuid4())  # a number no incident has
     with pytest.raises(ValidationFailed):
         BY_NUMBER.decode(forged)
+
+
+async def test_get_finds_a_row_of_its_tenant_only(
+    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
+) -> None:
+    (mine,) = [uuid.UUID(i) for i in await seed_incidents(sessions, tenant, 1)]
+    other = await make_tenant(sessions)
+    (theirs,) = [uuid.UUID(i) for i in await seed_incidents(sessions, other, 1)]
+    async with sessions.begin() as session:
+        repo = Incidents(session, tenant.workspace_id)
+        found = await repo.get(mine)
+        assert found is not None
+        assert found.id == mine
+        assert await repo.get(theirs) is None
