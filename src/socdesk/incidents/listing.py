@@ -77,6 +77,8 @@ class ListFilters:
 
 
 class _Incidents(WorkspaceScoped[Incident]):
+    """The listing needs only the base's scoped select and keyset page of the incidents."""
+
     model = Incident
 
 
