@@ -201,9 +201,10 @@ class RouteTable:
         return [e.route for e in self.entries if e.regex.match(path)]
 
 
-# Each application's table, with the shape of its route list it was built from: routes are
-# only ever appended (add_api_route, include_router, mount), so a new length or last route
-# means the table is rebuilt.
+# Each application's table, with the shape of the route list it was built from: routes are
+# only ever appended to it (add_api_route, include_router, mount), so a new length or last
+# route means the table is rebuilt. (A route added to a router after it was included is not
+# seen until then; SOCdesk's routers are complete when `create_app` includes them.)
 _TABLES: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], RouteTable]] = (
     weakref.WeakKeyDictionary()
 )
