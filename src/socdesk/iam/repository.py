@@ -137,15 +137,6 @@ class IdentityRepository:
     async def membership(self, workspace_id: uuid.UUID, user_id: uuid.UUID) -> Membership | None:
         return await self.session.get(Membership, (workspace_id, user_id))
 
-    async def workspace_in_project(
-        self, project_id: uuid.UUID, workspace_id: uuid.UUID
-    ) -> Workspace | None:
-        return await self.session.scalar(
-            select(Workspace).where(
-                Workspace.id == workspace_id, Workspace.project_id == project_id
-            )
-        )
-
     async def workspace_by_name(self, project_id: uuid.UUID, name: str) -> Workspace | None:
         return await self.session.scalar(
             select(Workspace).where(Workspace.project_id == project_id, Workspace.name == name)
