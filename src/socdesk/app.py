@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -17,6 +17,8 @@ from socdesk.kit.input_check import ClientInputCheck
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.kit.openapi import install_openapi
+from socdesk.kit.routes import BodySize
+from socdesk.kit.uploads import MULTIPART_ALLOWANCE
 from socdesk.ops.endpoints import router as ops_router
 from socdesk.register.comments.endpoints import router as comments_router
 from socdesk.register.incidents.endpoints import router as register_incidents_router
@@ -39,20 +41,37 @@ SecMaster SDK does: "Authorize" below takes the token (scheme `XAuthToken`).
 """
 
 
-def _body_limit(settings: Settings) -> Callable[[str], BodyLimit]:
-    imports = BodyLimit(
+# In the order their routes are matched.
+ROUTERS = (
+    ops_router,
+    identity_router,
+    workspaces_router,
+    transfer_router,
+    incidents_router,
+    dataclasses_router,
+    register_users_router,
+    register_incidents_router,
+    sources_router,
+    comments_router,
+    risks_router,
+    avatars_router,
+)
+
+
+def _body_limits(settings: Settings) -> dict[BodySize, BodyLimit]:
+    """The limit each kind of route's bodies are held to (a route declares its kind)."""
+    return {
+        BodySize.standard: BodyLimit(
+            settings.max_body_bytes, settings.max_body_bytes, "SOCDESK_MAX_BODY_BYTES"
+        ),
         # The multipart envelope around the file adds a little; the file itself is held to
         # the setting by the import route.
-        settings.import_max_bytes + 64 * 1024,
-        settings.import_max_bytes,
-        "SOCDESK_IMPORT_MAX_BYTES",
-    )
-    bodies = BodyLimit(settings.max_body_bytes, settings.max_body_bytes, "SOCDESK_MAX_BODY_BYTES")
-
-    def limit_for(path: str) -> BodyLimit:
-        return imports if path.endswith("/soc/incidents/import") else bodies
-
-    return limit_for
+        BodySize.file_import: BodyLimit(
+            settings.import_max_bytes + MULTIPART_ALLOWANCE,
+            settings.import_max_bytes,
+            "SOCDESK_IMPORT_MAX_BYTES",
+        ),
+    }
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -83,23 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     # Inside the size limit, so the JSON bodies it reads and checks are already bounded.
     app.add_middleware(ClientInputCheck, max_depth=settings.json_max_depth)
-    app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
+    app.add_middleware(BodySizeLimit, limits=_body_limits(settings))
     # Added last, so it is outermost: every answer, a 413 included, gets its request id.
     app.add_middleware(RequestContextMiddleware)
-    routers = (
-        ops_router,
-        identity_router,
-        workspaces_router,
-        transfer_router,
-        incidents_router,
-        dataclasses_router,
-        register_users_router,
-        register_incidents_router,
-        sources_router,
-        comments_router,
-        risks_router,
-        avatars_router,
-    )
-    for router in routers:
+    for router in ROUTERS:
         app.include_router(router)
     return app

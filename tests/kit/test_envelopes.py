@@ -13,9 +13,10 @@ import pytest
 from fastapi import FastAPI
 
 from socdesk.app import create_app
-from socdesk.kit.dialects import Dialect, dialect_for_path, error_body
+from socdesk.kit.dialects import Dialect, error_body
 from socdesk.kit.errors import ERROR_TYPES, ErrorDetail, NotFound, ValidationFailed
 from socdesk.kit.logs import JsonFormatter
+from socdesk.kit.routes import dialect_of
 from socdesk.settings import Settings
 from tests.factories import TenantInfo
 
@@ -181,8 +182,10 @@ def test_every_error_type_has_its_own_code_or_kind() -> None:
         ("/readyz", Dialect.secmaster),
     ],
 )
-def test_the_dialect_follows_the_path(path: str, dialect: Dialect) -> None:
-    assert dialect_for_path(path) is dialect
+async def test_the_dialect_follows_the_route(app: FastAPI, path: str, dialect: Dialect) -> None:
+    scope = {"type": "http", "app": app, "method": "GET", "path": path, "root_path": ""}
+
+    assert dialect_of(scope) is dialect
 
 
 async def test_bodies_over_the_limit_are_413_declared_or_streamed(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from socdesk.kit.errors import ValidationFailed
+from socdesk.kit.uploads import media_type
 
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -14,11 +15,6 @@ JPEG_START = b"\xff\xd8\xff"
 DECLARED_TYPES = {PNG: PNG, JPEG: JPEG, "image/jpg": JPEG, "image/pjpeg": JPEG}
 # What multipart parts carry when the sender did not know the type (curl -F, some libraries).
 GENERIC_TYPES = frozenset({"", "application/octet-stream"})
-
-
-def media_type(header: str | None) -> str:
-    """`image/png; charset=x` → `image/png`; lower case; '' when absent."""
-    return (header or "").split(";")[0].strip().lower()
 
 
 def sniff(data: bytes) -> str | None:

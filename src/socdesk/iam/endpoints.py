@@ -25,9 +25,10 @@ from socdesk.kit.errors import NotFound, TooManyRequests, Unauthenticated
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import AccessKeyPath, ApiKeyIdPath
+from socdesk.kit.routes import KeystoneRoute
 from socdesk.models import AuthToken, Project, TokenKind, User
 
-router = APIRouter(prefix="/v3/auth", tags=["Identity"])
+router = APIRouter(prefix="/v3/auth", tags=["Identity"], route_class=KeystoneRoute)
 
 SubjectToken = Annotated[str, Header(alias="X-Subject-Token", description="The token to act on.")]
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+
+from socdesk.kit.routes import SecMasterRoute
 
 STATIC_DIRECTORY = Path(__file__).resolve().parent.parent / "static"
 STATIC_URL = "/static"
@@ -27,8 +29,9 @@ def install_api_docs(app: FastAPI) -> None:
     """Serve `/static`, `/docs` and the redirect from `/` (none of them in the document)."""
     app.mount(STATIC_URL, StaticFiles(directory=STATIC_DIRECTORY), name="static")
     openapi_url = app.openapi_url or "/openapi.json"
+    router = APIRouter(include_in_schema=False, route_class=SecMasterRoute)
 
-    @app.get(DOCS_URL, include_in_schema=False)
+    @router.get(DOCS_URL)
     async def swagger_ui() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi_url,
@@ -39,6 +42,8 @@ def install_api_docs(app: FastAPI) -> None:
             swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
         )
 
-    @app.get("/", include_in_schema=False)
+    @router.get("/")
     async def home() -> RedirectResponse:
         return RedirectResponse(DOCS_URL, status_code=307)
+
+    app.include_router(router)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import PayloadTooLarge
+from socdesk.kit.routes import BodySize, dialect_of, matched
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,20 +30,21 @@ class BodyLimit:
 
 class BodySizeLimit:
     """413 for a declared Content-Length over the limit, and for a streamed (chunked) body as
-    soon as it grows past it. `limit_for(path)` lets upload routes have their own limit."""
+    soon as it grows past it. Each route is held to the limit its `BodySize` names (the
+    standard one unless it declares another, kit/routes.py `body_size`)."""
 
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], BodyLimit]) -> None:
+    def __init__(self, app: ASGIApp, limits: Mapping[BodySize, BodyLimit]) -> None:
         self.app = app
-        self.limit_for = limit_for
+        self.limits = dict(limits)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope["path"])
+        limit = self.limits[matched(scope).body_size]
         declared = dict(scope["headers"]).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit.allowed:
-            await error_response(limit.refusal(), scope["path"])(scope, receive, send)
+            await error_response(limit.refusal(), dialect_of(scope))(scope, receive, send)
             return
         received = 0
 

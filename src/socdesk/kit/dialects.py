@@ -1,4 +1,4 @@
-"""Which API dialect a path belongs to, and how each dialect renders an error."""
+"""The API dialects and how each renders an error (a route declares its own, kit/routes.py)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,11 @@ from fastapi.responses import JSONResponse
 
 from socdesk.kit.errors import AppError, ErrorDetail
 
-# The incident-register API's routes; everything under /v3 is the Keystone-style identity API and
-# everything else (SecMaster, operations) answers in SecMaster's envelope.
-REGISTER_PREFIXES = ("/v1/incidents", "/v1/users", "/v1/sources", "/v1/risks", "/api/")
-KEYSTONE_PREFIX = "/v3/"
-
 
 class Dialect(StrEnum):
     secmaster = "secmaster"
     register = "register"
     keystone = "keystone"
-
-
-def dialect_for_path(path: str) -> Dialect:
-    if path.startswith(KEYSTONE_PREFIX):
-        return Dialect.keystone
-    if any(path == p or path.startswith(p.rstrip("/") + "/") for p in REGISTER_PREFIXES):
-        return Dialect.register
-    return Dialect.secmaster
 
 
 def error_body(error: AppError, dialect: Dialect) -> tuple[int, dict[str, Any]]:
@@ -97,8 +84,8 @@ def _encodable(value: Any) -> Any:
     return value
 
 
-def error_response(error: AppError, path: str) -> JSONResponse:
-    status, body = error_body(error, dialect_for_path(path))
+def error_response(error: AppError, dialect: Dialect) -> JSONResponse:
+    status, body = error_body(error, dialect)
     try:
         json.dumps(body, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (ValueError, UnicodeEncodeError):

@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 from starlette.staticfiles import StaticFiles
 
 from socdesk.kit.dialects import error_response
@@ -21,14 +20,13 @@ from socdesk.kit.errors import (
     RouteNotFound,
     ValidationFailed,
 )
-from socdesk.kit.routes import flat_routes
+from socdesk.kit.routes import dialect_of, matched, route_table
+from socdesk.kit.uploads import media_type
 
 JSON_CONTENT_TYPES = ("application/json", "application/merge-patch+json")
 # Most problems one refused request lists (a body of a million bad items would otherwise be
 # answered with a million); the message says how many there were.
 MAX_LISTED_PROBLEMS = 100
-# Upload routes take multipart; their missing fields are reported by name, not as a wrong type.
-ACCEPTED_CONTENT_TYPES = (*JSON_CONTENT_TYPES, "multipart/form-data")
 
 
 def _field_name(loc: Sequence[int | str]) -> str:
@@ -50,13 +48,9 @@ def _describe(error: dict[str, Any]) -> str:
     return str(error.get("msg", "invalid value"))
 
 
-def _content_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
-
-
 def validation_failure(request: Request, exc: RequestValidationError) -> ValidationFailed:
     """One ValidationFailed naming each field FastAPI rejected."""
-    content_type = _content_type(request)
+    content_type = media_type(request.headers.get("content-type"))
     has_body = request.method in {"POST", "PUT", "PATCH"}
     errors = list(exc.errors())
     if (
@@ -97,27 +91,22 @@ def allowed_methods(request: Request) -> str:
     route's path, not an incident id that `/soc/incidents/{incident_id}` would take (the
     OpenAPI document declares that id a UUID, so a client reads it the same way)."""
     by_parameters: dict[int, set[str]] = {}
-    # Matched from the application's root: a mount (/static) has moved the request's root_path.
-    root = request.scope.get("app_root_path", "")
-    scope = {"type": "http", "path": request.url.path, "root_path": root, "method": ""}
-    for route in flat_routes(request.app.router.routes):
-        match, _ = route.matches(scope)
-        if match is not Match.NONE:
-            methods = by_parameters.setdefault(str(getattr(route, "path", "")).count("{"), set())
-            methods |= getattr(route, "methods", None) or set()
-            if isinstance(getattr(route, "app", None), StaticFiles):
-                methods |= {"GET", "HEAD"}  # what StaticFiles serves
+    for route in route_table(request.app).matching_path(matched(request.scope).path):
+        methods = by_parameters.setdefault(str(getattr(route, "path", "")).count("{"), set())
+        methods |= getattr(route, "methods", None) or set()
+        if isinstance(getattr(route, "app", None), StaticFiles):
+            methods |= {"GET", "HEAD"}  # what StaticFiles serves
     return ", ".join(sorted(by_parameters[min(by_parameters)])) if by_parameters else ""
 
 
 def install_error_handlers(app: FastAPI) -> None:
     async def on_app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return error_response(exc, request.url.path)
+        return error_response(exc, dialect_of(request.scope))
 
     async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        return error_response(validation_failure(request, exc), request.url.path)
+        return error_response(validation_failure(request, exc), dialect_of(request.scope))
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
@@ -135,12 +124,12 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         elif exc.status_code == 413:
             error = PayloadTooLarge(str(exc.detail))
-        elif _content_type(request) in JSON_CONTENT_TYPES:
+        elif media_type(request.headers.get("content-type")) in JSON_CONTENT_TYPES:
             # FastAPI's own parse failure, e.g. bytes that are not UTF-8.
             error = ValidationFailed.for_field("body", "request body is not valid JSON")
         else:
             error = ValidationFailed.for_field("body", str(exc.detail))
-        return error_response(error, request.url.path)
+        return error_response(error, dialect_of(request.scope))
 
     app.add_exception_handler(AppError, on_app_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)

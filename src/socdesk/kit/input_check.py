@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import AppError, ErrorDetail, ValidationFailed
 from socdesk.kit.jsonbody import DEFAULT_MAX_DEPTH, current_max_depth, json_problems, refusal
+from socdesk.kit.routes import dialect_of
 from socdesk.kit.schemas import storable
 
 
@@ -68,7 +69,7 @@ class ClientInputCheck:
         text_problems = _unstorable_text(scope)
         if text_problems:
             failure = ValidationFailed(_listed(text_problems), details=text_problems)
-            await error_response(failure, scope["path"])(scope, receive, send)
+            await error_response(failure, dialect_of(scope))(scope, receive, send)
             return
         if not _is_json(scope):
             await self.app(scope, receive, send)
@@ -85,12 +86,12 @@ class ClientInputCheck:
                 if not message.get("more_body", False):
                     break
         except AppError as too_large:  # the size limit, raised while the body streams in
-            await error_response(too_large, scope["path"])(scope, receive, send)
+            await error_response(too_large, dialect_of(scope))(scope, receive, send)
             return
         body = b"".join(chunks)
         problems = json_problems(body, self.max_depth)
         if problems:
-            await error_response(refusal(problems), scope["path"])(scope, receive, send)
+            await error_response(refusal(problems), dialect_of(scope))(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
 

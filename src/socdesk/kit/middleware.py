@@ -14,6 +14,7 @@ from socdesk.kit.dialects import error_response
 from socdesk.kit.errors import AppError
 from socdesk.kit.logs import current_request_id
 from socdesk.kit.metrics import observe_request
+from socdesk.kit.routes import dialect_of
 
 access_log = logging.getLogger("socdesk.access")
 error_log = logging.getLogger("socdesk.errors")
@@ -56,7 +57,7 @@ class RequestContextMiddleware:
             error_log.exception("unhandled error", extra={"path": scope["path"]})
             if not response_started:
                 response = error_response(
-                    AppError(f"internal error; quote request id {request_id}"), scope["path"]
+                    AppError(f"internal error; quote request id {request_id}"), dialect_of(scope)
                 )
                 await response(scope, receive, send_with_request_id)
         finally:

@@ -39,7 +39,3 @@ def current_revision(database_url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
-
-
-def is_current(database_url: str) -> bool:
-    return current_revision(database_url) == head_revision()

@@ -18,7 +18,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from socdesk.kit.dialects import Dialect, dialect_for_path
+from socdesk.kit.dialects import Dialect
 from socdesk.kit.errors import (
     AppError,
     Conflict,
@@ -30,7 +30,7 @@ from socdesk.kit.errors import (
     Unauthenticated,
     WorkspaceNotFound,
 )
-from socdesk.kit.routes import flat_routes, original
+from socdesk.kit.routes import flat_routes, original, route_dialect
 
 F = TypeVar("F", bound=Callable[..., Any])
 _ANSWERS = "__socdesk_answers__"
@@ -218,16 +218,16 @@ def _with_error_bodies(document: dict[str, Any], routes: list[Any]) -> dict[str,
         schemas.pop(name, None)
     by_operation = {(r.path_format, m.lower()): r for r in routes for m in r.methods or ()}
     for path, operations in document.get("paths", {}).items():
-        dialect = dialect_for_path(path)
-        name, _ = ERROR_SCHEMAS[dialect]
-        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
             if responses.pop("422", None) is not None or "400" not in responses:
                 responses.setdefault("400", {"description": INVALID})
             route = by_operation.get((path, method))
+            dialect = route_dialect(route)
             if route is not None:
                 _document_errors(operation, route, dialect)
+            name, _ = ERROR_SCHEMAS[dialect]
+            content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
             for status, response in responses.items():
                 if status[0] in "45":
                     response["content"] = content

@@ -1,14 +1,85 @@
-"""The application's routes as one flat list, whichever way FastAPI keeps included routers."""
+"""What a route declares beyond FastAPI's own — the dialect its errors answer in, the body limit
+its requests are held to, whether a POST only reads — and which route a request is for.
+
+The layers that run before routing (the body size limit, the input check) and the error
+handlers after it all need the route a request is for; `matched(scope)` finds it once per
+request, in the order Starlette routes, and keeps it in the scope for the others.
+"""
 
 from __future__ import annotations
 
+import re
+import weakref
 from collections.abc import Callable, MutableMapping, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, TypeVar
 
 from fastapi import routing
-from starlette.routing import BaseRoute
+from fastapi.routing import APIRoute, APIWebSocketRoute
+from starlette._utils import get_route_path  # what Starlette's own routes match (as FastAPI does)
+from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.types import Scope
+
+from socdesk.kit.dialects import Dialect
 
 F = TypeVar("F", bound=Callable[..., Any])
+# The envelope of an answer no route declares a dialect for: a path no route serves (404), the
+# static files, a route added without a dialect (SecMaster's, the API's first dialect).
+UNDECLARED_DIALECT = Dialect.secmaster
+
+
+class DialectRoute(APIRoute):
+    """A route whose errors answer in `dialect`'s envelope, whatever its path. A router declares
+    its dialect with `APIRouter(..., route_class=RegisterRoute)`: every route it makes is one."""
+
+    dialect: ClassVar[Dialect]
+
+
+class SecMasterRoute(DialectRoute):
+    dialect = Dialect.secmaster
+
+
+class RegisterRoute(DialectRoute):
+    dialect = Dialect.register
+
+
+class KeystoneRoute(DialectRoute):
+    dialect = Dialect.keystone
+
+
+class BodySize(StrEnum):
+    """Which of the operator's body limits a route's requests are held to."""
+
+    standard = "standard"  # SOCDESK_MAX_BODY_BYTES
+    file_import = "file_import"  # SOCDESK_IMPORT_MAX_BYTES: a file of incidents to import
+
+
+_BODY_SIZE = "__socdesk_body_size__"
+_READS_ONLY = "__socdesk_reads_only__"
+
+
+def body_size(size: BodySize) -> Callable[[F], F]:
+    """Mark a route whose requests are held to another limit than `BodySize.standard`."""
+
+    def mark(endpoint: F) -> F:
+        setattr(endpoint, _BODY_SIZE, size)
+        return endpoint
+
+    return mark
+
+
+def reads_only(endpoint: F) -> F:
+    """Mark a POST route that changes nothing (a search, an export): a signed call to it is a
+    read, which may be sent again as it is, like a GET (docs/authentication.md)."""
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
+
+
+def route_reads_only(scope: MutableMapping[str, Any]) -> bool:
+    """Whether the request's matched route is marked `reads_only`."""
+    endpoint = getattr(scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, _READS_ONLY, False))
 
 
 def flat_routes(routes: Sequence[BaseRoute]) -> list[Any]:
@@ -26,17 +97,145 @@ def original(route: Any) -> Any:
     return getattr(route, "original_route", route)
 
 
-_READS_ONLY = "__socdesk_reads_only__"
+def route_dialect(route: Any) -> Dialect:
+    """The dialect `route` declares (UNDECLARED_DIALECT for one that declares none)."""
+    return getattr(original(route), "dialect", UNDECLARED_DIALECT)
 
 
-def reads_only(endpoint: F) -> F:
-    """Mark a POST route that changes nothing (a search, an export): a signed call to it is a
-    read, which may be sent again as it is, like a GET (docs/authentication.md)."""
-    setattr(endpoint, _READS_ONLY, True)
-    return endpoint
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """The route a request is for: the one that serves it (`serves`), else the first whose path
+    matched (its method is not served: a 405), else none (a 404). `path` is what was matched;
+    `dialect` the envelope its errors answer in, `body_size` the limit its body is held to."""
+
+    route: Any | None
+    serves: bool
+    path: str
+    dialect: Dialect
+    body_size: BodySize
 
 
-def route_reads_only(scope: MutableMapping[str, Any]) -> bool:
-    """Whether the request's matched route is marked `reads_only`."""
-    endpoint = getattr(scope.get("route"), "endpoint", None)
-    return bool(getattr(endpoint, _READS_ONLY, False))
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    regex: re.Pattern[str]
+    methods: frozenset[str] | None  # None: every method (a mount)
+    route: Any
+    dialect: Dialect
+    body_size: BodySize
+    # The path's segments, None for a parameter's: to find the route nearest an unknown path.
+    segments: tuple[str | None, ...]
+
+
+def _segments(path_format: str) -> tuple[str | None, ...]:
+    parts = path_format.strip("/").split("/")
+    return tuple(None if p.startswith("{") and p.endswith("}") else p for p in parts)
+
+
+def _alike(segments: tuple[str | None, ...], parts: list[str]) -> tuple[int, int]:
+    """How many leading segments of a route's path `parts` has alike, and how many of those
+    alike literally (a parameter takes any non-empty segment)."""
+    alike = literal = 0
+    for segment, part in zip(segments, parts, strict=False):
+        if segment == part:
+            literal += 1
+        elif segment is not None or not part:
+            break
+        alike += 1
+    return alike, literal
+
+
+class RouteTable:
+    """An application's routes, flattened and compiled once, matched as Starlette matches them:
+    in order, the first full match wins, else the first route whose path matched."""
+
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        self.entries: list[_Entry] = []
+        for route in flat_routes(routes):
+            regex = getattr(route, "path_regex", None)
+            # A websocket route never serves an HTTP request; a route with no path (a Host)
+            # is none of this API's.
+            if regex is None or isinstance(original(route), WebSocketRoute | APIWebSocketRoute):
+                continue
+            methods = getattr(route, "methods", None)
+            endpoint = getattr(route, "endpoint", None)
+            self.entries.append(
+                _Entry(
+                    regex,
+                    frozenset(methods) if methods else None,
+                    route,
+                    route_dialect(route),
+                    getattr(endpoint, _BODY_SIZE, BodySize.standard),
+                    _segments(str(getattr(route, "path_format", ""))),
+                )
+            )
+
+    def match(self, method: str, path: str) -> Matched:
+        partial = None
+        for entry in self.entries:
+            if entry.regex.match(path) is None:
+                continue
+            if entry.methods is None or method in entry.methods:
+                return Matched(entry.route, True, path, entry.dialect, entry.body_size)
+            if partial is None:
+                partial = entry
+        if partial is not None:
+            # A method the route does not serve is refused whatever its body: the standard limit.
+            return Matched(partial.route, False, path, partial.dialect, BodySize.standard)
+        return Matched(None, False, path, self._nearest_dialect(path), BodySize.standard)
+
+    def _nearest_dialect(self, path: str) -> Dialect:
+        """For a path no route has: the dialect of the route whose path begins most like it (the
+        most leading segments alike, literal ones first; the first such route), so that a
+        mistyped path among a router's paths answers in its envelope. UNDECLARED_DIALECT when
+        no route's path begins like it."""
+        parts = path.strip("/").split("/")
+        best, dialect = (0, 0), UNDECLARED_DIALECT
+        for entry in self.entries:
+            score = _alike(entry.segments, parts)
+            if score > best:
+                best, dialect = score, entry.dialect
+        return dialect
+
+    def matching_path(self, path: str) -> list[Any]:
+        """Every route whose path matches `path`, whatever its methods (for a 405's Allow)."""
+        return [e.route for e in self.entries if e.regex.match(path)]
+
+
+# Each application's table, with the shape of the route list it was built from: routes are
+# only ever appended to it (add_api_route, include_router, mount), so a new length or last
+# route means the table is rebuilt. (A route added to a router after it was included is not
+# seen until then; SOCdesk's routers are complete when `create_app` includes them.)
+_TABLES: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], RouteTable]] = (
+    weakref.WeakKeyDictionary()
+)
+_MATCHED = "socdesk.matched"
+_NOTHING = Matched(None, False, "", UNDECLARED_DIALECT, BodySize.standard)
+
+
+def route_table(app: Any) -> RouteTable:
+    routes = app.router.routes
+    shape = (len(routes), id(routes[-1]) if routes else 0)
+    cached = _TABLES.get(app)
+    if cached is None or cached[0] != shape:
+        cached = (shape, RouteTable(routes))
+        _TABLES[app] = cached
+    return cached[1]
+
+
+def matched(scope: Scope) -> Matched:
+    """The route the request is for, found on first use and kept in the scope: the layers
+    before routing and the error handlers after it see the same route."""
+    found = scope.get(_MATCHED)
+    if found is None:
+        app = scope.get("app")
+        if scope.get("type") != "http" or app is None or not hasattr(app, "router"):
+            return _NOTHING
+        path = get_route_path(scope)
+        found = route_table(app).match(scope["method"], path)
+        scope[_MATCHED] = found
+    return found
+
+
+def dialect_of(scope: Scope) -> Dialect:
+    """The dialect the request's route answers in (its path's route for a 405)."""
+    return matched(scope).dialect

@@ -16,11 +16,25 @@ MAX_OFFSET = 2**31 - 1
 MAX_QUERY_TEXT = 1024
 
 
+def is_storable(text: str) -> bool:
+    """Whether a store can hold `text`: no NUL character (PostgreSQL refuses them) and no lone
+    UTF-16 surrogate (UTF-8 cannot encode one). The one rule of text, for every check of it."""
+    if "\x00" in text:
+        return False
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(value: Any) -> None:
-    """Refuse values no store can hold, wherever they hide in nested values: text with NUL
-    characters (PostgreSQL rejects them) or lone UTF-16 surrogates (not encodable as UTF-8),
-    numbers that are not finite, integers past 64 bits. (JSON bodies are held to the same
-    number rule before they are parsed, kit/jsonbody.py; this covers every other source.)"""
+    """Refuse values no store can hold, wherever they hide in nested values: text that is not
+    `is_storable`, numbers that are not finite, integers past 64 bits. (JSON bodies are held to
+    the same number rule before they are parsed, kit/jsonbody.py; this covers every other
+    source.)"""
     if type(value) is float:
         if not math.isfinite(value):
             raise ValueError("must be a finite number")
@@ -28,13 +42,12 @@ def _check_text(value: Any) -> None:
         if not INT64_MIN <= value <= INT64_MAX:
             raise ValueError(f"an integer must be within {INT64_MIN} and {INT64_MAX}")
     elif type(value) is str:
-        if "\x00" in value:
-            raise ValueError("text must not contain NUL characters")
-        if not value.isascii():
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValueError("text is not valid Unicode (lone surrogate)") from None
+        if not is_storable(value):
+            raise ValueError(
+                "text must not contain NUL characters"
+                if "\x00" in value
+                else "text is not valid Unicode (lone surrogate)"
+            )
     elif type(value) is dict:
         for key, item in value.items():
             _check_text(key)

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from socdesk.kit.errors import ServiceUnavailable
 from socdesk.kit.metrics import render_metrics
 from socdesk.kit.migrate import head_revision
+from socdesk.kit.routes import SecMasterRoute
 
-router = APIRouter(tags=["Operations"])
+router = APIRouter(tags=["Operations"], route_class=SecMasterRoute)
 
 
 class Health(BaseModel):

@@ -24,7 +24,7 @@ from pydantic.fields import FieldInfo
 
 from socdesk.incidents.times import parse_time
 from socdesk.kit.clock import format_time
-from socdesk.kit.schemas import RequestBody
+from socdesk.kit.schemas import RequestBody, is_storable
 
 Check = Callable[[Any], Any]
 # Canonical SecMaster times (what exports write): Pydantic dumps them back unchanged.
@@ -43,25 +43,12 @@ def _refer_all(value: Any) -> Any:
     raise Refer
 
 
-def storable(text: str) -> bool:
-    """What `RequestBody.storable_text` accepts: no NUL, no lone surrogate."""
-    if "\x00" in text:
-        return False
-    if text.isascii():
-        return True
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _plain_json(value: Any) -> bool:
     """A free-form value Pydantic keeps as it is: storable text, finite floats (a dump turns
     NaN into null), JSON containers with text keys."""
     kind = type(value)
     if kind is str:
-        return storable(value)
+        return is_storable(value)
     if kind is int or kind is bool or value is None:
         return True
     if kind is float:
@@ -69,7 +56,7 @@ def _plain_json(value: Any) -> bool:
     if kind is list:
         return all(_plain_json(item) for item in value)
     if kind is dict:
-        return all(type(k) is str and storable(k) and _plain_json(v) for k, v in value.items())
+        return all(type(k) is str and is_storable(k) and _plain_json(v) for k, v in value.items())
     return False
 
 
@@ -102,12 +89,7 @@ def _text_check(bounds: dict[str, Any]) -> Check:
         raise Unsupported(repr(bounds))
 
     def check(value: Any) -> Any:
-        if (
-            type(value) is str
-            and low <= len(value) <= high
-            and "\x00" not in value
-            and (value.isascii() or storable(value))
-        ):
+        if type(value) is str and low <= len(value) <= high and is_storable(value):
             return value
         raise Refer
 

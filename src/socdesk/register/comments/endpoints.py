@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query, status
 from socdesk.incidents.comments import CommentService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.params import CursorQuery
+from socdesk.kit.routes import RegisterRoute
 from socdesk.register.comments.schemas import CommentCreate, CommentCreated, CommentPage
 from socdesk.register.incidents.ids import IncidentIdPath
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
-router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"])
+router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"], route_class=RegisterRoute)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such incident in this workspace."}

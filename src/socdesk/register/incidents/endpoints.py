@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from socdesk.kit.db import SessionDep
 from socdesk.kit.params import CursorQuery
+from socdesk.kit.routes import RegisterRoute
 from socdesk.kit.schemas import QueryText
 from socdesk.register.incidents.ids import IncidentIdPath
 from socdesk.register.incidents.schemas import (
@@ -24,7 +25,7 @@ from socdesk.register.incidents.schemas import (
 from socdesk.register.incidents.service import SORTS, RegisterIncidents, RegisterListQuery
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
-router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"])
+router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"], route_class=RegisterRoute)
 
 
 @router.get("", summary="List incidents, newest first, a page at a time")

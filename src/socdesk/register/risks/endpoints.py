@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 
 from socdesk.incidents.risks import RiskService
 from socdesk.kit.db import SessionDep
+from socdesk.kit.routes import RegisterRoute
 from socdesk.register.incidents.ids import IncidentIdPath
 from socdesk.register.risks.schemas import (
     RiskAssociations,
@@ -17,7 +18,7 @@ from socdesk.register.risks.schemas import (
 )
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
-router = APIRouter(tags=["Register: risks"])
+router = APIRouter(tags=["Register: risks"], route_class=RegisterRoute)
 
 
 @router.get("/v1/risks", summary="The project's risks")

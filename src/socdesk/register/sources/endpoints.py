@@ -8,10 +8,11 @@ from socdesk.incidents.sources import SourceService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
+from socdesk.kit.routes import RegisterRoute
 from socdesk.register.sources.schemas import SourceCreate, SourceCreated, SourceList, SourceOut
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
-router = APIRouter(prefix="/v1/sources", tags=["Register: sources"])
+router = APIRouter(prefix="/v1/sources", tags=["Register: sources"], route_class=RegisterRoute)
 
 
 @router.get("", summary="The project's incident sources")

@@ -7,37 +7,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from socdesk.avatars.service import AvatarService, StoredAvatar
-from socdesk.avatars.uploads import read_avatar_upload
+from socdesk.avatars.uploads import FILE_FIELD, read_avatar_upload
 from socdesk.iam.dependencies import PrincipalDep
 from socdesk.kit.db import SessionDep
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.params import UserIdPath
+from socdesk.kit.routes import RegisterRoute
 from socdesk.kit.schemas import QueryText
+from socdesk.kit.uploads import multipart_file_body
 from socdesk.register.users.schemas import AvatarOwner, RegisterUser
 from socdesk.settings import SettingsDep
 
-router = APIRouter(prefix="/api/v1/users", tags=["Register: avatars"])
+router = APIRouter(prefix="/api/v1/users", tags=["Register: avatars"], route_class=RegisterRoute)
 
 IMMUTABLE = "private, max-age=31536000, immutable"
 REVALIDATE = "private, no-cache"
 IMAGE_CONTENT: dict[str, Any] = {
     "image/png": {"schema": {"type": "string", "format": "binary"}},
     "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-}
-UPLOAD_SCHEMA: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            **IMAGE_CONTENT,
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            },
-        },
-    }
 }
 
 
@@ -90,7 +77,7 @@ async def get_avatar(
 @router.put(
     "/{user_id}/avatar",
     summary="Upload a user's avatar (PNG or JPEG)",
-    openapi_extra=UPLOAD_SCHEMA,
+    openapi_extra=multipart_file_body(FILE_FIELD, other_content=IMAGE_CONTENT),
     responses={
         400: {"description": "Empty, not a PNG or JPEG, or not the type declared."},
         403: {"description": "Only the user and project administrators may."},

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from socdesk.kit.db import SessionDep
+from socdesk.kit.routes import RegisterRoute
 from socdesk.register.users.schemas import RegisterMember, RegisterUserList
 from socdesk.workspaces.dependencies import RegisterReader
 from socdesk.workspaces.service import WorkspaceService
 
-router = APIRouter(prefix="/v1", tags=["Register: users"])
+router = APIRouter(prefix="/v1", tags=["Register: users"], route_class=RegisterRoute)
 
 
 @router.get("/users", summary="The members of the workspace")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from socdesk.incidents.catalog import INCIDENT_DATACLASS_ID, INCIDENT_DATACLASS_NAME
 from socdesk.kit.errors import NotFound
 from socdesk.kit.params import DataclassRefPath
+from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import QueryText
 from socdesk.secmaster.dataclasses.built_in import INCIDENT_FIELD_LIST, incident_class
 from socdesk.secmaster.dataclasses.schemas import DataclassList, DataclassOut, FieldList
@@ -17,6 +18,7 @@ from socdesk.workspaces.dependencies import SecMasterReader
 router = APIRouter(
     prefix="/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses",
     tags=["SecMaster: data classes"],
+    route_class=SecMasterRoute,
 )
 Offset = Annotated[int, Query(ge=0)]
 BuiltIn = Annotated[

@@ -12,7 +12,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import IncidentUuidPath as IncidentId
-from socdesk.kit.routes import reads_only
+from socdesk.kit.routes import SecMasterRoute, reads_only
 from socdesk.secmaster.incidents.schemas import (
     BatchChanged,
     BatchChangedEnvelope,
@@ -33,6 +33,7 @@ from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 router = APIRouter(
     prefix="/v1/{project_id}/workspaces/{workspace_id}/soc/incidents",
     tags=["SecMaster: incidents"],
+    route_class=SecMasterRoute,
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import UploadFile
@@ -13,8 +13,9 @@ from starlette.datastructures import UploadFile
 from socdesk.incidents.search import SearchBody
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import SessionDep
-from socdesk.kit.errors import AppError, PayloadTooLarge, ValidationFailed
-from socdesk.kit.routes import reads_only
+from socdesk.kit.errors import PayloadTooLarge, ValidationFailed
+from socdesk.kit.routes import BodySize, SecMasterRoute, body_size, reads_only
+from socdesk.kit.uploads import multipart_file, multipart_file_body
 from socdesk.models import IncidentEvent
 from socdesk.secmaster.transfer.schemas import ExportBody, ImportedIds, ImportEnvelope
 from socdesk.settings import SettingsDep
@@ -27,28 +28,13 @@ from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 router = APIRouter(
     prefix="/v1/{project_id}/workspaces/{workspace_id}/soc/incidents",
     tags=["SecMaster: incident import and export"],
+    route_class=SecMasterRoute,
 )
-UPLOAD_SCHEMA: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["uploadFile"],
-                    "properties": {
-                        "uploadFile": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "An XLSX, CSV (UTF-8, comma or semicolon) or JSON "
-                            "file (an array of data_objects), recognised by its content.",
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_FIELD = "uploadFile"
+UPLOAD_DESCRIPTION = (
+    "An XLSX, CSV (UTF-8, comma or semicolon) or JSON file (an array of data_objects), "
+    "recognised by its content."
+)
 
 
 class TemplateFormat(StrEnum):
@@ -104,42 +90,22 @@ def upload_name(upload: UploadFile) -> str:
     return name[:SOURCE_MAX_LENGTH] or "upload"
 
 
-async def _upload(request: Request, max_bytes: int) -> UploadFile:
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        raise ValidationFailed.for_field(
-            "uploadFile", "send the file as multipart/form-data in the field uploadFile"
-        )
-    try:
-        form = await request.form(max_files=1, max_fields=10)
-    except AppError:
-        raise  # the body grew past its limit while being read: 413
-    except Exception as error:  # the multipart parser's errors carry no common base
-        raise ValidationFailed.for_field("uploadFile", f"unreadable form data: {error}") from None
-    upload = form.get("uploadFile")
-    if not isinstance(upload, UploadFile):
-        raise ValidationFailed.for_field("uploadFile", "the form has no file named uploadFile")
-    if upload.size is not None and upload.size > max_bytes:
-        raise PayloadTooLarge(
-            f"uploadFile: the file is over the limit of {max_bytes} bytes"
-            " (SOCDESK_IMPORT_MAX_BYTES)"
-        )
-    return upload
-
-
 @router.post(
     "/import",
     summary="Import incidents from a file (all or nothing)",
-    openapi_extra=UPLOAD_SCHEMA,
+    openapi_extra=multipart_file_body(UPLOAD_FIELD, UPLOAD_DESCRIPTION),
 )
+@body_size(BodySize.file_import)
 async def import_incidents(
     request: Request, scope: SecMasterWriter, session: SessionDep, settings: SettingsDep
 ) -> ImportEnvelope:
-    upload = await _upload(request, settings.import_max_bytes)
-    try:
+    max_bytes = settings.import_max_bytes
+    too_large = PayloadTooLarge(
+        f"{UPLOAD_FIELD}: the file is over the limit of {max_bytes} bytes"
+        " (SOCDESK_IMPORT_MAX_BYTES)"
+    )
+    async with multipart_file(request, UPLOAD_FIELD, max_bytes, too_large) as upload:
         ids = await IncidentImporter(session, scope, settings).run(upload.file, upload_name(upload))
-    finally:
-        await upload.close()
     return ImportEnvelope(data=ImportedIds(ids=[str(i) for i in ids]))
 
 

@@ -11,6 +11,7 @@ from socdesk.kit.errors import Conflict, PermissionDenied
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import UUID_LIST_PATTERN
+from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.secmaster.workspaces.filters import WorkspaceFilterDep
 from socdesk.secmaster.workspaces.mapping import change_of, describe, describe_one, draft_of
@@ -28,7 +29,9 @@ from socdesk.workspaces.dependencies import (
 )
 from socdesk.workspaces.service import WorkspaceService
 
-router = APIRouter(prefix="/v1/{project_id}/workspaces", tags=["SecMaster: workspaces"])
+router = APIRouter(
+    prefix="/v1/{project_id}/workspaces", tags=["SecMaster: workspaces"], route_class=SecMasterRoute
+)
 
 
 @router.post("", summary="Create a workspace (project administrators)")
