@@ -39,6 +39,8 @@ class CommentPage:
 
 
 class CommentRepository(WorkspaceScoped[IncidentComment]):
+    """Comments on one workspace's incidents."""
+
     model = IncidentComment
 
     async def counts(self, incident_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -62,6 +64,8 @@ async def comment_counts(
 
 
 class CommentService:
+    """Comments on the incidents of one workspace, by the caller."""
+
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
         self.scope = scope

@@ -12,6 +12,8 @@ from socdesk.models import Membership, User
 
 
 class PeopleRepository(ProjectScoped[User]):
+    """The users of one project."""
+
     model = User
 
     async def active_member_email(self, user_id: uuid.UUID, workspace_id: uuid.UUID) -> str | None:

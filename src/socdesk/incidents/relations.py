@@ -67,6 +67,8 @@ def objective_list(keys: Iterable[ObjectiveKey]) -> list[dict[str, str | None]]:
 
 
 class TagRepository(WorkspaceScoped[IncidentTag]):
+    """Tags of one workspace's incidents."""
+
     model = IncidentTag
 
     async def of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[IncidentTag]]:
@@ -85,6 +87,8 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
 
 
 class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
+    """Threat objectives of one workspace's incidents."""
+
     model = IncidentThreatObjective
 
     async def of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[IncidentThreatObjective]]:

@@ -28,6 +28,8 @@ from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
 
 
 class IncidentRepository(WorkspaceScoped[Incident]):
+    """One workspace's incidents."""
+
     model = Incident
 
     async def allocate_numbers(self, count: int) -> range:
@@ -84,6 +86,7 @@ class IncidentRepository(WorkspaceScoped[Incident]):
         return set(await self.scalars_in_chunks(self.select(Incident.id), Incident.id, ids))
 
     async def count(self, where: ColumnElement[bool]) -> int:
+        """How many incidents match `where`."""
         total = await self.session.scalar(
             select(func.count()).select_from(Incident).where(self.owned(), where)
         )

@@ -22,6 +22,7 @@ from socdesk.workspaces.scope import WorkspaceScope
 
 
 def parse_incident_id(text: str, field: str = "incident_id") -> uuid.UUID:
+    """The incident id `text` names; 404 for one that cannot name an incident."""
     try:
         return uuid.UUID(text)
     except (ValueError, AttributeError, TypeError):
@@ -37,6 +38,8 @@ class BatchResult:
 
 
 class IncidentService:
+    """Incidents of one workspace as records, for the caller."""
+
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
         self.scope = scope
@@ -60,6 +63,7 @@ class IncidentService:
         return await self.changes.create([NewIncident(mapping.sent_fields(o)) for o in objects])
 
     async def show(self, incident_text: str) -> Incident:
+        """The incident; NotFound for an id that names none here."""
         return await self._load(parse_incident_id(incident_text))
 
     async def fresh(self, incident_text: str) -> Incident:
@@ -104,6 +108,7 @@ class IncidentService:
         return [str(i) for i in ids]
 
     async def search(self, body: SearchBody) -> tuple[Sequence[Incident], int]:
+        """The page of incidents the search asks for, and how many match."""
         return await self.incidents.offset_page(
             where_clause(body), order_by(body), body.offset, body.limit
         )
