@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.incidents import mapping
 from socdesk.incidents.audit import audit_view, changes_between, creation_changes
-from socdesk.incidents.changes import IncidentChange, IncidentChanges, NewIncident
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.relations import TagChange, TagOperation, objective_key, objective_list
 from socdesk.incidents.rules import (
@@ -25,6 +25,7 @@ from socdesk.incidents.rules import (
     status_after,
     status_sql,
 )
+from socdesk.incidents.writes import IncidentChange, NewIncident
 from socdesk.kit.errors import NotFound, ValidationFailed
 from socdesk.models import Incident, IncidentEvent, Risk, Status
 from socdesk.workspaces.scope import WorkspaceScope

@@ -20,13 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.accounts import AccountService, Tenant
 from socdesk.iam.principal import AuthMethod, Principal
-from socdesk.incidents.changes import IncidentChange, IncidentChanges
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.comments import CommentService
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.relations import TagChange, TagOperation
 from socdesk.incidents.risks import RiskService
 from socdesk.incidents.rules import StatusIntent
 from socdesk.incidents.service import IncidentService
+from socdesk.incidents.writes import IncidentChange
 from socdesk.kit.clock import format_time, utcnow
 from socdesk.kit.ids import hex_id
 from socdesk.models import Role, User

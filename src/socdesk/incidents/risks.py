@@ -7,8 +7,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.changes import IncidentChange, IncidentChanges
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.relations import RiskLinkRepository
+from socdesk.incidents.writes import IncidentChange
 from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import Conflict, ErrorDetail, ValidationFailed, some_of
 from socdesk.kit.repository import ProjectScoped

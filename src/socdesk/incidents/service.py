@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
-from socdesk.incidents.changes import IncidentChange, IncidentChanges, NewIncident
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.repository import EventRepository, IncidentRepository
 from socdesk.incidents.search import SearchBody, order_by, where_clause
+from socdesk.incidents.writes import IncidentChange, NewIncident
 from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed
 from socdesk.models import Incident, IncidentEvent
 from socdesk.workspaces.scope import WorkspaceScope

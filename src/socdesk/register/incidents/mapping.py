@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from socdesk.incidents import mapping
-from socdesk.incidents.changes import UNSET, IncidentChange, NewIncident
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.relations import TagChange, objective_key
 from socdesk.incidents.relations import TagOperation as DomainTagOperation
 from socdesk.incidents.rules import StatusIntent
+from socdesk.incidents.writes import UNSET, IncidentChange, NewIncident
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import ErrorDetail, Problems, ValidationFailed
 from socdesk.models import Severity, Status

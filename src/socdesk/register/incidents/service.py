@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, false, func, literal, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.changes import UNSET, IncidentChanges
+from socdesk.incidents.changes import IncidentChanges
+from socdesk.incidents.writes import UNSET
 from socdesk.kit.cursors import (
     bad_cursor,
     cursor_int,
