@@ -13,12 +13,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from socdesk.incidents import mapping
 from socdesk.kit.clock import format_time, utcnow
 from socdesk.kit.logs import current_request_id
-from socdesk.models import IncidentAction, Status
+from socdesk.models import IncidentAction
 from socdesk.workspaces.scope import WorkspaceScope
 
 # Register facts SecMaster does not show: column → the field the audit names it.
@@ -29,6 +30,14 @@ REGISTER_FACTS = {
 }
 # The incident columns a view reads (besides `document`): what a computed after-state holds.
 VIEWED_COLUMNS = (*mapping.SCALAR_COLUMNS, "severity", "status", *REGISTER_FACTS)
+
+
+def state_of(row: Any) -> SimpleNamespace:
+    """The incident's viewed columns and document, read once into a plain object (the views
+    and the after-state then read them without the ORM's attribute machinery)."""
+    return SimpleNamespace(
+        document=row.document, **{name: getattr(row, name) for name in VIEWED_COLUMNS}
+    )
 
 
 def plain(value: Any) -> Any:
@@ -49,7 +58,7 @@ def audit_view(row: Any, related: Mapping[str, Any] | None = None) -> dict[str, 
             view[key] = value
     view["severity"] = mapping.severity_name(row)
     view["handle_status"] = mapping.handle_status(row)
-    view["status"] = Status(row.status).value
+    view["status"] = str(row.status)
     for column, field in REGISTER_FACTS.items():
         value = getattr(row, column)
         if value is not None:

@@ -21,7 +21,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
-from socdesk.incidents.audit import audit_view, changes_between, creation_changes, event_row
+from socdesk.incidents.audit import (
+    audit_view,
+    changes_between,
+    creation_changes,
+    event_row,
+    state_of,
+)
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
 from socdesk.incidents.people import PeopleRepository
 from socdesk.incidents.relations import (
@@ -202,9 +208,10 @@ class IncidentChanges:
         events = []
         for row in rows:
             links = related.get(row.id, {})
-            before = audit_view(row, {key: pair[0] for key, pair in links.items()})
+            state = state_of(row)
+            before = audit_view(state, {key: pair[0] for key, pair in links.items()})
             after = audit_view(
-                writes.after(row, now, user_id), {key: pair[1] for key, pair in links.items()}
+                writes.after(state, now), {key: pair[1] for key, pair in links.items()}
             )
             changes = changes_between(before, after)
             events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))

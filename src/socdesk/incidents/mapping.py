@@ -168,12 +168,13 @@ def record_fields(row: Any) -> dict[str, Any]:
     return out
 
 
+# The enums hash and compare as their values, so the stored rank and text look them up as they are.
 def severity_name(row: Any) -> str:
-    return NAME_BY_SEVERITY[Severity(row.severity)]
+    return NAME_BY_SEVERITY[row.severity]
 
 
 def handle_status(row: Any) -> str:
-    return HANDLE_STATUS_OF[Status(row.status)]
+    return HANDLE_STATUS_OF[row.status]
 
 
 def data_object(row: Incident, project_hex: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from socdesk.incidents import mapping
-from socdesk.incidents.audit import REGISTER_FACTS, VIEWED_COLUMNS
+from socdesk.incidents.audit import REGISTER_FACTS
 from socdesk.incidents.relations import ObjectiveKey, TagChange
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.rules import (
@@ -24,7 +24,7 @@ from socdesk.incidents.rules import (
     status_after,
     status_sql,
 )
-from socdesk.models import Incident, Status
+from socdesk.models import Status
 
 # Columns only the register's facts fill; a new row names them all, so rows written together
 # have the same columns.
@@ -113,22 +113,19 @@ class Writes:
             values["document"] = document
         return values
 
-    def after(self, row: Incident, now: datetime, user_id: uuid.UUID) -> SimpleNamespace:
-        """What the UPDATE leaves of `row`, as the audit views it."""
-        state = SimpleNamespace(
-            document=row.document, **{name: getattr(row, name) for name in VIEWED_COLUMNS}
-        )
+    def after(self, state: SimpleNamespace, now: datetime) -> SimpleNamespace:
+        """What the UPDATE leaves of an incident whose `audit.state_of` is `state`."""
+        after = SimpleNamespace(**vars(state))
         for name, value in self.columns.items():
-            setattr(state, name, value)
+            setattr(after, name, value)
         if self.status is not None:
-            current = Status(row.status)
-            state.status = status_after(self.status, current)
+            current = Status(state.status)
+            after.status = status_after(self.status, current)
             if "close_time" not in self.columns:
-                state.close_time = close_time_after(self.status, current, row.close_time, now)
+                after.close_time = close_time_after(self.status, current, state.close_time, now)
         if self.document or self.paths:
-            state.document = merged_document(row.document, self.document, self.paths)
-        state.update_time, state.updated_by_id = now, user_id
-        return state
+            after.document = merged_document(state.document, self.document, self.paths)
+        return after
 
 
 @dataclass(frozen=True, slots=True)
