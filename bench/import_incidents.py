@@ -34,9 +34,9 @@ from common import bench_app, database
 from sqlalchemy import select
 
 from socdesk.iam.principal import AuthMethod, Principal
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.mapping import sent_fields
 from socdesk.incidents.record import IncidentObject
-from socdesk.incidents.service import IncidentService
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.models import Project, Role, User, Workspace
 from socdesk.transfer.cells import cell_reader
@@ -140,7 +140,7 @@ async def write_only(bench: Any, objects: list[IncidentObject]) -> float:
         session.add(workspace)
         await session.flush()
         scope = WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
-        sink = IncidentSink(IncidentService(session, scope), "bench")
+        sink = IncidentSink(IncidentChanges(session, scope), "bench")
         fields = [(sent_fields(o), None) for o in objects]
         started = time.perf_counter()
         with gc_paused():  # as in an import

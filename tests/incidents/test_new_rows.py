@@ -14,6 +14,7 @@ from socdesk.incidents import mapping
 from socdesk.incidents.mapping import sent_fields
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
 from socdesk.incidents.record import IncidentObject
+from socdesk.incidents.rules import status_after
 from socdesk.models import Status
 from tests.secmaster.incidents.payloads import incident_object
 
@@ -65,12 +66,15 @@ def test_the_new_row_holds_each_sent_field_where_it_belongs(data: dict[str, Any]
 def reference_row(sent: dict[str, Any], number: int, given: uuid.UUID) -> dict[str, Any]:
     """The row written the slow, obvious way: column by column through `mapping`."""
     columns: dict[str, Any] = dict.fromkeys(mapping.CLIENT_COLUMNS)
-    columns.update(mapping.column_values(sent, None))
+    columns.update(mapping.column_values(sent))
+    intent = mapping.status_intent(sent)
+    assert intent is not None
+    status = status_after(intent, None)
     columns["create_time"] = columns["create_time"] or NOW
     columns["creator"] = columns["creator"] or SCOPE.user.email
-    if columns["status"] is Status.closed:
+    if status is Status.closed:
         columns["close_time"] = columns["close_time"] or NOW
-    columns["status"] = Status(columns["status"]).value
+    columns["status"] = status.value
     return {
         "id": given,
         "workspace_id": SCOPE.workspace_id,

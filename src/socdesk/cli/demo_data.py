@@ -3,9 +3,9 @@
 `socdesk demo` writes it once, when it creates the demo tenant, so that every example in README.md
 and docs/ finds something: INC-00001 ... exist, searches over recent dates match, tags, threat
 objectives, owners, comments and risks are there to filter on. Everything is written through the
-domain services the APIs call (one bulk create, then register PATCHes, comments and risk links
-made by the analysts who own the incidents), so the rows, numbers and audit trail are exactly what
-API clients would have produced. Dates are relative to the moment the demo starts.
+domain services the APIs call (one bulk create, then changes through the change path, comments
+and risk links made by the analysts who own the incidents), so the rows, numbers and audit trail
+are exactly what API clients would have produced. Dates are relative to the moment the demo starts.
 """
 
 from __future__ import annotations
@@ -21,15 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.iam.accounts import AccountService, Tenant
 from socdesk.iam.principal import AuthMethod, Principal
 from socdesk.iam.repository import ProjectWorkspaces
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.comments import CommentService
 from socdesk.incidents.record import IncidentObject
+from socdesk.incidents.relations import TagChange, TagOperation
 from socdesk.incidents.risks import RiskService
+from socdesk.incidents.rules import StatusIntent
 from socdesk.incidents.service import IncidentService
+from socdesk.incidents.writes import IncidentChange
 from socdesk.kit.clock import format_time, utcnow
 from socdesk.kit.ids import hex_id
 from socdesk.models import Role, User
-from socdesk.register.incidents.patch import RegisterPatch
-from socdesk.register.incidents.schemas import IncidentPatch
 from socdesk.workspaces.scope import WorkspaceScope
 
 DEMO_PROJECT, DEMO_WORKSPACE = "demo", "default"
@@ -214,26 +216,25 @@ def _incident(sample: Sample, now: datetime, owners: dict[str, str]) -> Incident
     return IncidentObject.model_validate({k: v for k, v in fields.items() if v is not None})
 
 
-def _register_facts(sample: Sample, now: datetime) -> dict[str, Any]:
-    """The register PATCH that gives the incident what SecMaster does not hold."""
+def _register_facts(sample: Sample, now: datetime) -> IncidentChange | None:
+    """The change that gives the incident what SecMaster does not hold (what a register PATCH
+    would ask for); None when there is nothing to add."""
     created = now - timedelta(days=sample.days_ago)
-    change: dict[str, Any] = {}
-    if sample.status in ("In Progress", "Review"):
-        change["status"] = sample.status
+    columns: dict[str, Any] = {}
+    status = {"In Progress": StatusIntent.in_progress, "Review": StatusIntent.review}.get(
+        sample.status
+    )
     if sample.status != "New":
-        change["responded_date"] = format_time(created + timedelta(minutes=40))
+        columns["responded_time"] = created + timedelta(minutes=40)
     if sample.status in ("Closed", "Review"):
-        change["contained_date"] = format_time(min(created + timedelta(hours=3), now))
-    if sample.tags:
-        change["tags"], change["tag_operation"] = list(sample.tags), "Add"
-    if sample.objectives:
-        change["threat_objectives"] = [
-            {"threat_objective": objective, "relevance": relevance}
-            for objective, relevance in sample.objectives
-        ]
+        columns["contained_time"] = min(created + timedelta(hours=3), now)
     if sample.severity == "Fatal":
-        change["severity_reasoning"] = "Business-critical systems are affected."
-    return change
+        columns["severity_reasoning"] = "Business-critical systems are affected."
+    tags = TagChange.of(TagOperation.add, sample.tags) if sample.tags else None
+    objectives = set(sample.objectives) or None
+    if not (columns or status or tags or objectives):
+        return None
+    return IncidentChange(columns=columns, status=status, tags=tags, objectives=objectives)
 
 
 def _scope(tenant: Tenant, user: User, role: Role) -> WorkspaceScope:
@@ -268,13 +269,12 @@ async def seed_demo_workspace(session: AsyncSession, tenant: Tenant) -> int:
     )
     for incident_id, sample in zip(ids, SAMPLES, strict=True):
         change = _register_facts(sample, now)
-        if change:
+        if change is not None:
             scope = scopes[sample.owner] if sample.owner else admin
-            patch = IncidentPatch.model_validate(change)
-            await RegisterPatch(session, scope).apply([str(incident_id)], patch)
+            await IncidentChanges(session, scope).change([incident_id], change)
     for number, comments in COMMENTS.items():
         for author, text in comments:
-            await CommentService(session, scopes[author]).add(str(ids[number - 1]), text)
+            await CommentService(session, scopes[author]).add(ids[number - 1], text)
     await _link_risks(session, admin, ids)
     return len(ids)
 
@@ -289,7 +289,7 @@ async def _link_risks(
         for number in numbers:
             linked.setdefault(number, []).append(risk.id)
     for number, risk_ids in sorted(linked.items()):
-        await risks.associate(str(ids[number - 1]), risk_ids)
+        await risks.associate(ids[number - 1], risk_ids)
 
 
 @dataclass(frozen=True, slots=True)

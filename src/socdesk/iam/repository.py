@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.repository import ProjectScoped, WorkspaceScoped
@@ -164,6 +164,15 @@ class ProjectUsers(ProjectScoped[User]):
         found = await self.scalars_in_chunks(self.select(), User.id, list(ids))
         return {user.id: user for user in found}
 
+    async def named(self, ids: Collection[uuid.UUID], emails: Collection[str]) -> Sequence[User]:
+        """The users with one of `ids` or (case-insensitively) one of the lowercase `emails`:
+        whom a page of incidents names (openers and editors by id, creators and owners by
+        email)."""
+        if not ids and not emails:
+            return []
+        statement = self.select().where(or_(User.id.in_(ids), func.lower(User.email).in_(emails)))
+        return (await self.session.scalars(statement)).all()
+
 
 class ProjectWorkspaces(ProjectScoped[Workspace]):
     """The workspaces of one project."""
@@ -187,6 +196,16 @@ class WorkspaceMembers(WorkspaceScoped[Membership]):
             self.select().where(Membership.user_id == user_id)
         )
         return found
+
+    async def active_email(self, user_id: uuid.UUID) -> str | None:
+        """The email of `user_id` if it is an active member here (whom an incident may be
+        assigned to); None otherwise."""
+        email: str | None = await self.session.scalar(
+            self.select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(User.id == user_id, User.is_active.is_(True))
+        )
+        return email
 
     async def users(self) -> Sequence[User]:
         """The members, by email."""

@@ -7,7 +7,9 @@ from typing import Any
 
 from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.record import IncidentObject
+from socdesk.incidents.rules import StatusIntent
 from socdesk.kit.clock import format_time
+from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.models import Incident, Severity, Status
 
 SEVERITY_BY_NAME = {
@@ -61,16 +63,12 @@ DOCUMENT_FIELDS = tuple(
 )
 
 
-def status_after(handle_status: str, current: Status | None) -> Status:
-    """The canonical status a written handle_status leads to. `Open` reopens a blocked or closed
-    incident to in_progress and leaves an open one as it is."""
-    if handle_status == "Block":
-        return Status.blocked
-    if handle_status == "Closed":
-        return Status.closed
-    if current is None:
-        return Status.new
-    return Status.in_progress if current in (Status.blocked, Status.closed) else current
+# What a written handle_status asks of the status (incidents/rules.py says what it leads to).
+INTENT_OF_HANDLE_STATUS = {
+    "Open": StatusIntent.open,
+    "Block": StatusIntent.blocked,
+    "Closed": StatusIntent.closed,
+}
 
 
 def sent_fields(data: IncidentObject) -> dict[str, Any]:
@@ -89,8 +87,9 @@ TIME_COLUMNS = frozenset(
 CLIENT_COLUMNS = (*SCALAR_COLUMNS, "severity", "status", *NESTED_COLUMNS.values())
 
 
-def column_values(sent: dict[str, Any], current: Status | None) -> dict[str, Any]:
-    """Column values for the fields the client wrote (`sent_fields` output)."""
+def column_values(sent: dict[str, Any]) -> dict[str, Any]:
+    """Column values for the fields the client wrote (`sent_fields` output); the status is
+    the rules' business (`status_intent`)."""
     values: dict[str, Any] = {}
     for name in SCALAR_COLUMNS:
         if name in sent:
@@ -102,14 +101,17 @@ def column_values(sent: dict[str, Any], current: Status | None) -> dict[str, Any
     if "severity" in sent:
         severity = sent["severity"]
         values["severity"] = int(SEVERITY_BY_NAME[severity]) if severity else None
-    if "handle_status" in sent:
-        status = sent["handle_status"]
-        values["status"] = status_after(status, current) if status else None
     for (parent, child), column in NESTED_COLUMNS.items():
         if parent in sent:
             nested = sent[parent]
             values[column] = nested.get(child) if nested is not None else None
     return values
+
+
+def status_intent(sent: dict[str, Any]) -> StatusIntent | None:
+    """What the written handle_status asks of the status; None when none is written."""
+    status = sent.get("handle_status")
+    return INTENT_OF_HANDLE_STATUS[status] if status else None
 
 
 # (key, top-level field, sub-field or None) for each mandatory field.
@@ -130,6 +132,21 @@ def missing_required(sent: dict[str, Any], keys: frozenset[str] | None = None) -
     return missing
 
 
+def refuse_missing(sent: dict[str, Any], *, only_sent: bool = False) -> None:
+    """400 naming every mandatory field that is absent, null or empty. On a change
+    (`only_sent`), only the mandatory fields the client wrote must not be emptied."""
+    keys = None
+    if only_sent:
+        keys = frozenset(k for k in REQUIRED_ON_CREATE if k.split(".")[0] in sent)
+    missing = missing_required(sent, keys)
+    if missing:
+        raise ValidationFailed(
+            "required fields are missing or empty: "
+            + ", ".join(f"data_object.{k}" for k in missing),
+            details=[ErrorDetail(f"data_object.{k}", "required") for k in missing],
+        )
+
+
 def document_values(sent: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sent.items() if k in DOCUMENT_FIELDS}
 
@@ -140,35 +157,36 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
-    """The incident as SecMaster's `data_object`; fields never written are left out."""
+def record_fields(row: Any) -> dict[str, Any]:
+    """The client's fields of the incident `row` (an Incident, or anything with its attributes)
+    as the record holds them, severity and status aside; fields never written are left out."""
     out: dict[str, Any] = {k: v for k, v in row.document.items() if v is not None}
     for name in SCALAR_COLUMNS:
         value = getattr(row, name)
         if value is not None:
             out[name] = _json_value(value)
+    return out
+
+
+# The enums hash and compare as their values, so the stored rank and text look them up as they are.
+def severity_name(row: Any) -> str:
+    return NAME_BY_SEVERITY[row.severity]
+
+
+def handle_status(row: Any) -> str:
+    return HANDLE_STATUS_OF[row.status]
+
+
+def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
+    """The incident as SecMaster's `data_object`; fields never written are left out."""
+    out = record_fields(row)
     out.update(
         id=str(row.id),
         version=str(row.version),
         domain_id=project_hex,
         workspace_id=str(row.workspace_id),
-        severity=NAME_BY_SEVERITY[Severity(row.severity)],
-        handle_status=HANDLE_STATUS_OF[Status(row.status)],
+        severity=severity_name(row),
+        handle_status=handle_status(row),
         update_time=format_time(row.update_time),
     )
     return out
-
-
-def creation_changes(sent: dict[str, Any]) -> dict[str, Any]:
-    """The audit changes of a create: every field written, from nothing."""
-    return {key: {"before": None, "after": value} for key, value in sorted(sent.items())}
-
-
-def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """{field: {before, after}} for each top-level field whose value differs."""
-    ignored = {"version", "update_time"}
-    return {
-        key: {"before": before.get(key), "after": after.get(key)}
-        for key in sorted(set(before) | set(after))
-        if key not in ignored and before.get(key) != after.get(key)
-    }

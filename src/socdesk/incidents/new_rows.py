@@ -11,6 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from socdesk.incidents import mapping
+from socdesk.incidents.rules import (
+    StatusIntent,
+    close_time_rule,
+    close_time_value,
+    status_after,
+)
 from socdesk.models import Status
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -35,8 +41,10 @@ _CREATE_TIME, _CLOSE_TIME, _CREATOR = (
     _POSITION["creator"],
 )
 _RANKS = {name: int(rank) for name, rank in mapping.SEVERITY_BY_NAME.items()}
-_STATUSES = {name: mapping.status_after(name, None).value for name in ("Open", "Block", "Closed")}
-_CLOSED = Status.closed.value
+_STATUSES = {
+    name: status_after(intent, None).value
+    for name, intent in mapping.INTENT_OF_HANDLE_STATUS.items()
+}
 
 # What each sent field fills: ("column", position, is_time), ("document", nested columns) or
 # the two handled apart.
@@ -63,10 +71,22 @@ class NewIncidentRows:
         self._template = template
         self._now = now
         self._creator = scope.user.email
+        # The close time of a new incident in each status, when the client gives none.
+        self._close_time = {
+            status.value: close_time_value(close_time_rule(None, status), None, now)
+            for status in Status
+        }
 
-    def build(self, sent: dict[str, Any], number: int, incident_id: uuid.UUID) -> list[Any]:
+    def build(
+        self,
+        sent: dict[str, Any],
+        number: int,
+        incident_id: uuid.UUID,
+        status: StatusIntent | None = None,
+    ) -> list[Any]:
         """The row for the fields a client sent (`mapping.sent_fields` form, mandatory fields
-        present), with its id (a new one, or one the file chose and that was checked)."""
+        present), with its id (a new one, or one the file chose and that was checked). `status`,
+        when given, says what the status is instead of the sent handle_status."""
         row = self._template.copy()
         row[ID] = incident_id
         row[NUMBER] = number
@@ -85,10 +105,12 @@ class NewIncidentRows:
             elif key == "handle_status":
                 row[_STATUS] = _STATUSES[value] if value else None
         row[DOCUMENT] = document
+        if status is not None:
+            row[_STATUS] = status_after(status, None).value
         row[_CREATE_TIME] = row[_CREATE_TIME] or self._now
         row[_CREATOR] = row[_CREATOR] or self._creator
-        if row[_STATUS] == _CLOSED:
-            row[_CLOSE_TIME] = row[_CLOSE_TIME] or self._now
+        if row[_CLOSE_TIME] is None:
+            row[_CLOSE_TIME] = self._close_time.get(row[_STATUS])
         return row
 
 

@@ -1,66 +1,43 @@
-"""Incident queries. Every method is bound to one workspace: no query can reach another tenant."""
+"""Incident and audit-event queries, bound to one workspace by the scoped base (kit/repository.py):
+no query here can reach another tenant's rows."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     String,
     Uuid,
-    delete,
     func,
     insert,
     literal,
     null,
+    or_,
     select,
     type_coerce,
-    update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.bulk import bulk_insert
-from socdesk.kit.errors import NotFound, some_of
+from socdesk.kit.repository import WorkspaceScoped, chunks
 from socdesk.kit.upsert import insert_for
 from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
 
-# Stay well under SQLite's 32,766 bound parameters per statement.
-CHUNK = 5000
 
+class IncidentRepository(WorkspaceScoped[Incident]):
+    """One workspace's incidents."""
 
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-async def select_in_chunks(
-    session: AsyncSession, statement: Any, column: Any, ids: Sequence[Any]
-) -> list[Any]:
-    """The rows of `statement` where `column` is one of `ids`, one query per chunk."""
-    found: list[Any] = []
-    for part in chunks(ids):
-        found.extend(await session.execute(statement.where(column.in_(part))))
-    return found
-
-
-class IncidentRepository:
-    def __init__(self, session: AsyncSession, workspace_id: uuid.UUID) -> None:
-        self.session = session
-        self.workspace_id = workspace_id
-
-    @property
-    def _is_postgres(self) -> bool:
-        return self.session.get_bind().dialect.name == "postgresql"
+    model = Incident
 
     async def allocate_numbers(self, count: int) -> range:
         """`count` consecutive incident numbers. The counter row stays locked until commit, so
         concurrent creates queue here and a rollback returns the numbers."""
         statement = (
             insert_for(self.session, WorkspaceCounter)
-            .values(workspace_id=self.workspace_id, last_incident_number=count)
+            .values(workspace_id=self.tenant_id, last_incident_number=count)
             .on_conflict_do_update(
                 index_elements=[WorkspaceCounter.workspace_id],
                 set_={"last_incident_number": WorkspaceCounter.last_incident_number + count},
@@ -73,118 +50,120 @@ class IncidentRepository:
     async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         await bulk_insert(self.session, Incident, rows)
 
-    async def get(self, incident_id: uuid.UUID) -> Incident | None:
-        return await self.session.scalar(
-            select(Incident).where(
-                Incident.workspace_id == self.workspace_id, Incident.id == incident_id
-            )
-        )
+    async def get(self, incident_id: uuid.UUID, *, fresh: bool = False) -> Incident | None:
+        """The incident; `fresh` reads it from the database even if the session holds it (as
+        it was before a bulk statement)."""
+        statement = self.select().where(Incident.id == incident_id)
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        row: Incident | None = await self.session.scalar(statement)
+        return row
 
-    async def lock(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
-        """The incidents `ids`, fresh from the database and locked until commit (PostgreSQL).
-        Rows are locked in id order, so two transactions locking overlapping sets queue
-        instead of deadlocking."""
-        found: list[Incident] = []
-        for part in chunks(sorted(ids)):
-            if not self._is_postgres:
-                # SQLite has no row locks: a write takes the database's write lock (waiting
-                # for any other writer to commit), so every read after it is current.
-                await self.session.execute(
-                    update(Incident)
-                    .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
-                    .values(version=Incident.version)
-                    .execution_options(synchronize_session=False)
+    async def fresh(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Incident]:
+        """The incidents `ids` as stored now (the session may hold them from before a bulk
+        UPDATE), by id; ids not found are left out."""
+        statement = self.select().execution_options(populate_existing=True)
+        return {row.id: row for row in await self.scalars_in_chunks(statement, Incident.id, ids)}
+
+    async def ids_and_numbers(
+        self, numbers: Sequence[int], ids: Sequence[uuid.UUID]
+    ) -> list[tuple[uuid.UUID, int]]:
+        """(id, number) of the incidents that have one of `numbers` or `ids`."""
+        found: list[tuple[uuid.UUID, int]] = []
+        for part in chunks([*numbers, *ids]):
+            part_numbers = [p for p in part if isinstance(p, int)]
+            part_ids = [p for p in part if isinstance(p, uuid.UUID)]
+            rows = await self.session.execute(
+                self.select(Incident.id, Incident.number).where(
+                    or_(Incident.number.in_(part_numbers), Incident.id.in_(part_ids))
                 )
-            rows = await self.session.scalars(
-                select(Incident)
-                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
-                .order_by(Incident.id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
             )
-            found.extend(rows)
+            found += [(row.id, row.number) for row in rows]
         return found
 
-    async def lock_existing(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
-        """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
-        rows = await self.lock(ids)
-        if len(rows) < len(set(ids)):
-            found = {row.id for row in rows}
-            gone = [str(i) for i in ids if i not in found]
-            raise NotFound(f"ids: deleted meanwhile: {some_of(gone)}")
-        return rows
+    async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `ids` incidents of this workspace already have."""
+        return set(await self.scalars_in_chunks(self.select(Incident.id), Incident.id, ids))
 
-    async def page(
+    async def count(self, where: ColumnElement[bool]) -> int:
+        """How many incidents match `where`."""
+        total = await self.session.scalar(
+            select(func.count()).select_from(Incident).where(self.owned(), where)
+        )
+        return int(total or 0)
+
+    async def offset_page(
         self,
         where: ColumnElement[bool],
         order: Sequence[ColumnElement[Any]],
         offset: int,
         limit: int,
     ) -> tuple[Sequence[Incident], int]:
-        scoped = (Incident.workspace_id == self.workspace_id) & where
-        total = await self.session.scalar(select(func.count()).select_from(Incident).where(scoped))
+        """One page of the incidents matching `where`, by offset, and how many match."""
+        total = await self.count(where)
         rows = await self.session.scalars(
-            select(Incident).where(scoped).order_by(*order).offset(offset).limit(limit)
+            self.select().where(where).order_by(*order).offset(offset).limit(limit)
         )
-        return rows.all(), int(total or 0)
+        return rows.all(), total
 
-    async def update_one(
-        self, incident_id: uuid.UUID, expected_version: int, values: dict[str, Any]
-    ) -> bool:
-        """Write `values` if the row is still at `expected_version`; False if it moved on."""
-        result = await self.session.execute(
-            update(Incident)
-            .where(
-                Incident.workspace_id == self.workspace_id,
-                Incident.id == incident_id,
-                Incident.version == expected_version,
-            )
-            .values(version=Incident.version + 1, **values)
-            .execution_options(synchronize_session=False)
+    async def stream(
+        self, where: ColumnElement[bool], order: Sequence[ColumnElement[Any]]
+    ) -> AsyncIterator[Incident]:
+        """Every incident matching `where`, in `order`, read a thousand at a time."""
+        rows = await self.session.stream_scalars(
+            self.select().where(where).order_by(*order).execution_options(yield_per=1000)
         )
-        return bool(getattr(result, "rowcount", 0))
-
-    def merged_document(self, patch: dict[str, Any]) -> Any:
-        """SQL that replaces the top-level keys of `document` named in `patch`."""
-        if not patch:
-            return Incident.document
-        if self._is_postgres:
-            return Incident.document.op("||")(type_coerce(patch, JSONB))
-        arguments: list[Any] = []
-        for key, value in patch.items():
-            arguments += [f'$."{key}"', func.json(type_coerce(value, Incident.document.type))]
-        return func.json_set(Incident.document, *arguments)
-
-    def document_with(self, path: Sequence[str], value: Any) -> Any:
-        """SQL that sets one nested key of `document` (whose parents exist) to `value`."""
-        if self._is_postgres:
-            return func.jsonb_set(
-                Incident.document, literal(list(path), ARRAY(String())), type_coerce(value, JSONB)
-            )
-        return func.json_set(Incident.document, "$." + ".".join(f'"{p}"' for p in path), value)
+        async for row in rows:
+            yield row
 
     async def update_many(self, ids: Sequence[uuid.UUID], values: dict[str, Any]) -> None:
-        for part in chunks(ids):
-            await self.session.execute(
-                update(Incident)
-                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
-                .values(version=Incident.version + 1, **values)
-                .execution_options(synchronize_session=False)
-            )
+        """Write `values` (SQL or plain) on the incidents `ids` and move their version on: one
+        UPDATE per chunk."""
+        statement = self.update().values(version=Incident.version + 1, **values)
+        await self.execute_in_chunks(statement, Incident.id, ids)
 
-    async def delete(self, ids: Sequence[uuid.UUID]) -> None:
-        for part in chunks(ids):
-            await self.session.execute(
-                delete(Incident)
-                .where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
-                .execution_options(synchronize_session=False)
-            )
+    async def delete_ids(self, ids: Sequence[uuid.UUID]) -> None:
+        await self.execute_in_chunks(self.delete(), Incident.id, ids)
 
-    async def add_events(self, events: Iterable[dict[str, Any]]) -> None:
-        rows = [{"id": uuid.uuid4(), "workspace_id": self.workspace_id, **e} for e in events]
+    def document_sql(
+        self, patch: dict[str, Any], paths: Iterable[tuple[tuple[str, str], Any]] = ()
+    ) -> Any:
+        """SQL for `document` with the top-level keys of `patch` replaced, then each nested key
+        of `paths` (whose parent object exists) set; None when it would not change."""
+        expression: Any = Incident.document
+        if patch:
+            if self.is_postgres:
+                expression = expression.op("||")(type_coerce(patch, JSONB))
+            else:
+                arguments: list[Any] = []
+                for key, value in patch.items():
+                    arguments += [
+                        f'$."{key}"',
+                        func.json(type_coerce(value, Incident.document.type)),
+                    ]
+                expression = func.json_set(expression, *arguments)
+        for path, value in paths:
+            if self.is_postgres:
+                expression = func.jsonb_set(
+                    expression, literal(list(path), ARRAY(String())), type_coerce(value, JSONB)
+                )
+            else:
+                expression = func.json_set(
+                    expression, "$." + ".".join(f'"{p}"' for p in path), value
+                )
+        return None if expression is Incident.document else expression
+
+
+class EventRepository(WorkspaceScoped[IncidentEvent]):
+    """The incidents' audit trail."""
+
+    model = IncidentEvent
+
+    async def add(self, events: Iterable[dict[str, Any]]) -> None:
+        rows = [{"id": uuid.uuid4(), "workspace_id": self.tenant_id, **e} for e in events]
         await bulk_insert(self.session, IncidentEvent, rows)
 
-    async def add_same_event(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
+    async def add_same(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
         """The same event (no per-row changes or snapshot) for each of `ids`, written by the
         database: one INSERT ... SELECT per chunk, no event row travels from Python."""
         columns = IncidentEvent.__table__.columns
@@ -192,7 +171,7 @@ class IncidentRepository:
         values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
         targets = ["id", "workspace_id", "incident_id", *names]
         for part in chunks(ids):
-            if self._is_postgres:
+            if self.is_postgres:
                 # unnest() of one array parameter: no lookup in incidents, whose statistics
                 # are stale in the middle of a large import.
                 listed = (
@@ -202,7 +181,7 @@ class IncidentRepository:
                 )
                 source = select(
                     func.gen_random_uuid(),
-                    literal(self.workspace_id, Uuid()),
+                    literal(self.tenant_id, Uuid()),
                     listed.c.incident,
                     *values,
                 )
@@ -212,30 +191,14 @@ class IncidentRepository:
                     Incident.workspace_id,
                     Incident.id,
                     *values,
-                ).where(Incident.workspace_id == self.workspace_id, Incident.id.in_(part))
+                ).where(self.owned(Incident), Incident.id.in_(part))
             await self.session.execute(insert(IncidentEvent).from_select(targets, source))
 
-    async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        """Which of `ids` incidents of this workspace already have."""
-        taken: set[uuid.UUID] = set()
-        for part in chunks(ids):
-            taken.update(
-                await self.session.scalars(
-                    select(Incident.id).where(
-                        Incident.workspace_id == self.workspace_id, Incident.id.in_(part)
-                    )
-                )
-            )
-        return taken
-
     async def history(self, incident_id: uuid.UUID) -> Sequence[IncidentEvent]:
-        return (
-            await self.session.scalars(
-                select(IncidentEvent)
-                .where(
-                    IncidentEvent.workspace_id == self.workspace_id,
-                    IncidentEvent.incident_id == incident_id,
-                )
-                .order_by(IncidentEvent.at, IncidentEvent.id)
-            )
-        ).all()
+        """The incident's events, oldest first."""
+        statement = (
+            self.select()
+            .where(IncidentEvent.incident_id == incident_id)
+            .order_by(IncidentEvent.at, IncidentEvent.id)
+        )
+        return (await self.session.scalars(statement)).all()

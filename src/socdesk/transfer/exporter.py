@@ -6,14 +6,13 @@ from collections.abc import AsyncIterator, Sequence
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.search import SearchBody, order_by, where_clause
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.ids import hex_id
-from socdesk.models import Incident
 from socdesk.settings import Settings
 from socdesk.transfer.columns import COLUMNS, Column, column_for_header
 from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes, xlsx_row
@@ -52,23 +51,18 @@ class IncidentExporter:
         self.scope = scope
         self.settings = settings
         self.project_hex = hex_id(scope.project.id)
+        self.incidents = IncidentRepository(session, scope.workspace_id)
 
     async def _data_objects(self, search: SearchBody) -> AsyncIterator[dict[str, Any]]:
-        scoped = (Incident.workspace_id == self.scope.workspace_id) & where_clause(search)
-        total = await self.session.scalar(select(func.count()).select_from(Incident).where(scoped))
-        if (total or 0) > self.settings.export_max_rows:
+        where = where_clause(search)
+        total = await self.incidents.count(where)
+        if total > self.settings.export_max_rows:
             raise ValidationFailed.for_field(
                 "data_object_filters_form",
                 f"{total} incidents match; exports are limited to "
                 f"{self.settings.export_max_rows}: narrow the filter",
             )
-        rows = await self.session.stream_scalars(
-            select(Incident)
-            .where(scoped)
-            .order_by(*order_by(search))
-            .execution_options(yield_per=1000)
-        )
-        async for row in rows:
+        async for row in self.incidents.stream(where, order_by(search)):
             yield mapping.data_object(row, self.project_hex)
 
     async def export(

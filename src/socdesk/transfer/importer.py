@@ -17,9 +17,9 @@ from typing import IO
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.mapping import missing_required, sent_fields
 from socdesk.incidents.record import IncidentObject
-from socdesk.incidents.service import IncidentService
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.settings import Settings
@@ -60,7 +60,7 @@ def validate_candidate(candidate: Candidate) -> None:
 class IncidentImporter:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope, settings: Settings) -> None:
         self.settings = settings
-        self.service = IncidentService(session, scope)
+        self.changes = IncidentChanges(session, scope)
         self.problems: list[ErrorDetail] = []
         self.more_problems = 0
         self.seen_ids: set[uuid.UUID] = set()
@@ -83,7 +83,7 @@ class IncidentImporter:
     async def run(self, file: IO[bytes], filename: str) -> list[uuid.UUID]:
         """Import the file's incidents; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
-        sink = IncidentSink(self.service, filename)
+        sink = IncidentSink(self.changes, filename)
         try:
             with gc_paused():
                 imported = await self._run(file, sink)
@@ -168,7 +168,7 @@ class IncidentImporter:
         if not given:
             return ids
         await sink.pause()
-        taken = await self.service.repo.existing_ids(given)
+        taken = await self.changes.existing_ids(given)
         for candidate, chosen in zip(chunk, ids, strict=True):
             if chosen in taken:
                 candidate.problems.append(

@@ -19,12 +19,12 @@ import uuid
 from collections.abc import Awaitable, Sequence
 from typing import Any
 
-from socdesk.incidents.new_rows import ID, ROW_COLUMNS, NewIncidentRows, as_dict
-from socdesk.incidents.service import IncidentService
-from socdesk.kit.bulk import CopyStream, bulk_insert
+from socdesk.incidents.changes import IncidentChanges
+from socdesk.incidents.new_rows import ID, ROW_COLUMNS, as_dict
+from socdesk.kit.bulk import CopyStream
 from socdesk.kit.clock import utcnow
 from socdesk.kit.ids import new_uuids
-from socdesk.models import Incident, IncidentAction
+from socdesk.models import Incident
 
 # Chunks built and waiting for the writer; more would only hold memory.
 WAITING_CHUNKS = 2
@@ -33,15 +33,15 @@ WAITING_CHUNKS = 2
 class IncidentSink:
     """Writes the rows of one import. `write` takes `(sent, given id)` pairs in file order."""
 
-    def __init__(self, service: IncidentService, source: str) -> None:
-        self.service = service
+    def __init__(self, changes: IncidentChanges, source: str) -> None:
+        self.changes = changes
         self.source = source
-        self.rows = NewIncidentRows(service.scope, utcnow())
+        self.rows = changes.new_rows(utcnow())
         self.ids: list[uuid.UUID] = []
         self._first_number = 0
         self._next_number: int | None = None
         self._event: dict[str, Any] = {}
-        session = service.session
+        session = changes.session
         postgres = session.get_bind().dialect.name == "postgresql"
         self._copy = CopyStream(session, Incident, ROW_COLUMNS) if postgres else None
         self._queue: asyncio.Queue[list[list[Any]] | None] = asyncio.Queue(WAITING_CHUNKS)
@@ -53,12 +53,10 @@ class IncidentSink:
             return
         if self._writer is None:
             # Count 0: lock the workspace counter and read it; `finish` moves it on.
-            self._first_number = (await self.service.repo.allocate_numbers(0)).start
+            self._first_number = (await self.changes.numbers(0)).start
             self._next_number = self._first_number
             # One event for every incident (the database fills in each incident's id).
-            self._event = self.service.audit_event(
-                uuid.uuid4(), IncidentAction.import_, {}, None, self.source
-            )
+            self._event = self.changes.import_event(self.source)
             self._writer = asyncio.create_task(self._write_chunks())
         number = self._next_number
         assert number is not None
@@ -94,8 +92,8 @@ class IncidentSink:
             await self._copy.write(rows)
             await self._copy.close()
         else:
-            await bulk_insert(self.service.session, Incident, [as_dict(row) for row in rows])
-        await self.service.repo.add_same_event(ids, self._event)
+            await self.changes.insert_rows([as_dict(row) for row in rows])
+        await self.changes.add_import_events(ids, self._event)
 
     async def _unless_writer_fails(self, step: Awaitable[None]) -> None:
         """Await `step`; if the writer fails first, raise its error instead."""
@@ -138,7 +136,7 @@ class IncidentSink:
         await self._unless_writer_fails(self._queue.put(None))
         await self._writer
         self._writer = None
-        numbers = await self.service.repo.allocate_numbers(len(self.ids))
+        numbers = await self.changes.numbers(len(self.ids))
         if numbers.start != self._first_number:
             # The counter stays locked from the first write: this cannot happen.
             raise RuntimeError("the incident counter moved during an import")

@@ -16,6 +16,17 @@ from tests.factories import TenantInfo
 from tests.secmaster.incidents.payloads import incident_object
 
 
+async def scope_of(session: AsyncSession, tenant: TenantInfo) -> WorkspaceScope:
+    """The tenant's workspace as its administrator acts in it."""
+    user = await session.get(User, tenant.admin_id)
+    project = await session.get(Project, tenant.project_id)
+    workspace = await session.get(Workspace, tenant.workspace_id)
+    assert user is not None
+    assert project is not None
+    assert workspace is not None
+    return WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
+
+
 async def seed_incidents(
     sessions: async_sessionmaker[AsyncSession],
     tenant: TenantInfo,
@@ -25,14 +36,7 @@ async def seed_incidents(
     if isinstance(objects, int):
         objects = [incident_object(title=f"incident {i}") for i in range(objects)]
     async with sessions.begin() as session:
-        user = await session.get(User, tenant.admin_id)
-        project = await session.get(Project, tenant.project_id)
-        workspace = await session.get(Workspace, tenant.workspace_id)
-        assert user is not None
-        assert project is not None
-        assert workspace is not None
-        scope = WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
-        ids = await IncidentService(session, scope).create_many(
+        ids = await IncidentService(session, await scope_of(session, tenant)).create_many(
             [IncidentObject.model_validate(o) for o in objects]
         )
     return [str(i) for i in ids]

@@ -10,8 +10,13 @@ from socdesk.incidents.comments import CommentService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.params import CursorQuery
 from socdesk.kit.routes import RegisterRoute
-from socdesk.register.comments.schemas import CommentCreate, CommentCreated, CommentPage
-from socdesk.register.incidents.ids import IncidentIdPath
+from socdesk.register.comments.schemas import (
+    CommentCreate,
+    CommentCreated,
+    CommentOut,
+    CommentPage,
+)
+from socdesk.register.incidents.ids import IncidentIdPath, resolve_one
 from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 
 router = APIRouter(prefix="/v1/incidents", tags=["Register: comments"], route_class=RegisterRoute)
@@ -31,8 +36,11 @@ async def list_comments(
     limit: Annotated[int, Query(ge=1, le=1000, description="Comments per page.")] = 100,
     cursor: CursorQuery = None,
 ) -> CommentPage:
-    comments, next_cursor = await CommentService(session, scope).page(incident_id, limit, cursor)
-    return CommentPage(comments=comments, next_cursor=next_cursor)
+    found = await resolve_one(session, scope.workspace_id, incident_id)
+    page = await CommentService(session, scope).page(found, limit, cursor)
+    return CommentPage(
+        comments=[CommentOut.of(c) for c in page.comments], next_cursor=page.next_cursor
+    )
 
 
 @router.post(
@@ -44,5 +52,6 @@ async def list_comments(
 async def add_comment(
     incident_id: IncidentIdPath, body: CommentCreate, scope: RegisterWriter, session: SessionDep
 ) -> CommentCreated:
-    comment = await CommentService(session, scope).add(incident_id, body.content)
-    return CommentCreated(comment=comment)
+    found = await resolve_one(session, scope.workspace_id, incident_id)
+    comment = await CommentService(session, scope).add(found, body.content)
+    return CommentCreated(comment=CommentOut.of(comment))

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from socdesk.incidents.comments import Comment
 from socdesk.kit.schemas import NotBlank, RequestBody, ResponseBody
 from socdesk.register.users.schemas import RegisterUser
 
@@ -25,6 +26,16 @@ class CommentOut(ResponseBody):
     author: RegisterUser | None = Field(
         description="Who wrote it; null only if that user no longer exists."
     )
+
+    @classmethod
+    def of(cls, comment: Comment) -> CommentOut:
+        row, author = comment.row, comment.author
+        return cls(
+            id=row.id,
+            content=row.content,
+            created_date=row.created_date,
+            author=RegisterUser.of(author) if author is not None else None,
+        )
 
 
 class CommentPage(ResponseBody):

@@ -6,13 +6,11 @@ import re
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.repository import chunks
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.errors import NotFound, some_of
 from socdesk.kit.params import IncidentRefPath
-from socdesk.models import Incident
 
 NUMBER_PATTERN = re.compile(r"INC-([0-9]{1,10})", re.IGNORECASE)
 LARGEST_NUMBER = 2**31 - 1  # the column is a 32-bit integer on PostgreSQL
@@ -45,28 +43,17 @@ async def resolve(
     parsed = {text: parse(text) for text in texts}
     numbers = [p for p in parsed.values() if isinstance(p, int)]
     uuids = [p for p in parsed.values() if isinstance(p, uuid.UUID)]
-    by_number: dict[int, uuid.UUID] = {}
-    known: set[uuid.UUID] = set()
-    for part in chunks([*numbers, *uuids]):
-        part_numbers = [p for p in part if isinstance(p, int)]
-        part_uuids = [p for p in part if isinstance(p, uuid.UUID)]
-        rows = await session.execute(
-            select(Incident.id, Incident.number).where(
-                Incident.workspace_id == workspace_id,
-                or_(Incident.number.in_(part_numbers), Incident.id.in_(part_uuids)),
-            )
-        )
-        for incident_id, number in rows:
-            by_number[number] = incident_id
-            known.add(incident_id)
+    found = await IncidentRepository(session, workspace_id).ids_and_numbers(numbers, uuids)
+    by_number = {number: incident_id for incident_id, number in found}
+    known = {incident_id for incident_id, _ in found}
     resolved: dict[uuid.UUID, None] = {}  # ordered, without repeats
     missing: list[str] = []
     for text, target in parsed.items():
-        found = by_number.get(target) if isinstance(target, int) else target
-        if found is None or found not in known:
+        named = by_number.get(target) if isinstance(target, int) else target
+        if named is None or named not in known:
             missing.append(text)
         else:
-            resolved[found] = None
+            resolved[named] = None
     if missing:
         raise NotFound(f"ids: no such incident in this workspace: {some_of(missing)}")
     return list(resolved)

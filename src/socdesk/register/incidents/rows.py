@@ -4,57 +4,25 @@ read for a whole page in a fixed number of queries (one per table, per chunk of 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents.comments import comment_counts
-from socdesk.incidents.repository import select_in_chunks
-from socdesk.incidents.risks import risk_ids_of
+from socdesk.iam.repository import ProjectUsers
+from socdesk.incidents.comments import CommentRepository
+from socdesk.incidents.relations import ObjectiveRepository, RiskLinkRepository, TagRepository
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.errors import NotFound, some_of
-from socdesk.models import (
-    Incident,
-    IncidentTag,
-    IncidentThreatObjective,
-    Severity,
-    Status,
-    User,
-)
+from socdesk.models import Incident, Severity, Status, User
 from socdesk.register.incidents.ids import format_number
+from socdesk.register.incidents.mapping import REGISTER_SEVERITY, REGISTER_STATUS
 from socdesk.register.incidents.schemas import (
     RegisterIncident,
     RegisterRow,
-    RegisterSeverity,
-    RegisterStatus,
     TagOut,
     ThreatObjectiveOut,
 )
 from socdesk.register.users.schemas import RegisterUser
-
-REGISTER_SEVERITY = {
-    Severity.tips: RegisterSeverity.informational,
-    Severity.low: RegisterSeverity.low,
-    Severity.medium: RegisterSeverity.medium,
-    Severity.high: RegisterSeverity.high,
-    Severity.fatal: RegisterSeverity.critical,
-}
-SEVERITY_OF = {name: rank for rank, name in REGISTER_SEVERITY.items()}
-# Blocked has no register name: it reads as In Progress.
-REGISTER_STATUS = {
-    Status.new: RegisterStatus.new,
-    Status.in_progress: RegisterStatus.in_progress,
-    Status.blocked: RegisterStatus.in_progress,
-    Status.review: RegisterStatus.review,
-    Status.closed: RegisterStatus.closed,
-}
-STATUS_OF = {
-    RegisterStatus.new: Status.new,
-    RegisterStatus.in_progress: Status.in_progress,
-    RegisterStatus.review: Status.review,
-    RegisterStatus.closed: Status.closed,
-}
 
 
 class People:
@@ -65,20 +33,10 @@ class People:
         self.by_email = {u.email.lower(): self.by_id[u.id] for u in users}
 
     @classmethod
-    async def load(
-        cls, session: AsyncSession, project_id: uuid.UUID, incidents: Sequence[Incident]
-    ) -> People:
+    async def load(cls, people: ProjectUsers, incidents: Sequence[Incident]) -> People:
         ids = {i for row in incidents for i in (row.opened_by_id, row.updated_by_id) if i}
         emails = {e.lower() for row in incidents for e in (row.creator, row.owner) if e}
-        if not ids and not emails:
-            return cls([])
-        users = await session.scalars(
-            select(User).where(
-                User.project_id == project_id,
-                or_(User.id.in_(ids), func.lower(User.email).in_(emails)),
-            )
-        )
-        return cls(users.all())
+        return cls(await people.named(ids, emails))
 
     def named(self, email: str | None) -> RegisterUser | None:
         return self.by_email.get(email.lower()) if email else None
@@ -129,57 +87,24 @@ def register_incident(row: Incident, people: People) -> RegisterIncident:
 
 
 class RowReader:
+    """Register rows of one workspace's incidents, read through the domain's repositories."""
+
     def __init__(self, session: AsyncSession, workspace_id: uuid.UUID, project_id: uuid.UUID):
-        self.session = session
-        self.workspace_id = workspace_id
-        self.project_id = project_id
-
-    async def tags(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[IncidentTag]]:
-        statement = (
-            select(IncidentTag)
-            .where(IncidentTag.workspace_id == self.workspace_id)
-            .order_by(IncidentTag.content)
-        )
-        by_incident: dict[uuid.UUID, list[IncidentTag]] = defaultdict(list)
-        for (tag,) in await select_in_chunks(self.session, statement, IncidentTag.incident_id, ids):
-            by_incident[tag.incident_id].append(tag)
-        return by_incident
-
-    async def threat_objectives(
-        self, ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[IncidentThreatObjective]]:
-        statement = (
-            select(IncidentThreatObjective)
-            .where(IncidentThreatObjective.workspace_id == self.workspace_id)
-            .order_by(IncidentThreatObjective.threat_objective)
-        )
-        by_incident: dict[uuid.UUID, list[IncidentThreatObjective]] = defaultdict(list)
-        for (link,) in await select_in_chunks(
-            self.session, statement, IncidentThreatObjective.incident_id, ids
-        ):
-            by_incident[link.incident_id].append(link)
-        return by_incident
-
-    async def incidents(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Incident]:
-        # Fresh from the database: the session may hold these rows from before a bulk UPDATE.
-        statement = (
-            select(Incident)
-            .where(Incident.workspace_id == self.workspace_id)
-            .execution_options(populate_existing=True)
-        )
-        return {
-            row.id: row
-            for (row,) in await select_in_chunks(self.session, statement, Incident.id, ids)
-        }
+        self.incidents = IncidentRepository(session, workspace_id)
+        self.tags = TagRepository(session, workspace_id)
+        self.objectives = ObjectiveRepository(session, workspace_id)
+        self.risks = RiskLinkRepository(session, workspace_id)
+        self.comments = CommentRepository(session, workspace_id)
+        self.people = ProjectUsers(session, project_id)
 
     async def rows(self, incidents: Sequence[Incident]) -> list[RegisterRow]:
         """The register rows of `incidents`, in their order."""
         ids = [row.id for row in incidents]
-        people = await People.load(self.session, self.project_id, incidents)
-        tags = await self.tags(ids)
-        objectives = await self.threat_objectives(ids)
-        counts = await comment_counts(self.session, self.workspace_id, ids)
-        risks = await risk_ids_of(self.session, self.workspace_id, ids)
+        people = await People.load(self.people, incidents)
+        tags = await self.tags.of(ids)
+        objectives = await self.objectives.of(ids)
+        counts = await self.comments.counts(ids)
+        risks = await self.risks.ids_of(ids)
         return [
             RegisterRow(
                 comment_count=counts.get(row.id, 0),
@@ -195,7 +120,7 @@ class RowReader:
 
     async def rows_of(self, ids: Sequence[uuid.UUID]) -> list[RegisterRow]:
         """The register rows of the incidents `ids` (all of this workspace), in that order."""
-        found = await self.incidents(ids)
+        found = await self.incidents.fresh(ids)
         gone = [str(i) for i in ids if i not in found]
         if gone:  # deleted by another request since the ids were looked up
             raise NotFound(f"ids: deleted meanwhile: {some_of(gone)}")

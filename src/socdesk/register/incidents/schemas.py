@@ -92,8 +92,9 @@ NOT_NULLABLE = ("title", "status", "severity", "occurred_date")
 
 
 def _declare_what_a_patch_changes(schema: dict[str, Any]) -> None:
-    """The document says what the PATCH rules refuse (register/patch.py), so a client built
-    from it sends no change that changes nothing and never nulls a field every incident has."""
+    """The document says what the PATCH rules refuse (register/incidents/mapping.py), so a
+    client built from it sends no change that changes nothing and never nulls a field every
+    incident has."""
     properties = schema["properties"]
     for name in NOT_NULLABLE:
         field = properties[name]

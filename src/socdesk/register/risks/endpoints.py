@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 from socdesk.incidents.risks import RiskService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.routes import RegisterRoute
-from socdesk.register.incidents.ids import IncidentIdPath
+from socdesk.register.incidents.ids import IncidentIdPath, resolve_one
 from socdesk.register.risks.schemas import (
     RiskAssociations,
     RiskAssociationsPut,
@@ -56,5 +56,6 @@ async def replace_incident_risks(
     scope: RegisterWriter,
     session: SessionDep,
 ) -> RiskAssociations:
-    ids = await RiskService(session, scope).associate(incident_id, body.risk_ids)
+    found = await resolve_one(session, scope.workspace_id, incident_id)
+    ids = await RiskService(session, scope).associate(found, body.risk_ids)
     return RiskAssociations(risk_associations=ids)

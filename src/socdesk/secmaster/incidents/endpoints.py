@@ -13,6 +13,7 @@ from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import IncidentUuidPath as IncidentId
 from socdesk.kit.routes import SecMasterRoute, reads_only
+from socdesk.secmaster.incidents import mapping
 from socdesk.secmaster.incidents.schemas import (
     BatchChanged,
     BatchChangedEnvelope,
@@ -41,7 +42,7 @@ router = APIRouter(
 async def create_incident(
     body: IncidentCreate, scope: SecMasterWriter, session: SessionDep
 ) -> CreatedEnvelope:
-    detail = await IncidentService(session, scope).create(body.data_object)
+    detail = mapping.detail(await IncidentService(session, scope).create(body.data_object), scope)
     return CreatedEnvelope(data=CreatedIncident(**detail.model_dump(), event_id=detail.id))
 
 
@@ -51,7 +52,9 @@ async def search_incidents(
     body: SearchBody, scope: SecMasterReader, session: SessionDep
 ) -> IncidentPage:
     rows, total = await IncidentService(session, scope).search(body)
-    return IncidentPage(total=total, size=len(rows), page=body.offset // body.limit + 1, data=rows)
+    details = [mapping.detail(row, scope) for row in rows]
+    page = body.offset // body.limit + 1
+    return IncidentPage(total=total, size=len(details), page=page, data=details)
 
 
 @router.post("/batch-update", summary="Apply one change to many incidents, all or none")
@@ -62,7 +65,7 @@ async def batch_update_incidents(
     reads one IncidentDetail), with `success_ids` and `error_ids`."""
     service = IncidentService(session, scope)
     ids = await service.batch_change(body.batch_ids, body.data_object)
-    first = await service.fresh_detail(ids[0])
+    first = mapping.detail(await service.fresh(ids[0]), scope)
     return BatchChangedEnvelope(
         data=BatchChanged(**first.model_dump(), success_ids=ids, error_ids=[])
     )
@@ -75,8 +78,8 @@ OptionalBatchIds = Annotated[BatchIds | None, Body()]
 async def batch_delete_incidents(
     scope: SecMasterWriter, session: SessionDep, body: OptionalBatchIds = None
 ) -> BatchEnvelope:
-    outcome = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
-    return BatchEnvelope(data=outcome)
+    result = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
+    return BatchEnvelope(data=mapping.batch_outcome(result))
 
 
 @router.delete("", summary="Delete incidents (as batch-delete; the ids also at the top level)")
@@ -85,7 +88,8 @@ async def delete_incidents(
 ) -> DeleteEnvelope:
     """Both SDK calls on this route parse their ids: delete_incident under `data`,
     delete_dataobjects at the top level."""
-    outcome = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
+    result = await IncidentService(session, scope).batch_delete(body.batch_ids if body else None)
+    outcome = mapping.batch_outcome(result)
     return DeleteEnvelope(data=outcome, **outcome.model_dump())
 
 
@@ -93,7 +97,8 @@ async def delete_incidents(
 async def show_incident(
     incident_id: IncidentId, scope: SecMasterReader, session: SessionDep
 ) -> IncidentEnvelope:
-    return IncidentEnvelope(data=await IncidentService(session, scope).show(incident_id))
+    row = await IncidentService(session, scope).show(incident_id)
+    return IncidentEnvelope(data=mapping.detail(row, scope))
 
 
 @router.put("/{incident_id}", summary="Change the attributes sent (409 on a stale version)")
@@ -101,13 +106,13 @@ async def show_incident(
 async def change_incident(
     incident_id: IncidentId, body: IncidentChange, scope: SecMasterWriter, session: SessionDep
 ) -> IncidentEnvelope:
-    detail = await IncidentService(session, scope).change(incident_id, body.data_object)
-    return IncidentEnvelope(data=detail)
+    row = await IncidentService(session, scope).change(incident_id, body.data_object)
+    return IncidentEnvelope(data=mapping.detail(row, scope))
 
 
 @router.get("/{incident_id}/history", summary="The incident's audit trail, oldest first")
 async def incident_history(
     incident_id: IncidentId, scope: SecMasterReader, session: SessionDep
 ) -> HistoryEnvelope:
-    events = await IncidentService(session, scope).history(incident_id)
+    events = mapping.history(await IncidentService(session, scope).history(incident_id))
     return HistoryEnvelope(total=len(events), data=events)

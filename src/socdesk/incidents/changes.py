@@ -1,0 +1,264 @@
+"""The one change path of incidents: every write to an incident goes through here.
+
+Both dialects' creates, changes and deletes, imports, risk associations and (next) workflow
+actions: the rows are locked in id order, the status and close-time rules (`rules.py`) decide
+what is written, the version moves on, tags, threat objectives and risks change set-based, and
+one audit event per incident records the diff between its view before and after (`audit.py`).
+A change is one UPDATE per chunk of incidents however many they are; the after-state the audit
+reads is worked out in Python from the same `Writes` the UPDATE is built from
+(tests/incidents/test_changes.py holds the two to agree).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.iam.repository import WorkspaceMembers
+from socdesk.incidents import mapping
+from socdesk.incidents.audit import (
+    audit_view,
+    changes_between,
+    creation_changes,
+    event_row,
+    state_of,
+)
+from socdesk.incidents.new_rows import NewIncidentRows, as_dict
+from socdesk.incidents.relations import (
+    ObjectiveKey,
+    Relations,
+    TagChange,
+    TagOperation,
+    objective_list,
+)
+from socdesk.incidents.repository import EventRepository, IncidentRepository
+from socdesk.incidents.sources import SourceService
+from socdesk.incidents.writes import (
+    FACT_COLUMNS,
+    SOURCE_PATH,
+    UNSET,
+    IncidentChange,
+    NewIncident,
+    Unset,
+    Writes,
+)
+from socdesk.kit.clock import utcnow
+from socdesk.kit.errors import Problems, ValidationFailed
+from socdesk.kit.ids import hex_id
+from socdesk.models import Incident, IncidentAction
+from socdesk.workspaces.scope import WorkspaceScope
+
+
+class IncidentChanges:
+    """Every write to the incidents of one workspace, by the caller."""
+
+    def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
+        self.session = session
+        self.scope = scope
+        self.incidents = IncidentRepository(session, scope.workspace_id)
+        self.events = EventRepository(session, scope.workspace_id)
+        self.relations = Relations(session, scope)
+        self.members = WorkspaceMembers(session, scope.workspace_id)
+
+    # --- creating ------------------------------------------------------------------------------
+
+    async def numbers(self, count: int) -> range:
+        """`count` new incident numbers; the workspace's counter stays locked until commit."""
+        return await self.incidents.allocate_numbers(count)
+
+    def new_rows(self, now: datetime) -> NewIncidentRows:
+        """The builder of new incidents' rows, created at `now` by the caller."""
+        return NewIncidentRows(self.scope, now)
+
+    async def insert_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store rows `new_rows` built (numbered by `numbers`), in one statement."""
+        await self.incidents.insert(rows)
+
+    async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `ids` are taken: a new incident's id must be new in its workspace."""
+        return await self.incidents.existing_ids(ids)
+
+    async def create(self, incidents: Sequence[NewIncident]) -> list[uuid.UUID]:
+        """New incidents in one statement, with their numbers, relations and one create event
+        each (every fact written, from nothing); all or none. Their ids, in order."""
+        for new in incidents:
+            mapping.refuse_missing(dict(new.record))
+        if not incidents:
+            return []
+        now = utcnow()
+        numbers = await self.numbers(len(incidents))
+        builder = self.new_rows(now)
+        rows: list[dict[str, Any]] = []
+        related: list[dict[str, Any]] = []
+        links: list[tuple[uuid.UUID, Sequence[str], Collection[ObjectiveKey]]] = []
+        for new, number in zip(incidents, numbers, strict=True):
+            row = as_dict(builder.build(dict(new.record), number, uuid.uuid4(), new.status))
+            row.update({column: new.facts.get(column) for column in FACT_COLUMNS})
+            rows.append(row)
+            tags = TagChange.of(TagOperation.add, new.tags).tags
+            objectives = set(new.objectives)
+            related.append({"tags": sorted(tags), "threat_objectives": objective_list(objectives)})
+            if tags or objectives:
+                links.append((row["id"], tags, objectives))
+        await self.insert_rows(rows)
+        await self.relations.add_to_new(links, now)
+        await self.events.add(
+            event_row(
+                self.scope,
+                row["id"],
+                IncidentAction.create,
+                creation_changes(audit_view(SimpleNamespace(**row), extra)),
+                at=now,
+            )
+            for row, extra in zip(rows, related, strict=True)
+        )
+        return [row["id"] for row in rows]
+
+    def import_event(self, source: str) -> dict[str, Any]:
+        """The one event every incident of an import gets: its file, no per-field changes."""
+        return event_row(self.scope, uuid.uuid4(), IncidentAction.import_, {}, source=source)
+
+    async def add_import_events(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
+        """`event` (`import_event`) for each of `ids`, written by the database."""
+        await self.events.add_same(ids, event)
+
+    # --- changing ------------------------------------------------------------------------------
+
+    async def prepare(self, change: IncidentChange) -> Writes:
+        """Resolve the change's references (source, assignee): 400 naming each that is not
+        one, before any incident is touched."""
+        columns = {**change.columns, **await self.resolved(change.source, change.assignee)}
+        paths: tuple[tuple[tuple[str, str], Any], ...] = ()
+        if change.source is not UNSET:
+            paths = ((SOURCE_PATH, columns["product_name"]),)
+        objectives = change.objectives
+        return Writes(
+            columns=columns,
+            document=dict(change.document),
+            paths=paths,
+            status=change.status,
+            tags=change.tags,
+            objectives=frozenset(objectives) if objectives is not None else None,
+            risks=tuple(dict.fromkeys(change.risks)) if change.risks is not None else None,
+        )
+
+    async def resolved(
+        self,
+        source: str | None | Unset = UNSET,
+        assignee: uuid.UUID | None | Unset = UNSET,
+    ) -> dict[str, Any]:
+        """The columns a source name and an assignee stand for (`product_name`, `owner`; those
+        given): 400 naming each that is not one of the project's sources, or not an active
+        member of the workspace."""
+        columns: dict[str, Any] = {}
+        problems = Problems()
+        if source is not UNSET:
+            with problems.check():
+                columns["product_name"] = await self._known_source(source)
+        if assignee is not UNSET:
+            with problems.check():
+                columns["owner"] = await self._assignee_email(assignee)
+        problems.raise_any()
+        return columns
+
+    async def _known_source(self, name: str | None) -> str:
+        """The source's name as the project spells it; "" clears it."""
+        if name is None:
+            return ""
+        source = await SourceService(self.session, self.scope.project.id).named(name)
+        if source is None:
+            raise ValidationFailed.for_field(
+                "source", "is not one of this project's sources (GET /v1/sources)", name
+            )
+        return source.name
+
+    async def _assignee_email(self, user_id: uuid.UUID | None) -> str | None:
+        if user_id is None:
+            return None
+        email = await self.members.active_email(user_id)
+        if email is None:
+            raise ValidationFailed.for_field(
+                "assigned_to", "is not an active member of this workspace", str(user_id)
+            )
+        return email
+
+    async def lock(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
+        """The incidents `ids` (those of this workspace), fresh and locked until commit, in id
+        order: concurrent writes over overlapping incidents queue instead of deadlocking."""
+        return await self.incidents.lock(ids)
+
+    async def lock_existing(self, ids: Sequence[uuid.UUID]) -> list[Incident]:
+        """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
+        return await self.incidents.lock_existing(ids)
+
+    async def apply(self, rows: Sequence[Incident], writes: Writes) -> None:
+        """Write `writes` on the locked incidents `rows`: one UPDATE per chunk (version, update
+        time and editor move on), the relations set-based, one update event each."""
+        now = utcnow()
+        user_id = self.scope.user.id
+        ids = [row.id for row in rows]
+        related = await self._change_relations(ids, writes, now)
+        await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
+        events = []
+        for row in rows:
+            links = related.get(row.id, {})
+            state = state_of(row)
+            before = audit_view(state, {key: pair[0] for key, pair in links.items()})
+            after = audit_view(
+                writes.after(state, now), {key: pair[1] for key, pair in links.items()}
+            )
+            changes = changes_between(before, after)
+            events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))
+        await self.events.add(events)
+
+    async def _change_relations(
+        self, ids: Sequence[uuid.UUID], writes: Writes, now: datetime
+    ) -> dict[uuid.UUID, dict[str, tuple[Any, Any]]]:
+        """Change the relations `writes` names; per incident, each one's (before, after)."""
+        related: dict[uuid.UUID, dict[str, tuple[Any, Any]]] = defaultdict(dict)
+        if writes.tags is not None:
+            for incident_id, pair in (await self.relations.change_tags(ids, writes.tags)).items():
+                related[incident_id]["tags"] = pair
+        if writes.objectives is not None:
+            replaced = await self.relations.replace_objectives(ids, set(writes.objectives), now)
+            for incident_id, pair in replaced.items():
+                related[incident_id]["threat_objectives"] = pair
+        if writes.risks is not None:
+            for incident_id, pair in (
+                await self.relations.replace_risks(ids, writes.risks)
+            ).items():
+                related[incident_id]["risk_associations"] = pair
+        return related
+
+    async def change(self, ids: Sequence[uuid.UUID], change: IncidentChange) -> None:
+        """Apply `change` to the incidents `ids`, all or none: 400 for a reference that is not
+        one, 404 if one of them is gone."""
+        writes = await self.prepare(change)
+        await self.apply(await self.lock_existing(ids), writes)
+
+    # --- deleting ------------------------------------------------------------------------------
+
+    async def delete(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """Delete those of `ids` that are incidents here, each with a delete event keeping its
+        last state; the ids deleted, in order."""
+        found = {row.id: row for row in await self.lock(ids)}
+        doomed = [incident_id for incident_id in ids if incident_id in found]
+        project_hex = hex_id(self.scope.project.id)
+        await self.events.add(
+            event_row(
+                self.scope,
+                incident_id,
+                IncidentAction.delete,
+                {},
+                snapshot=mapping.data_object(found[incident_id], project_hex),
+            )
+            for incident_id in doomed
+        )
+        await self.incidents.delete_ids(doomed)
+        return doomed

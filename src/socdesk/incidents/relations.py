@@ -1,0 +1,240 @@
+"""Tags and threat objectives of incidents: the operations on them and their queries.
+
+An operation applies to many incidents at once, set-based: one read of the current rows, one
+DELETE and one INSERT per chunk of incidents. Each returns, per incident, the list before and
+after, which the audit diffs.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.kit.bulk import bulk_insert
+from socdesk.kit.repository import WorkspaceScoped
+from socdesk.models import IncidentRisk, IncidentTag, IncidentThreatObjective
+from socdesk.workspaces.scope import WorkspaceScope
+
+# A threat objective relation's identity: the objective and its relevance, not its date.
+ObjectiveKey = tuple[str, str | None]
+# Per incident: (before, after), in the audit's form.
+BeforeAfter = dict[uuid.UUID, tuple[Any, Any]]
+
+
+class TagOperation(StrEnum):
+    add = "Add"
+    remove = "Remove"
+    replace_ = "Replace"  # `replace` is a str method
+
+
+@dataclass(frozen=True, slots=True)
+class TagChange:
+    """Add, remove or replace `tags` (each once, in the order given)."""
+
+    operation: TagOperation
+    tags: tuple[str, ...]
+
+    @classmethod
+    def of(cls, operation: TagOperation, tags: Iterable[str]) -> TagChange:
+        return cls(operation, tuple(dict.fromkeys(tags)))
+
+    def applied(self, had: Sequence[str]) -> list[str]:
+        """The tags an incident that has `had` ends with."""
+        if self.operation is TagOperation.remove:
+            return [t for t in had if t not in self.tags]
+        if self.operation is TagOperation.add:
+            return [*had, *(t for t in self.tags if t not in had)]
+        return list(self.tags)
+
+
+def objective_key(link: Any) -> ObjectiveKey:
+    """The identity of a relation (a row, or anything with the objective and relevance)."""
+    relevance = link.relevance
+    return str(link.threat_objective), str(relevance) if relevance is not None else None
+
+
+def objective_list(keys: Iterable[ObjectiveKey]) -> list[dict[str, str | None]]:
+    """Threat objectives as the audit lists them, in a fixed order."""
+    return [{"threat_objective": o, "relevance": r} for o, r in sorted(keys)]
+
+
+class TagRepository(WorkspaceScoped[IncidentTag]):
+    """Tags of one workspace's incidents."""
+
+    model = IncidentTag
+
+    async def of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[IncidentTag]]:
+        """Each incident's tags, by content; incidents without any are left out."""
+        statement = self.select().order_by(IncidentTag.content)
+        by_incident: dict[uuid.UUID, list[IncidentTag]] = defaultdict(list)
+        for tag in await self.scalars_in_chunks(statement, IncidentTag.incident_id, ids):
+            by_incident[tag.incident_id].append(tag)
+        return by_incident
+
+    async def remove(self, ids: Sequence[uuid.UUID], which: ColumnElement[bool]) -> None:
+        await self.execute_in_chunks(self.delete().where(which), IncidentTag.incident_id, ids)
+
+    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        await bulk_insert(self.session, IncidentTag, rows)
+
+
+class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
+    """Threat objectives of one workspace's incidents."""
+
+    model = IncidentThreatObjective
+
+    async def of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[IncidentThreatObjective]]:
+        """Each incident's threat objectives, by objective; incidents without any left out."""
+        statement = self.select().order_by(IncidentThreatObjective.threat_objective)
+        by_incident: dict[uuid.UUID, list[IncidentThreatObjective]] = defaultdict(list)
+        for link in await self.scalars_in_chunks(
+            statement, IncidentThreatObjective.incident_id, ids
+        ):
+            by_incident[link.incident_id].append(link)
+        return by_incident
+
+    async def remove_all_but(self, ids: Sequence[uuid.UUID], kept: set[ObjectiveKey]) -> None:
+        """Delete the relations of `ids` whose identity is not one of `kept`."""
+        table = IncidentThreatObjective
+        unchanged = or_(
+            false(),
+            *(
+                and_(table.threat_objective == o, table.relevance.is_not_distinct_from(r))
+                for o, r in kept
+            ),
+        )
+        await self.execute_in_chunks(self.delete().where(not_(unchanged)), table.incident_id, ids)
+
+    async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
+        await bulk_insert(self.session, IncidentThreatObjective, rows)
+
+
+class RiskLinkRepository(WorkspaceScoped[IncidentRisk]):
+    """Which risks the workspace's incidents are associated with."""
+
+    model = IncidentRisk
+
+    async def ids_of(self, incident_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        """Each incident's risk ids as sorted strings ([] for none), one query per chunk."""
+        found: dict[uuid.UUID, list[str]] = {incident_id: [] for incident_id in incident_ids}
+        statement = self.select(IncidentRisk.incident_id, IncidentRisk.risk_id)
+        for incident_id, risk_id in await self.in_chunks(
+            statement, IncidentRisk.incident_id, list(found)
+        ):
+            found[incident_id].append(str(risk_id))
+        for ids in found.values():
+            ids.sort()
+        return found
+
+    async def replace(
+        self, incident_ids: Sequence[uuid.UUID], risk_ids: Sequence[uuid.UUID]
+    ) -> None:
+        """Make `risk_ids` the whole set of each incident of `incident_ids`."""
+        await self.execute_in_chunks(self.delete(), IncidentRisk.incident_id, incident_ids)
+        rows = [
+            {"workspace_id": self.tenant_id, "incident_id": incident_id, "risk_id": risk_id}
+            for incident_id in incident_ids
+            for risk_id in risk_ids
+        ]
+        await bulk_insert(self.session, IncidentRisk, rows)
+
+
+class Relations:
+    """The tag, threat objective and risk operations of one workspace, by the caller."""
+
+    def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
+        self.scope = scope
+        self.tags = TagRepository(session, scope.workspace_id)
+        self.objectives = ObjectiveRepository(session, scope.workspace_id)
+        self.risks = RiskLinkRepository(session, scope.workspace_id)
+
+    async def change_tags(self, ids: Sequence[uuid.UUID], change: TagChange) -> BeforeAfter:
+        """Apply `change` to every incident of `ids`; each one's sorted tags before and after."""
+        current = await self.tags.of(ids)
+        wanted = list(change.tags)
+        doomed: ColumnElement[bool] | None = None
+        if change.operation is TagOperation.replace_:
+            doomed = IncidentTag.content.not_in(wanted) if wanted else true()
+        elif change.operation is TagOperation.remove and wanted:
+            doomed = IncidentTag.content.in_(wanted)
+        new_rows: list[dict[str, Any]] = []
+        outcome: BeforeAfter = {}
+        for incident_id in ids:
+            had = [tag.content for tag in current.get(incident_id, [])]
+            kept = change.applied(had)
+            had_set = set(had)
+            new_rows += [self._tag_row(incident_id, t) for t in kept if t not in had_set]
+            outcome[incident_id] = (sorted(had), sorted(kept))
+        if doomed is not None:
+            await self.tags.remove(ids, doomed)
+        await self.tags.insert(new_rows)
+        return outcome
+
+    def _tag_row(self, incident_id: uuid.UUID, content: str) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4(),
+            "workspace_id": self.scope.workspace_id,
+            "incident_id": incident_id,
+            "content": content,
+            "creator_id": self.scope.user.id,
+            "org_id": self.scope.project.id,
+        }
+
+    async def add_to_new(
+        self,
+        links: Sequence[tuple[uuid.UUID, Sequence[str], Collection[ObjectiveKey]]],
+        now: datetime,
+    ) -> None:
+        """Tags and threat objectives of new incidents, which have none yet: one INSERT each."""
+        tag_rows = [self._tag_row(i, tag) for i, tags, _ in links for tag in tags]
+        objective_rows = [
+            self._objective_row(i, key, now) for i, _, keys in links for key in sorted(keys)
+        ]
+        await self.tags.insert(tag_rows)
+        await self.objectives.insert(objective_rows)
+
+    def _objective_row(
+        self, incident_id: uuid.UUID, key: ObjectiveKey, now: datetime
+    ) -> dict[str, Any]:
+        objective, relevance = key
+        return {
+            "workspace_id": self.scope.workspace_id,
+            "incident_id": incident_id,
+            "threat_objective": objective,
+            "relevance": relevance,
+            "created_date": now,
+        }
+
+    async def replace_objectives(
+        self, ids: Sequence[uuid.UUID], wanted: set[ObjectiveKey], now: datetime
+    ) -> BeforeAfter:
+        """Make `wanted` every incident's threat objectives. A relation that is unchanged
+        keeps its row and its created_date; the others are deleted or inserted (dated `now`)."""
+        current = await self.objectives.of(ids)
+        await self.objectives.remove_all_but(ids, wanted)
+        new_rows: list[dict[str, Any]] = []
+        outcome: BeforeAfter = {}
+        for incident_id in ids:
+            had = {objective_key(link) for link in current.get(incident_id, [])}
+            new_rows += [self._objective_row(incident_id, key, now) for key in sorted(wanted - had)]
+            outcome[incident_id] = (objective_list(had), objective_list(wanted))
+        await self.objectives.insert(new_rows)
+        return outcome
+
+    async def replace_risks(
+        self, ids: Sequence[uuid.UUID], risk_ids: Sequence[uuid.UUID]
+    ) -> BeforeAfter:
+        """Make `risk_ids` every incident's whole set of risks; each one's sorted risk ids
+        before and after."""
+        current = await self.risks.ids_of(ids)
+        await self.risks.replace(ids, risk_ids)
+        after = sorted(str(risk_id) for risk_id in risk_ids)
+        return {incident_id: (current[incident_id], after) for incident_id in ids}
