@@ -1,1 +1,1 @@
-"""Incidents: the canonical store and its SecMaster routes."""
+"""The incident domain: the record, its one change path, listing, search, comments, risks."""

@@ -1,1 +1,1 @@
-"""The incident-register dialect: `/v1/incidents`, `/v1/sources`, ... over the same store."""
+"""The incident-register dialect (seed 004) over the domain, one subpackage per resource."""

@@ -1,1 +1,1 @@
-"""secmaster."""
+"""The SecMaster dialect: Huawei Cloud SecMaster's SOC API (routers, schemas, mapping)."""

@@ -1,1 +1,1 @@
-"""comments."""
+"""The register's incident comment routes."""

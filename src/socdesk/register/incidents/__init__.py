@@ -1,1 +1,1 @@
-"""incidents."""
+"""The register's /v1/incidents routes."""

@@ -1,1 +1,1 @@
-"""risks."""
+"""The register's risk routes."""

@@ -1,1 +1,1 @@
-"""sources."""
+"""The register's source routes."""

@@ -1,1 +1,1 @@
-"""users."""
+"""The register's user routes: the member list and avatars."""

@@ -1,1 +1,1 @@
-"""dataclasses."""
+"""SecMaster's ~/soc/dataclasses routes."""

@@ -1,1 +1,1 @@
-"""incidents."""
+"""SecMaster's ~/soc/incidents routes."""

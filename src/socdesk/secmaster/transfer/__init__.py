@@ -1,1 +1,1 @@
-"""transfer."""
+"""SecMaster's import, export and template routes."""

@@ -1,1 +1,1 @@
-"""workspaces."""
+"""SecMaster's workspace routes."""
