@@ -18,9 +18,10 @@ from sqlalchemy import ColumnElement, Select, exists, false, func, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.repository import ProjectUsers
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.search import INT32_MAX
-from socdesk.kit.keyset import Keyset, KeysetPage, int_value, time_value
-from socdesk.kit.repository import WorkspaceScoped
+from socdesk.kit.clock import parse_time
+from socdesk.kit.keyset import Keyset, KeysetPage, int_value
 from socdesk.models import Incident, IncidentTag, Severity, Status
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -42,9 +43,9 @@ class Sort:
 
 
 _COLUMNS: dict[SortKey, tuple[Any, Any]] = {
-    SortKey.create_time: (Incident.create_time, time_value),
-    SortKey.update_time: (Incident.update_time, time_value),
-    SortKey.first_observed_time: (Incident.first_observed_time, time_value),
+    SortKey.create_time: (Incident.create_time, parse_time),
+    SortKey.update_time: (Incident.update_time, parse_time),
+    SortKey.first_observed_time: (Incident.first_observed_time, parse_time),
     SortKey.severity: (Incident.severity, int_value(min(Severity), max(Severity))),
     # The column is a 32-bit integer on PostgreSQL.
     SortKey.number: (Incident.number, int_value(1, INT32_MAX)),
@@ -76,17 +77,11 @@ class ListFilters:
     text: str | None = None
 
 
-class _Incidents(WorkspaceScoped[Incident]):
-    """The listing needs only the base's scoped select and keyset page of the incidents."""
-
-    model = Incident
-
-
 class IncidentListing:
     """The incidents of the scope's workspace, as filtered pages."""
 
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
-        self.incidents = _Incidents(session, scope.workspace_id)
+        self.incidents = IncidentRepository(session, scope.workspace_id)
         self.users = ProjectUsers(session, scope.project.id)
 
     async def page(

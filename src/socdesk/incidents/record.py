@@ -14,8 +14,7 @@ from pydantic import (
     Strict,
 )
 
-from socdesk.incidents.times import parse_time
-from socdesk.kit.clock import format_time
+from socdesk.kit.clock import format_time, parse_time
 from socdesk.kit.schemas import RequestBody
 
 SecMasterTime = Annotated[

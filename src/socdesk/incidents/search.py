@@ -17,7 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from socdesk.incidents.catalog import SEARCHABLE, FieldType, IncidentField
 from socdesk.incidents.mapping import SEVERITY_BY_NAME
 from socdesk.incidents.record import SecMasterTime
-from socdesk.incidents.times import parse_time
+from socdesk.kit.clock import parse_time
 from socdesk.kit.errors import ValidationFailed
 from socdesk.kit.schemas import MAX_OFFSET, MAX_QUERY_TEXT, RequestBody
 from socdesk.models import Incident, Status

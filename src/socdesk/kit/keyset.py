@@ -15,28 +15,16 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, literal, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.clock import parse_time
 from socdesk.kit.errors import ValidationFailed
 
 Row = TypeVar("Row")
-
-
-def time_value(value: Any) -> datetime:
-    """A cursor's time, in UTC. ValueError unless it is ISO 8601 text with an offset."""
-    if not isinstance(value, str):
-        raise ValueError("not a time")
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("no offset")
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("out of range") from None
 
 
 def int_value(lowest: int, highest: int) -> Callable[[Any], int]:
@@ -60,7 +48,7 @@ class Keyset:
     column: Any
     tiebreak: Any
     descending: bool = False
-    parse: Callable[[Any], Any] = time_value
+    parse: Callable[[Any], Any] = parse_time
 
     def order_by(self) -> tuple[Any, Any]:
         if self.descending:

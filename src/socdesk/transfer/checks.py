@@ -22,8 +22,7 @@ import annotated_types
 from pydantic import BaseModel, BeforeValidator, PlainSerializer, Strict
 from pydantic.fields import FieldInfo
 
-from socdesk.incidents.times import parse_time
-from socdesk.kit.clock import format_time
+from socdesk.kit.clock import format_time, parse_time
 from socdesk.kit.schemas import RequestBody, is_storable
 
 Check = Callable[[Any], Any]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from socdesk.incidents.times import parse_time
+from socdesk.kit.clock import parse_time
 from socdesk.kit.schemas import NotBlank, RequestBody, ResponseBody
 from socdesk.models import Relevance, ThreatObjective
 from socdesk.register.users.schemas import RegisterUser

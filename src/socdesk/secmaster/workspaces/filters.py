@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import BeforeValidator
 
-from socdesk.incidents.times import parse_time
+from socdesk.kit.clock import parse_time
 from socdesk.kit.schemas import QueryText
 from socdesk.workspaces.filters import WorkspaceFilter
 
