@@ -14,6 +14,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Unauthenticated
 from socdesk.kit.openapi import authenticates
 from socdesk.kit.routes import route_reads_only
+from socdesk.kit.uploads import MULTIPART, media_type
 from socdesk.settings import SettingsDep
 
 
@@ -34,7 +35,7 @@ def _takes_upload(request: Request) -> bool:
         return isinstance(body_field.field_info, params.Form)
     extra = getattr(route, "openapi_extra", None) or {}
     content = extra.get("requestBody", {}).get("content", {})
-    return signing.MULTIPART_FORM_DATA in content
+    return MULTIPART in content
 
 
 async def _signed_request(request: Request) -> SignedRequest:
@@ -44,7 +45,7 @@ async def _signed_request(request: Request) -> SignedRequest:
     # match its signed hash, whatever its Content-Type is spelled.
     unsigned_upload = (
         headers.get("x-sdk-content-sha256") == signing.UNSIGNED_PAYLOAD
-        and signing.media_type(headers.get("content-type")) == signing.MULTIPART_FORM_DATA
+        and media_type(headers.get("content-type")) == MULTIPART
         and _takes_upload(request)
     )
     body = None

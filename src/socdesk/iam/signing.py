@@ -29,7 +29,6 @@ ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 EMPTY_BODY_HASH = hashlib.sha256(b"").hexdigest()
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
-MULTIPART_FORM_DATA = "multipart/form-data"
 # Methods whose signed requests are remembered so that an exact replay is refused.
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ALWAYS_SIGNED = ("host", "x-sdk-date")
@@ -46,11 +45,6 @@ class SignatureClaim:
     access_key: str
     signed_headers: tuple[str, ...]
     signature: str
-
-
-def media_type(content_type: str | None) -> str:
-    """`type/subtype` of a Content-Type, lower-cased, without parameters ("" if none)."""
-    return (content_type or "").partition(";")[0].strip().lower()
 
 
 def is_signed(authorization: str | None) -> bool:
