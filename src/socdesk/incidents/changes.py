@@ -23,9 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.incidents import mapping
 from socdesk.incidents.audit import (
     audit_view,
-    changes_between,
     creation_changes,
     event_row,
+    state_changes,
     state_of,
 )
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
@@ -207,13 +207,8 @@ class IncidentChanges:
         await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
         events = []
         for row in rows:
-            links = related.get(row.id, {})
             state = state_of(row)
-            before = audit_view(state, {key: pair[0] for key, pair in links.items()})
-            after = audit_view(
-                writes.after(state, now), {key: pair[1] for key, pair in links.items()}
-            )
-            changes = changes_between(before, after)
+            changes = state_changes(state, writes.after(state, now), related.get(row.id))
             events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))
         await self.events.add(events)
 
