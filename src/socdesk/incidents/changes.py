@@ -50,6 +50,7 @@ from socdesk.incidents.writes import (
 )
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Problems, ValidationFailed
+from socdesk.kit.gc_pause import gc_paused
 from socdesk.kit.ids import hex_id
 from socdesk.models import Incident, IncidentAction
 from socdesk.workspaces.scope import WorkspaceScope
@@ -206,11 +207,12 @@ class IncidentChanges:
         related = await self._change_relations(ids, writes, now)
         await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
         events = []
-        for row in rows:
-            state = state_of(row)
-            changes = state_changes(state, writes.after(state, now), related.get(row.id))
-            events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))
-        await self.events.add(events)
+        with gc_paused():  # thousands of short-lived states and views: no cycles to find
+            for row in rows:
+                state = state_of(row)
+                changes = state_changes(state, writes.after(state, now), related.get(row.id))
+                events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))
+            await self.events.add(events)
 
     async def _change_relations(
         self, ids: Sequence[uuid.UUID], writes: Writes, now: datetime
