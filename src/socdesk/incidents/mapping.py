@@ -157,36 +157,21 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def record_fields(row: Any) -> dict[str, Any]:
-    """The client's fields of the incident `row` (an Incident, or anything with its attributes)
-    as the record holds them, severity and status aside; fields never written are left out."""
+def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
+    """The incident as SecMaster's `data_object`; fields never written are left out."""
     out: dict[str, Any] = {k: v for k, v in row.document.items() if v is not None}
     for name in SCALAR_COLUMNS:
         value = getattr(row, name)
         if value is not None:
             out[name] = _json_value(value)
-    return out
-
-
-# The enums hash and compare as their values, so the stored rank and text look them up as they are.
-def severity_name(row: Any) -> str:
-    return NAME_BY_SEVERITY[row.severity]
-
-
-def handle_status(row: Any) -> str:
-    return HANDLE_STATUS_OF[row.status]
-
-
-def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
-    """The incident as SecMaster's `data_object`; fields never written are left out."""
-    out = record_fields(row)
     out.update(
         id=str(row.id),
         version=str(row.version),
         domain_id=project_hex,
         workspace_id=str(row.workspace_id),
-        severity=severity_name(row),
-        handle_status=handle_status(row),
+        # The enums hash and compare as their values: the stored rank and text look them up.
+        severity=NAME_BY_SEVERITY[row.severity],
+        handle_status=HANDLE_STATUS_OF[row.status],
         update_time=format_time(row.update_time),
     )
     return out

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Delete, Select, Update, delete, select, update
+from sqlalchemy import ColumnElement, Delete, Select, Update, delete, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.errors import NotFound, some_of
@@ -87,13 +87,13 @@ class Scoped(Generic[Row]):
         instead of deadlocking."""
         model = self.model
         found: list[Row] = []
+        if ids and not self.is_postgres:
+            # SQLite has no row locks: any write statement takes the database's write lock
+            # (waiting for any other writer to commit), so every read after it is current. One
+            # that matches no row takes it without touching rows (rewriting a key would make
+            # SQLite check every foreign key to it).
+            await self.session.execute(self.update().where(false()).values(id=model.id))
         for part in chunks(sorted(ids)):
-            if not self.is_postgres:
-                # SQLite has no row locks: a write takes the database's write lock (waiting
-                # for any other writer to commit), so every read after it is current.
-                await self.session.execute(
-                    self.update().where(model.id.in_(part)).values(id=model.id)
-                )
             rows = await self.session.scalars(
                 self.select()
                 .where(model.id.in_(part))
