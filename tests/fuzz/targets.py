@@ -175,19 +175,44 @@ def _is_list(schema: dict[str, Any]) -> bool:
     return any(option.get("type") == "array" for option in options)
 
 
+def _last_leaf(value: Any) -> Any:
+    """The last scalar inside a generated value (lists and objects nest), or None."""
+    items = list(value.values()) if isinstance(value, dict) else value
+    if not isinstance(items, list):
+        return value
+    for item in reversed(items):
+        leaf = _last_leaf(item)
+        if leaf is not None:
+            return leaf
+    return None
+
+
+def _wire_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def _one_value_for_scalars(case: Any) -> None:
-    """Send a parameter the document declares as one value once. A repeated query parameter
-    that is not a list is read as its last value, as HTTP frameworks commonly do (documented
-    in docs/dialects.md), so repeating it makes no request invalid; schemathesis counts it as
-    invalid, and would hold the server's 200 against it."""
+    """Send a parameter the document declares as one value once, as the text the server reads.
+    A repeated query parameter that is not a list is read as its last value, as HTTP
+    frameworks commonly do (documented in docs/dialects.md), so repeating it makes no request
+    invalid; schemathesis counts it as invalid, and would hold the server's 200 against it.
+    A generated list may nest lists and objects, whose wire form is several values again, so
+    the last scalar inside it is sent, as text; a list with none is not sent at all."""
     declared = {
         p["name"]: p.get("schema", {})
         for p in case.operation.definition.raw.get("parameters", [])
         if p.get("in") == "query"
     }
     for name, value in list(case.query.items()):
-        if isinstance(value, list) and value and name in declared and not _is_list(declared[name]):
-            case.query[name] = value[-1]
+        if not isinstance(value, list | dict) or name not in declared:
+            continue
+        if _is_list(declared[name]):
+            continue
+        leaf = _last_leaf(value)
+        if leaf is None:
+            del case.query[name]
+        else:
+            case.query[name] = _wire_text(leaf)
 
 
 def aim(case: Any, seed: Seed) -> None:
