@@ -4,7 +4,7 @@ no query here can reach another tenant's rows."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import WorkspaceScoped, chunks
+from socdesk.kit.sqljson import RowValues
 from socdesk.kit.upsert import insert_for
 from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
 
@@ -192,6 +193,37 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
                     Incident.id,
                     *values,
                 ).where(self.owned(Incident), Incident.id.in_(part))
+            await self.session.execute(insert(IncidentEvent).from_select(targets, source))
+
+    async def add_from_incidents(
+        self,
+        ids: Sequence[uuid.UUID],
+        event: Mapping[str, Any],
+        derived: Mapping[str, Any],
+        joined: RowValues | None = None,
+    ) -> None:
+        """One event for each incident of `ids` (those of this workspace): `event`'s values,
+        shared, and `derived`'s, SQL over the incident's row (and `joined`'s values for it), so
+        the database builds every event: one INSERT ... SELECT per chunk, nothing read back."""
+        columns = IncidentEvent.__table__.columns
+        shared = [n for n in event if n != "incident_id" and n not in derived]
+        values = [
+            null() if event[n] is None else literal(event[n], columns[n].type) for n in shared
+        ]
+        if self.is_postgres:
+            new_id: Any = func.gen_random_uuid()
+        else:  # ids are 32 lowercase hex digits on SQLite
+            new_id = func.lower(func.hex(func.randomblob(16)))
+        rows: Any = Incident.__table__
+        if joined is not None:
+            rows = rows.outerjoin(joined.table, joined.on(Incident.id))
+        targets = ["id", "workspace_id", "incident_id", *shared, *derived]
+        for part in chunks(ids):
+            source = (
+                select(new_id, Incident.workspace_id, Incident.id, *values, *derived.values())
+                .select_from(rows)
+                .where(self.owned(Incident), Incident.id.in_(part))
+            )
             await self.session.execute(insert(IncidentEvent).from_select(targets, source))
 
     async def history(self, incident_id: uuid.UUID) -> Sequence[IncidentEvent]:

@@ -81,18 +81,21 @@ class Scoped(Generic[Row]):
         for part in chunks(ids):
             await self.session.execute(statement.where(column.in_(part)))
 
+    async def _take_write_lock(self, ids: Sequence[uuid.UUID]) -> None:
+        if ids and not self.is_postgres:
+            # SQLite has no row locks: any write statement takes the database's write lock
+            # (waiting for any other writer to commit), so every read after it is current. One
+            # that matches no row takes it without touching rows (rewriting a key would make
+            # SQLite check every foreign key to it).
+            await self.session.execute(self.update().where(false()).values(id=self.model.id))
+
     async def lock(self, ids: Sequence[uuid.UUID]) -> list[Row]:
         """The rows `ids` (of this tenant), fresh from the database and locked until commit.
         Rows are locked in id order, so two transactions locking overlapping sets queue
         instead of deadlocking."""
         model = self.model
         found: list[Row] = []
-        if ids and not self.is_postgres:
-            # SQLite has no row locks: any write statement takes the database's write lock
-            # (waiting for any other writer to commit), so every read after it is current. One
-            # that matches no row takes it without touching rows (rewriting a key would make
-            # SQLite check every foreign key to it).
-            await self.session.execute(self.update().where(false()).values(id=model.id))
+        await self._take_write_lock(ids)
         for part in chunks(sorted(ids)):
             rows = await self.session.scalars(
                 self.select()
@@ -104,14 +107,38 @@ class Scoped(Generic[Row]):
             found.extend(rows)
         return found
 
+    async def lock_ids(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """`lock` for a set-based write that reads nothing of the rows: the ids of those found,
+        locked in id order (no row is loaded)."""
+        model = self.model
+        found: list[uuid.UUID] = []
+        await self._take_write_lock(ids)
+        for part in chunks(sorted(ids)):
+            statement = (
+                self.select(model.id).where(model.id.in_(part)).order_by(model.id).with_for_update()
+            )
+            found.extend(await self.session.scalars(statement))
+        return found
+
+    async def lock_existing_ids(
+        self, ids: Sequence[uuid.UUID], what: str = "ids"
+    ) -> list[uuid.UUID]:
+        """`lock_ids`, with a 404 when one of `ids` was deleted since it was looked up."""
+        found = await self.lock_ids(ids)
+        self._refuse_gone(ids, set(found), what)
+        return found
+
     async def lock_existing(self, ids: Sequence[uuid.UUID], what: str = "ids") -> list[Row]:
         """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
         rows = await self.lock(ids)
-        if len(rows) < len(set(ids)):
-            found = {row.id for row in rows}  # type: ignore[attr-defined]
+        self._refuse_gone(ids, {row.id for row in rows}, what)  # type: ignore[attr-defined]
+        return rows
+
+    @staticmethod
+    def _refuse_gone(ids: Sequence[uuid.UUID], found: set[uuid.UUID], what: str) -> None:
+        if len(found) < len(set(ids)):
             gone = [str(i) for i in ids if i not in found]
             raise NotFound(f"{what}: deleted meanwhile: {some_of(gone)}")
-        return rows
 
     async def page(
         self, statement: Select[Any], keyset: Keyset, limit: int, cursor: str | None
