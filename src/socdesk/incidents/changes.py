@@ -292,12 +292,13 @@ class IncidentChanges:
     async def delete(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are incidents here, each with a delete event keeping its
         last state (its `data_object`, built by the database); the ids deleted, in order."""
-        found = set(await self.lock_ids(ids))
-        doomed = [incident_id for incident_id in ids if incident_id in found]
         snapshot = AuditSql(self._sql).snapshot(
             hex_id(self.scope.project.id), self.scope.workspace_id
         )
         event = event_row(self.scope, uuid.uuid4(), IncidentAction.delete, {})
-        await self.events.add_from_incidents(doomed, event, {"snapshot": snapshot})
-        await self.incidents.delete_ids(doomed)
-        return doomed
+        # The statement that writes the events locks the rows (in id order) and says which
+        # of `ids` are incidents here: one pass over them before the DELETE.
+        found = await self.events.add_from_incidents(ids, event, {"snapshot": snapshot}, lock=True)
+        await self.incidents.delete_ids(found)
+        kept = set(found)
+        return [incident_id for incident_id in ids if incident_id in kept]

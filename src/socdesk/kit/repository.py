@@ -81,7 +81,9 @@ class Scoped(Generic[Row]):
         for part in chunks(ids):
             await self.session.execute(statement.where(column.in_(part)))
 
-    async def _take_write_lock(self, ids: Sequence[uuid.UUID]) -> None:
+    async def take_write_lock(self, ids: Sequence[uuid.UUID]) -> None:
+        """On SQLite, the database's write lock before rows `ids` are read to be written (a
+        no-op on PostgreSQL, whose statements lock rows)."""
         if ids and not self.is_postgres:
             # SQLite has no row locks: any write statement takes the database's write lock
             # (waiting for any other writer to commit), so every read after it is current. One
@@ -95,7 +97,7 @@ class Scoped(Generic[Row]):
         instead of deadlocking."""
         model = self.model
         found: list[Row] = []
-        await self._take_write_lock(ids)
+        await self.take_write_lock(ids)
         for part in chunks(sorted(ids)):
             rows = await self.session.scalars(
                 self.select()
@@ -112,7 +114,7 @@ class Scoped(Generic[Row]):
         locked in id order (no row is loaded)."""
         model = self.model
         found: list[uuid.UUID] = []
-        await self._take_write_lock(ids)
+        await self.take_write_lock(ids)
         for part in chunks(sorted(ids)):
             statement = (
                 self.select(model.id).where(model.id.in_(part)).order_by(model.id).with_for_update()
