@@ -216,10 +216,7 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
         values = [
             null() if event[n] is None else literal(event[n], columns[n].type) for n in shared
         ]
-        if self.is_postgres:
-            new_id: Any = func.gen_random_uuid()
-        else:  # ids are 32 lowercase hex digits on SQLite
-            new_id = func.lower(func.hex(func.randomblob(16)))
+        new_id = self.new_id_sql()
         rows: Any = Incident.__table__
         if joined is not None:
             rows = rows.outerjoin(joined.table, joined.on(Incident.id))
@@ -232,7 +229,7 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
             source = (
                 select(new_id, Incident.workspace_id, Incident.id, *values, *derived.values())
                 .select_from(rows)
-                .where(self.owned(Incident), Incident.id.in_(part))
+                .where(self.owned(Incident), self.among(Incident.id, part))
             )
             statement = insert(IncidentEvent)
             if lock:

@@ -181,11 +181,15 @@ class RowValues:
 
     def __init__(self, dialect: Dialect, values: str) -> None:
         self.dialect = dialect
-        if dialect.postgres:
+        self.table: Any
+        if dialect.postgres:  # hashed for the join
             each = func.json_each(cast(literal(values, Text()), JSON()))
+            self.table = each.table_valued("key", "value").alias()
         else:
-            each = func.json_each(literal(values, Text()))
-        self.table = each.table_valued("key", "value").alias()
+            # SQLite would scan the whole parameter for each row: materialized first, the rows
+            # are found through the automatic index SQLite builds on it.
+            pairs = func.json_each(literal(values, Text())).table_valued("key", "value")
+            self.table = select(pairs.c.key, pairs.c.value).cte().prefix_with("MATERIALIZED")
 
     def on(self, id_column: Any) -> Any:
         return self.table.c.key == self.dialect.id_column_text(id_column)
