@@ -40,6 +40,12 @@ DOCUMENTS: dict[str, list[Any]] = {
     "region_id": [None, "eu-1", "ap-2"],
     "environment": [None, {"vendor_type": "HWC", "region_id": None}],
     "malware": [None, {"malware_family": "Emotet"}],
+    # Mandatory on create (never None there); a change may also set a source on it (a path).
+    "data_source": [
+        {"source_type": 3, "product_name": "HSS", "product_feature": "login"},
+        {"source_type": 1, "product_name": "EDR", "product_feature": "av", "company_name": "ACME"},
+    ],
+    "incident_type": [{"category": "Intrusion", "incident_type": "Brute force"}],
     # Free-form: its audit fields differ by row, so this change is audited in Python.
     "system_info": [None, {"host": "h1", "nested": {"a": 1}}],
 }
