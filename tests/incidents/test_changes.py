@@ -142,7 +142,7 @@ async def test_each_event_is_the_diff_the_database_holds(
         before_related = await related(changes, ids, keys)
         before = {row.id: audit_view(row, before_related[row.id]) for row in rows}
         versions = {row.id: row.version for row in rows}
-        await changes.apply(rows, await changes.prepare(change))
+        await changes.apply([row.id for row in rows], await changes.prepare(change))
     async with sessions() as session:
         changes = IncidentChanges(session, await scope_of(session, tenant))
         stored = await changes.incidents.fresh(ids)

@@ -29,6 +29,7 @@ from socdesk.incidents.audit import (
     state_changes,
     state_of,
 )
+from socdesk.incidents.audit_sql import AuditSql, related_members
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
 from socdesk.incidents.relations import (
     ObjectiveKey,
@@ -52,6 +53,7 @@ from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.kit.ids import hex_id
+from socdesk.kit.sqljson import Dialect, RowValues
 from socdesk.models import Incident, IncidentAction
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -198,20 +200,66 @@ class IncidentChanges:
         """`lock`, with a 404 when one of `ids` was deleted since it was looked up."""
         return await self.incidents.lock_existing(ids)
 
-    async def apply(self, rows: Sequence[Incident], writes: Writes) -> None:
-        """Write `writes` on the locked incidents `rows`: one UPDATE per chunk (version, update
-        time and editor move on), the relations set-based, one update event each."""
+    async def lock_ids(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """`lock` for a write that needs no row in Python (`apply`, `delete`): the ids found."""
+        return await self.incidents.lock_ids(ids)
+
+    async def lock_existing_ids(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        """`lock_ids`, with a 404 when one of `ids` was deleted since it was looked up."""
+        return await self.incidents.lock_existing_ids(ids)
+
+    @property
+    def _sql(self) -> Dialect:
+        return Dialect(self.session.get_bind().dialect.name)
+
+    async def apply(self, ids: Sequence[uuid.UUID], writes: Writes) -> None:
+        """Write `writes` on the locked incidents `ids`: the relations set-based, one update
+        event each (built by the database from the rows, `audit_sql.py`), then one UPDATE per
+        chunk (version, update time and editor move on)."""
         now = utcnow()
         user_id = self.scope.user.id
-        ids = [row.id for row in rows]
         related = await self._change_relations(ids, writes, now)
+        if AuditSql.can_build(writes):
+            await self._audit_in_sql(ids, writes, now, related)
+        else:
+            await self._audit_in_python(ids, writes, now, related)
         await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
+
+    async def _audit_in_sql(
+        self,
+        ids: Sequence[uuid.UUID],
+        writes: Writes,
+        now: datetime,
+        related: dict[uuid.UUID, dict[str, tuple[Any, Any]]],
+    ) -> None:
+        """The update events, each built from its row before the UPDATE: no state, view or
+        diff in Python, only the relations' (before, after) sent as one parameter."""
+        sql = self._sql
+        joined = RowValues(sql, related_members(related, sql)) if related else None
+        changes = AuditSql(sql).update_changes(
+            writes, now, joined.text if joined is not None else None
+        )
+        event = event_row(self.scope, uuid.uuid4(), IncidentAction.update, {}, at=now)
+        await self.events.add_from_incidents(ids, event, {"changes": changes}, joined)
+
+    async def _audit_in_python(
+        self,
+        ids: Sequence[uuid.UUID],
+        writes: Writes,
+        now: datetime,
+        related: dict[uuid.UUID, dict[str, tuple[Any, Any]]],
+    ) -> None:
+        """The update events worked out in Python from each row's state and `writes.after`:
+        for a change whose audit fields differ by row (`AuditSql.can_build`)."""
+        rows = await self.incidents.fresh(ids)
         events = []
         with gc_paused():  # thousands of short-lived states and views: no cycles to find
-            for row in rows:
-                state = state_of(row)
-                changes = state_changes(state, writes.after(state, now), related.get(row.id))
-                events.append(event_row(self.scope, row.id, IncidentAction.update, changes, at=now))
+            for incident_id in ids:
+                state = state_of(rows[incident_id])
+                changes = state_changes(state, writes.after(state, now), related.get(incident_id))
+                events.append(
+                    event_row(self.scope, incident_id, IncidentAction.update, changes, at=now)
+                )
             await self.events.add(events)
 
     async def _change_relations(
@@ -237,25 +285,20 @@ class IncidentChanges:
         """Apply `change` to the incidents `ids`, all or none: 400 for a reference that is not
         one, 404 if one of them is gone."""
         writes = await self.prepare(change)
-        await self.apply(await self.lock_existing(ids), writes)
+        await self.apply(await self.lock_existing_ids(ids), writes)
 
     # --- deleting ------------------------------------------------------------------------------
 
     async def delete(self, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are incidents here, each with a delete event keeping its
-        last state; the ids deleted, in order."""
-        found = {row.id: row for row in await self.lock(ids)}
-        doomed = [incident_id for incident_id in ids if incident_id in found]
-        project_hex = hex_id(self.scope.project.id)
-        await self.events.add(
-            event_row(
-                self.scope,
-                incident_id,
-                IncidentAction.delete,
-                {},
-                snapshot=mapping.data_object(found[incident_id], project_hex),
-            )
-            for incident_id in doomed
+        last state (its `data_object`, built by the database); the ids deleted, in order."""
+        snapshot = AuditSql(self._sql).snapshot(
+            hex_id(self.scope.project.id), self.scope.workspace_id
         )
-        await self.incidents.delete_ids(doomed)
-        return doomed
+        event = event_row(self.scope, uuid.uuid4(), IncidentAction.delete, {})
+        # The statement that writes the events locks the rows (in id order) and says which
+        # of `ids` are incidents here: one pass over them before the DELETE.
+        found = await self.events.add_from_incidents(ids, event, {"snapshot": snapshot}, lock=True)
+        await self.incidents.delete_ids(found)
+        kept = set(found)
+        return [incident_id for incident_id in ids if incident_id in kept]

@@ -15,12 +15,26 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_, true
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    cast,
+    false,
+    insert,
+    literal,
+    not_,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.bulk import bulk_insert
-from socdesk.kit.repository import WorkspaceScoped
-from socdesk.models import IncidentRisk, IncidentTag, IncidentThreatObjective
+from socdesk.kit.repository import WorkspaceScoped, chunks
+from socdesk.models import Incident, IncidentRisk, IncidentTag, IncidentThreatObjective
 from socdesk.workspaces.scope import WorkspaceScope
 
 # A threat objective relation's identity: the objective and its relevance, not its date.
@@ -66,6 +80,13 @@ def objective_list(keys: Iterable[ObjectiveKey]) -> list[dict[str, str | None]]:
     return [{"threat_objective": o, "relevance": r} for o, r in sorted(keys)]
 
 
+def _rows_of(rows: Sequence[dict[str, Any]]) -> Any:
+    """A few constant rows as a subquery (a UNION ALL of SELECTs: SQLite's VALUES cannot
+    name its columns)."""
+    selects = [select(*(value.label(name) for name, value in row.items())) for row in rows]
+    return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+
+
 class TagRepository(WorkspaceScoped[IncidentTag]):
     """Tags of one workspace's incidents."""
 
@@ -79,11 +100,53 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
             by_incident[tag.incident_id].append(tag)
         return by_incident
 
+    async def contents_of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+        """Each incident's tag texts (no rows loaded); incidents without any are left out."""
+        statement = self.select(IncidentTag.incident_id, IncidentTag.content)
+        by_incident: dict[uuid.UUID, list[str]] = defaultdict(list)
+        for incident_id, content in await self.in_chunks(statement, IncidentTag.incident_id, ids):
+            by_incident[incident_id].append(content)
+        return by_incident
+
     async def remove(self, ids: Sequence[uuid.UUID], which: ColumnElement[bool]) -> None:
         await self.execute_in_chunks(self.delete().where(which), IncidentTag.incident_id, ids)
 
     async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         await bulk_insert(self.session, IncidentTag, rows)
+
+    async def add_to_each(
+        self, ids: Sequence[uuid.UUID], tags: Sequence[str], creator_id: uuid.UUID, org_id: Any
+    ) -> None:
+        """Give each incident of `ids` every one of `tags` it lacks, written by the database:
+        one INSERT ... SELECT per chunk (the incidents times the tags, less those it has)."""
+        if not tags:
+            return
+        wanted = _rows_of([{"content": literal(t, String())} for t in tags])
+        has = (
+            select(IncidentTag.id)
+            .where(
+                self.owned(),
+                IncidentTag.incident_id == Incident.id,
+                IncidentTag.content == wanted.c.content,
+            )
+            .exists()
+        )
+        names = ["id", "workspace_id", "incident_id", "content", "creator_id", "org_id"]
+        for part in chunks(ids):
+            source = (
+                select(
+                    self.new_id_sql(),
+                    Incident.workspace_id,
+                    Incident.id,
+                    wanted.c.content,
+                    literal(creator_id, IncidentTag.creator_id.type),
+                    literal(org_id, IncidentTag.org_id.type),
+                )
+                .select_from(Incident)
+                .join(wanted, true())
+                .where(self.owned(Incident), self.among(Incident.id, part), ~has)
+            )
+            await self.session.execute(insert(IncidentTag).from_select(names, source))
 
 
 class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
@@ -100,6 +163,59 @@ class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
         ):
             by_incident[link.incident_id].append(link)
         return by_incident
+
+    async def keys_of(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, set[ObjectiveKey]]:
+        """Each incident's relations' identities (no rows loaded); those without any left out."""
+        table = IncidentThreatObjective
+        statement = self.select(table.incident_id, table.threat_objective, table.relevance)
+        by_incident: dict[uuid.UUID, set[ObjectiveKey]] = defaultdict(set)
+        for incident_id, objective, relevance in await self.in_chunks(
+            statement, table.incident_id, ids
+        ):
+            by_incident[incident_id].add((objective, relevance))
+        return by_incident
+
+    async def add_to_each(
+        self, ids: Sequence[uuid.UUID], wanted: Collection[ObjectiveKey], now: datetime
+    ) -> None:
+        """Give each incident of `ids` every relation of `wanted` whose objective it lacks,
+        dated `now`, written by the database: one INSERT ... SELECT per chunk."""
+        if not wanted:
+            return
+        table = IncidentThreatObjective
+        rows = _rows_of(
+            [
+                {
+                    "threat_objective": literal(o, String()),
+                    "relevance": literal(r, String()) if r is not None else null(),
+                }
+                for o, r in sorted(wanted)
+            ]
+        )
+        has = (
+            select(table.incident_id)
+            .where(
+                self.owned(),
+                table.incident_id == Incident.id,
+                table.threat_objective == rows.c.threat_objective,
+            )
+            .exists()
+        )
+        names = ["workspace_id", "incident_id", "threat_objective", "relevance", "created_date"]
+        for part in chunks(ids):
+            source = (
+                select(
+                    Incident.workspace_id,
+                    Incident.id,
+                    rows.c.threat_objective,
+                    cast(rows.c.relevance, String()),
+                    literal(now, table.created_date.type),
+                )
+                .select_from(Incident)
+                .join(rows, true())
+                .where(self.owned(Incident), self.among(Incident.id, part), ~has)
+            )
+            await self.session.execute(insert(table).from_select(names, source))
 
     async def remove_all_but(self, ids: Sequence[uuid.UUID], kept: set[ObjectiveKey]) -> None:
         """Delete the relations of `ids` whose identity is not one of `kept`."""
@@ -157,25 +273,24 @@ class Relations:
         self.risks = RiskLinkRepository(session, scope.workspace_id)
 
     async def change_tags(self, ids: Sequence[uuid.UUID], change: TagChange) -> BeforeAfter:
-        """Apply `change` to every incident of `ids`; each one's sorted tags before and after."""
-        current = await self.tags.of(ids)
+        """Apply `change` to every incident of `ids`; each one's sorted tags before and after.
+        The tags are read once and written by the database (a DELETE and an INSERT ... SELECT
+        per chunk); only the lists the audit shows are worked out here."""
+        current = await self.tags.contents_of(ids)
         wanted = list(change.tags)
         doomed: ColumnElement[bool] | None = None
         if change.operation is TagOperation.replace_:
             doomed = IncidentTag.content.not_in(wanted) if wanted else true()
         elif change.operation is TagOperation.remove and wanted:
             doomed = IncidentTag.content.in_(wanted)
-        new_rows: list[dict[str, Any]] = []
         outcome: BeforeAfter = {}
         for incident_id in ids:
-            had = [tag.content for tag in current.get(incident_id, [])]
-            kept = change.applied(had)
-            had_set = set(had)
-            new_rows += [self._tag_row(incident_id, t) for t in kept if t not in had_set]
-            outcome[incident_id] = (sorted(had), sorted(kept))
+            had = current.get(incident_id, [])
+            outcome[incident_id] = (sorted(had), sorted(change.applied(had)))
         if doomed is not None:
             await self.tags.remove(ids, doomed)
-        await self.tags.insert(new_rows)
+        if change.operation is not TagOperation.remove:
+            await self.tags.add_to_each(ids, wanted, self.scope.user.id, self.scope.project.id)
         return outcome
 
     def _tag_row(self, incident_id: uuid.UUID, content: str) -> dict[str, Any]:
@@ -218,16 +333,14 @@ class Relations:
     ) -> BeforeAfter:
         """Make `wanted` every incident's threat objectives. A relation that is unchanged
         keeps its row and its created_date; the others are deleted or inserted (dated `now`)."""
-        current = await self.objectives.of(ids)
+        current = await self.objectives.keys_of(ids)
         await self.objectives.remove_all_but(ids, wanted)
-        new_rows: list[dict[str, Any]] = []
-        outcome: BeforeAfter = {}
-        for incident_id in ids:
-            had = {objective_key(link) for link in current.get(incident_id, [])}
-            new_rows += [self._objective_row(incident_id, key, now) for key in sorted(wanted - had)]
-            outcome[incident_id] = (objective_list(had), objective_list(wanted))
-        await self.objectives.insert(new_rows)
-        return outcome
+        await self.objectives.add_to_each(ids, wanted, now)
+        after = objective_list(wanted)
+        return {
+            incident_id: (objective_list(current.get(incident_id, ())), after)
+            for incident_id in ids
+        }
 
     async def replace_risks(
         self, ids: Sequence[uuid.UUID], risk_ids: Sequence[uuid.UUID]

@@ -71,11 +71,11 @@ class RiskService:
         wanted = list(dict.fromkeys(risk_ids))
         await self._check_risks(wanted)
         # Locked first, so concurrent replacements queue (and each sees the set the other left).
-        rows = await self.changes.lock_existing([incident_id])
+        ids = await self.changes.lock_existing_ids([incident_id])
         after = sorted(str(risk_id) for risk_id in wanted)
         if (await self.links.ids_of([incident_id]))[incident_id] == after:
             return after
-        await self.changes.apply(rows, await self.changes.prepare(IncidentChange(risks=wanted)))
+        await self.changes.apply(ids, await self.changes.prepare(IncidentChange(risks=wanted)))
         return after
 
     async def _check_risks(self, risk_ids: Sequence[uuid.UUID]) -> None:

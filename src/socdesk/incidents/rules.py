@@ -84,9 +84,10 @@ def close_time_after(
 # --- the same rules as SQL, for one UPDATE over many incidents ---------------------------------
 
 
-def _by_current_status(outcome: Callable[[Status], Any], render: Callable[[Any], Any]) -> Any:
+def by_current_status(outcome: Callable[[Status], Any], render: Callable[[Any], Any]) -> Any:
     """SQL choosing `render(outcome(status))` by each row's current status: one value when every
-    status leads to the same outcome, else a CASE with one branch per outcome."""
+    status leads to the same outcome, else a CASE with one branch per outcome. (The set-based
+    audit renders the same outcomes as the JSON it records, `audit_sql.py`.)"""
     groups: dict[Any, list[str]] = {}
     for status in Status:
         groups.setdefault(outcome(status), []).append(status.value)
@@ -101,7 +102,7 @@ def _by_current_status(outcome: Callable[[Status], Any], render: Callable[[Any],
 
 def status_sql(intent: StatusIntent) -> Any:
     """`status_after` for every row of an UPDATE."""
-    return _by_current_status(
+    return by_current_status(
         lambda current: status_after(intent, current),
         lambda status: literal(status.value, Incident.status.type),
     )
@@ -118,6 +119,6 @@ def close_time_sql(intent: StatusIntent, now: datetime) -> Any:
             return func.coalesce(Incident.close_time, moment)
         return moment
 
-    return _by_current_status(
+    return by_current_status(
         lambda current: close_time_rule(current, status_after(intent, current)), render
     )

@@ -83,7 +83,9 @@ class IncidentService:
         mapping.refuse_missing(sent, only_sent=True)
         if data.version is not None:
             _check_version(row, data.version)
-        await self.changes.apply(rows, await self.changes.prepare(IncidentChange.of_record(sent)))
+        await self.changes.apply(
+            [row.id], await self.changes.prepare(IncidentChange.of_record(sent))
+        )
         await self.session.refresh(row)
         return row
 
@@ -92,8 +94,8 @@ class IncidentService:
         unknown or foreign id fails the whole batch with 400 naming it."""
         ids, rejected = _unique_ids(batch_ids)
         malformed = [raw for raw, why in rejected if why == "malformed"]
-        rows = await self.changes.lock(ids)
-        known = {row.id for row in rows}
+        locked = await self.changes.lock_ids(ids)
+        known = set(locked)
         unknown = malformed + [str(i) for i in ids if i not in known]
         if unknown:
             raise ValidationFailed(
@@ -105,7 +107,7 @@ class IncidentService:
             )
         sent = mapping.sent_fields(data)
         mapping.refuse_missing(sent, only_sent=True)
-        await self.changes.apply(rows, await self.changes.prepare(IncidentChange.of_record(sent)))
+        await self.changes.apply(locked, await self.changes.prepare(IncidentChange.of_record(sent)))
         return [str(i) for i in ids]
 
     async def search(self, body: SearchBody) -> tuple[Sequence[Incident], int]:

@@ -100,7 +100,7 @@ class RegisterIncidents:
         400 if the change is invalid, 404 if any id is unknown; then nothing is written."""
         writes = await self.changes.prepare(mapping.patch_change(change))
         ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
-        await self.changes.apply(await self.changes.lock_existing(ids), writes)
+        await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
         return await self.reader.rows_of(ids)
 
     async def create(self, body: RegisterIncidentCreate) -> RegisterRow:
