@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 from psycopg import pq
 from psycopg.adapt import PyFormat, Transformer
+from psycopg.types.string import BytesBinaryDumper
 from sqlalchemy import JSON, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -135,6 +136,9 @@ class CopyStream:
         columns = ", ".join(f'"{name}"' for name in self.names)
         stack = contextlib.AsyncExitStack()
         cursor = await stack.enter_async_context(driver.cursor())
+        # COPY picks a column's converter by its type: for bytea psycopg's last registered is
+        # a Python one (dbapi20's, for its Binary wrapper); this cursor takes the C one.
+        cursor.adapters.register_dumper(bytes, BytesBinaryDumper)
         statement = f'COPY "{self.model.__tablename__}" ({columns}) FROM STDIN (FORMAT BINARY)'
         self._copy = await stack.enter_async_context(cursor.copy(statement))
         self._copy.set_types(self._oids)
