@@ -29,12 +29,15 @@ def _json_bytes(value: Any) -> bytes:
         return _JSON_ENCODER.encode(value).encode()
 
 
-def _binary(driver: Any, oid: int, value: Any) -> bytes:
-    """`value` in the binary form PostgreSQL reads for the type `oid` (as COPY sends it)."""
+def _binary(driver: Any, oid: int, value: Any) -> bytes | None:
+    """`value` in the binary form PostgreSQL reads for the type `oid` (as COPY sends it);
+    None stays None (NULL)."""
+    if value is None:
+        return None
     transformer = Transformer(driver)
     transformer.set_dumper_types([oid], pq.Format.BINARY)
     (dumped,) = transformer.dump_sequence([value], [PyFormat.BINARY])
-    return bytes(dumped)
+    return None if dumped is None else bytes(dumped)
 
 
 def _json_text(value: Any) -> Any:
@@ -98,7 +101,7 @@ class CopyStream:
         self._stack: contextlib.AsyncExitStack | None = None
         self._copy: Any = None
         self._json: list[tuple[int, bytes]] = []
-        self._fixed: list[tuple[int, bytes]] = []
+        self._fixed: list[tuple[int, bytes | None]] = []
         self._oids: list[int] | None = None
 
     async def _types(self, driver: Any) -> list[int]:
