@@ -319,6 +319,55 @@ async def test_a_file_of_many_chunks_imports_in_order_with_numbers_and_events(
     assert events == 4100
 
 
+async def test_imported_rows_carry_the_importer_and_ascending_version_7_ids(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    path: str,
+    tenant: TenantInfo,
+) -> None:
+    """The columns every imported row shares (converted once per COPY on PostgreSQL) hold the
+    importer's values, and new ids ascend in file order, as do their events' ids."""
+    rows = [good_row(f"n{i}") for i in range(2500)]
+
+    response = await upload(admin_client, path, csv_file(HEADER, rows), name="shared.csv")
+
+    assert response.status_code == 200, response.text
+    ids = [uuid.UUID(i) for i in response.json()["data"]["ids"]]
+    assert ids == sorted(ids)
+    assert {i.version for i in ids} == {7}
+    async with sessions() as session:
+        shared = (
+            await session.execute(
+                select(
+                    Incident.workspace_id,
+                    Incident.project_id,
+                    Incident.opened_by_id,
+                    Incident.updated_by_id,
+                    Incident.version,
+                    Incident.update_time,
+                ).distinct()
+            )
+        ).all()
+        events = (
+            await session.execute(
+                select(IncidentEvent.id, IncidentEvent.incident_id).order_by(
+                    IncidentEvent.incident_id
+                )
+            )
+        ).all()
+    assert len(shared) == 1
+    workspace, project, opened_by, updated_by, version, _update_time = shared[0]
+    assert (workspace, project, opened_by, updated_by, version) == (
+        tenant.workspace_id,
+        tenant.project_id,
+        tenant.admin_id,
+        tenant.admin_id,
+        1,
+    )
+    assert [e.incident_id for e in events] == ids
+    assert len({e.id for e in events}) == len(ids)
+
+
 async def test_a_failure_after_chunks_were_written_leaves_nothing_and_the_counter_as_it_was(
     app: Any,
     admin_client: httpx.AsyncClient,

@@ -69,6 +69,18 @@ class NewIncidentRows:
         template[_POSITION["opened_by_id"]] = scope.user.id
         template[_POSITION["updated_by_id"]] = scope.user.id
         self._template = template
+        # What `build` never changes: the same in every row (a COPY converts them once).
+        self.constants = {
+            _POSITION[name]: template[_POSITION[name]]
+            for name in (
+                "workspace_id",
+                "project_id",
+                "version",
+                "update_time",
+                "opened_by_id",
+                "updated_by_id",
+            )
+        }
         self._now = now
         self._creator = scope.user.email
         # The close time of a new incident in each status, when the client gives none.

@@ -23,7 +23,7 @@ from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.new_rows import ID, ROW_COLUMNS, as_dict
 from socdesk.kit.bulk import CopyStream
 from socdesk.kit.clock import utcnow
-from socdesk.kit.ids import new_uuids
+from socdesk.kit.ids import time_ordered_uuids
 from socdesk.models import Incident
 
 # Chunks built and waiting for the writer; more would only hold memory.
@@ -43,7 +43,9 @@ class IncidentSink:
         self._event: dict[str, Any] = {}
         session = changes.session
         postgres = session.get_bind().dialect.name == "postgresql"
-        self._copy = CopyStream(session, Incident, ROW_COLUMNS) if postgres else None
+        self._copy = (
+            CopyStream(session, Incident, ROW_COLUMNS, self.rows.constants) if postgres else None
+        )
         self._queue: asyncio.Queue[list[list[Any]] | None] = asyncio.Queue(WAITING_CHUNKS)
         self._writer: asyncio.Task[None] | None = None
 
@@ -61,7 +63,8 @@ class IncidentSink:
         number = self._next_number
         assert number is not None
         build = self.rows.build
-        fresh = new_uuids(len(fields))
+        # Ascending ids: each chunk's rows go to the end of the id indexes (kit/ids.py).
+        fresh = time_ordered_uuids(len(fields))
         rows = [
             build(sent, number + offset, given or fresh[offset])
             for offset, (sent, given) in enumerate(fields)

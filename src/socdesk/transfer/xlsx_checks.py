@@ -21,6 +21,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, NoReturn
 from xml.parsers import expat
@@ -42,6 +43,8 @@ XML_SUFFIXES = (".xml", ".rels", ".vml")
 CELL_REFERENCE = re.compile(r"([A-Z]{1,3})([1-9][0-9]{0,6})")
 ROW_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
 ZIP64_LOCATOR = b"PK\x06\x07"
+# The attributes of a cell (ECMA-376 CT_Cell) without a namespace prefix.
+CELL_ATTRIBUTES = frozenset({"r", "s", "t", "cm", "vm", "ph"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +105,8 @@ class SheetScan:
         self.column = 0  # the previous cell's column number in the current row
         self.far_row = 0
         self.far_column = 0
+        self._handlers: dict[str, Callable[[dict[str, str]], None] | None] = {}
+        self._columns: dict[str, int] = {}
         parser = expat.ParserCreate()
         parser.StartElementHandler = self._start
         parser.StartDoctypeDeclHandler = self._doctype
@@ -115,15 +120,24 @@ class SheetScan:
         _refuse(f"the XLSX part {self.name} declares an entity, which XLSX files never do")
 
     def _start(self, tag: str, attributes: dict[str, str]) -> None:
-        local = tag.rpartition(":")[2]
-        if local == "c":
+        # Called for every element (millions in a big sheet, most of them `<v>` or `<t>`):
+        # a cell without a prefix is handled first; any other tag's handler is looked up once
+        # per distinct tag, by its local name.
+        if tag == "c":
             self._cell(attributes)
-        elif local == "row":
-            self._row(attributes)
-        elif local == "dimension":
-            self._dimension(attributes)
+            return
+        try:
+            handler = self._handlers[tag]
+        except KeyError:
+            handler = self._handlers[tag] = self._handler_for(tag.rpartition(":")[2])
+        if handler is not None:
+            handler(attributes)
 
-    def _reference(self, attributes: dict[str, str]) -> str | None:
+    def _handler_for(self, local: str) -> Callable[[dict[str, str]], None] | None:
+        return {"c": self._cell, "row": self._row, "dimension": self._dimension}.get(local)
+
+    @staticmethod
+    def _reference(attributes: dict[str, str]) -> str | None:
         """The `r` attribute, under any prefix (calamine reads it by local name)."""
         found = None
         for key, value in attributes.items():
@@ -143,16 +157,35 @@ class SheetScan:
         self._reach(self.row, 0, f"row {self.row}")
 
     def _cell(self, attributes: dict[str, str]) -> None:
-        reference = self._reference(attributes)
+        # The one handler run for every cell: the usual case (a reference within the limits)
+        # costs a match and a few comparisons; any refusal is worded by `_reach`.
+        if attributes.keys() <= CELL_ATTRIBUTES:  # no prefixed `r` among them
+            reference = attributes.get("r")
+        else:
+            reference = self._reference(attributes)
         if reference is None:
             self.column += 1
-            self._reach(self.row, self.column, f"a cell at {column_name(self.column)}{self.row}")
-            return
-        match = CELL_REFERENCE.fullmatch(reference)
-        if match is None:
-            _refuse(f"the XLSX sheet {self.name} has a cell reference {reference[:40]!r}")
-        self.column = _column_number(match[1])
-        self._reach(int(match[2]), self.column, f"a cell at {reference}")
+            row, column = self.row, self.column
+        else:
+            match = CELL_REFERENCE.fullmatch(reference)
+            if match is None:
+                _refuse(f"the XLSX sheet {self.name} has a cell reference {reference[:40]!r}")
+            letters = match[1]
+            column = self._columns.get(letters) or self._column_of(letters)
+            self.column = column
+            row = int(match[2])
+        limits = self.limits
+        if row > limits.max_rows or column > limits.max_columns:
+            where = reference if reference is not None else f"{column_name(column)}{row}"
+            self._reach(row, column, f"a cell at {where}")
+        if row > self.far_row:
+            self.far_row = row
+        if column > self.far_column:
+            self.far_column = column
+
+    def _column_of(self, letters: str) -> int:
+        number = self._columns[letters] = _column_number(letters)
+        return number
 
     def _dimension(self, attributes: dict[str, str]) -> None:
         declared = attributes.get("ref", "")
