@@ -15,56 +15,52 @@ answers that were not 2xx (should be 0), and the ratio of requests/s to the bare
 same worker count, beside the targets of issue 12 (GET >= 50% of bare; register GET and search
 >= 25%; p99 < 20 ms on one worker; 2 workers >= 1.7x one on GET). It measures; it asserts
 nothing. wrk must be installed (`apt-get install -y wrk`); wrk itself takes CPU from the server
-on a small machine, so compare the ratios of one run rather than absolute figures.
+on a small machine, so compare the ratios of one run rather than absolute figures. (The file is
+not called bench/http.py: that name would shadow the standard library's `http` for every script
+in this folder.)
 
-    .venv/bin/python bench/http.py [--incidents 5000] [--duration 10] [--workers 1,2]
+    .venv/bin/python bench/http_load.py [--incidents 5000] [--duration 10] [--workers 1,2]
 """
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
 import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-# This file shares its name with the standard library's `http` package, which uvicorn and httpx
-# import: its folder goes to the end of the path, so the standard library is found first and
-# `common` (bench/common.py) still is.
+import httpx
+from common import database
+from sqlalchemy import text
+
+from socdesk.app import create_app
+from socdesk.iam.accounts import AccountService
+from socdesk.iam.principal import AuthMethod, Principal
+from socdesk.iam.service import AuthService
+from socdesk.incidents.record import IncidentObject
+from socdesk.incidents.service import IncidentService
+from socdesk.kit.clock import format_time
+from socdesk.models import Role
+from socdesk.settings import Environment, Settings
+from socdesk.workspaces.scope import WorkspaceScope
+
 HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE] + [str(HERE)]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import uuid  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-from typing import Any  # noqa: E402
-
-import httpx  # noqa: E402
-from common import database  # noqa: E402
-from sqlalchemy import text  # noqa: E402
-
-from socdesk.app import create_app  # noqa: E402
-from socdesk.iam.accounts import AccountService  # noqa: E402
-from socdesk.iam.principal import AuthMethod, Principal  # noqa: E402
-from socdesk.iam.service import AuthService  # noqa: E402
-from socdesk.incidents.record import IncidentObject  # noqa: E402
-from socdesk.incidents.service import IncidentService  # noqa: E402
-from socdesk.kit.clock import format_time  # noqa: E402
-from socdesk.models import Role  # noqa: E402
-from socdesk.settings import Environment, Settings  # noqa: E402
-from socdesk.workspaces.scope import WorkspaceScope  # noqa: E402
-
 SECRET = "bench-secret-key-0123456789"
 PASSWORD = "bench-password"
 CHUNK = 5000
