@@ -11,8 +11,10 @@ incidents through `IncidentService.create_many`, then for each worker count (1 a
   (`POST ~/soc/incidents/search`, ten rows of High severity) and create (`POST ~/soc/incidents`).
 
 Each figure is wrk at `--connections` (32) after a short warm-up: requests/s, p50 and p99, the
-answers that were not 2xx (should be 0), and the ratio of requests/s to the bare app's with the
-same worker count, beside the targets of issue 12 (GET >= 50% of bare; register GET and search
+answers that were not 2xx (should be 0), the CPU time per answer of the server's processes and
+of the database backends serving them (from /proc: these hold when other work shares the
+machine, requests/s does not), and the ratio of requests/s to the bare app's with the same
+worker count, beside the targets of issue 12 (GET >= 50% of bare; register GET and search
 >= 25%; p99 < 20 ms on one worker; 2 workers >= 1.7x one on GET). It measures; it asserts
 nothing. wrk must be installed (`apt-get install -y wrk`); wrk itself takes CPU from the server
 on a small machine, so compare the ratios of one run rather than absolute figures. (The file is
@@ -40,14 +42,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 from common import database
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from socdesk.app import create_app
 from socdesk.iam.accounts import AccountService
@@ -95,6 +99,17 @@ class Figure:
     p50_ms: float
     p99_ms: float
     failures: int
+    # CPU time per answer of the server's processes, and of the database's backends serving
+    # them: unlike requests/s these hold on a machine shared with other work.
+    server_cpu_ms: float = 0.0
+    database_cpu_ms: float = 0.0
+
+
+@dataclass(frozen=True)
+class Server:
+    base: str
+    # The server's process group: its supervisor and every worker.
+    group: int
 
 
 # --- seeding -------------------------------------------------------------------------------------
@@ -153,6 +168,10 @@ async def seed(url: str, count: int) -> Seeded:
     return Seeded(url, token.value, path, ids[len(ids) // 2])
 
 
+def libpq_url(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 # --- servers -------------------------------------------------------------------------------------
 
 
@@ -178,7 +197,7 @@ def wait_until_ready(base: str, path: str, process: subprocess.Popen[bytes]) -> 
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[str]:
+def running(command: list[str], env: dict[str, str], ready_path: str) -> Iterator[Server]:
     """A server started with `command` (which takes --port), its base URL; stopped after."""
     port = free_port()
     process = subprocess.Popen(
@@ -190,7 +209,7 @@ def running(command: list[str], env: dict[str, str], ready_path: str) -> Iterato
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base, ready_path, process)
-        yield base
+        yield Server(base, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -253,14 +272,86 @@ def wrk(
     return done.stdout
 
 
+# --- CPU time, from /proc (Linux) ----------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        text_value = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The fields after the command name, which may hold spaces: state is [0], pgrp [2],
+    # utime [11], stime [12].
+    return text_value.rpartition(")")[2].split()
+
+
+def cpu_by_pid(pids: set[int] | None = None, group: int | None = None) -> dict[int, float]:
+    """CPU seconds of each process in `pids`, or of each process of process group `group`."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (pids is not None and int(entry.name) not in pids):
+            continue
+        fields = _stat(entry.name)
+        if fields is None or (group is not None and int(fields[2]) != group):
+            continue
+        found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICK
+    return found
+
+
+def database_backends(url: str) -> set[int]:
+    """The PostgreSQL backends connected to the bench database (but this query's own)."""
+    with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return {int(row[0]) for row in rows}
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent by a server's processes and the database's backends meanwhile.
+    Backends that exit during the measurement are missed (the pool keeps its connections)."""
+
+    server: Server
+    url: str | None
+
+    def snapshot(self) -> tuple[dict[int, float], dict[int, float]]:
+        backends = database_backends(self.url) if self.url else set()
+        return cpu_by_pid(group=self.server.group), cpu_by_pid(pids=backends)
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 def measure(
-    base: str, route: Route, headers: dict[str, str], workers: int, args: argparse.Namespace
+    server: Server,
+    route: Route,
+    headers: dict[str, str],
+    workers: int,
+    args: argparse.Namespace,
+    url: str | None = None,
 ) -> Figure:
-    wrk(base, route, headers, WARM_UP_SECONDS, args)
-    figure = parse_wrk(wrk(base, route, headers, args.duration, args), workers, route.name)
+    wrk(server.base, route, headers, WARM_UP_SECONDS, args)
+    meter = CpuMeter(server, url)
+    (server_before, database_before) = meter.snapshot()
+    output = wrk(server.base, route, headers, args.duration, args)
+    (server_after, database_after) = meter.snapshot()
+    figure = parse_wrk(output, workers, route.name)
+    answers = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    figure = replace(
+        figure,
+        server_cpu_ms=1000 * meter.spent(server_before, server_after) / answers,
+        database_cpu_ms=1000 * meter.spent(database_before, database_after) / answers,
+    )
     print(
         f"  {workers}w {route.name:<17} {figure.requests_per_second:9,.0f}/s"
         f"  p50 {figure.p50_ms:7.2f} ms  p99 {figure.p99_ms:7.2f} ms"
+        f"  cpu/answer: server {figure.server_cpu_ms:.2f} ms, database "
+        f"{figure.database_cpu_ms:.2f} ms"
         + (f"  NON-2xx {figure.failures}" if figure.failures else "")
     )
     return figure
@@ -301,12 +392,12 @@ def run(seeded: Seeded, args: argparse.Namespace) -> list[Figure]:
     }
     figures: list[Figure] = []
     for workers in args.workers:
-        with running(bare_command(workers), {}, "/incident") as base:
-            figures.append(measure(base, Route("bare GET", "/incident"), {}, workers, args))
-        with running(socdesk_command(workers), env, "/healthz") as base:
+        with running(bare_command(workers), {}, "/incident") as server:
+            figures.append(measure(server, Route("bare GET", "/incident"), {}, workers, args))
+        with running(socdesk_command(workers), env, "/healthz") as server:
             for route in socdesk_routes(seeded):
                 headers = {"X-Auth-Token": seeded.token}
-                figures.append(measure(base, route, headers, workers, args))
+                figures.append(measure(server, route, headers, workers, args, seeded.url))
     return figures
 
 
@@ -318,7 +409,7 @@ def report(figures: list[Figure], args: argparse.Namespace) -> None:
     )
     print(
         f"{'workers':>7}  {'route':<17} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'of bare':>8}  target"
+        f"{'of bare':>8} {'cpu ms':>7} {'db ms':>6}  target"
     )
     for f in figures:
         ratio = f.requests_per_second / bare[f.workers]
@@ -331,7 +422,8 @@ def report(figures: list[Figure], args: argparse.Namespace) -> None:
         failed = f"  ({f.failures} not 2xx)" if f.failures else ""
         print(
             f"{f.workers:>7}  {f.route:<17} {f.requests_per_second:8,.0f} {f.p50_ms:7.2f} "
-            f"{f.p99_ms:7.2f} {ratio:8.1%}  {target}{failed}"
+            f"{f.p99_ms:7.2f} {ratio:8.1%} {f.server_cpu_ms:7.2f} {f.database_cpu_ms:6.2f}"
+            f"  {target}{failed}"
         )
     by = {(f.workers, f.route): f.requests_per_second for f in figures}
     if (1, "GET incident") in by and (2, "GET incident") in by:
