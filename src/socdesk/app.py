@@ -11,7 +11,7 @@ from socdesk import __version__
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
-from socdesk.kit.db import create_engine, create_sessionmaker
+from socdesk.kit.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.input_check import ClientInputCheck
 from socdesk.kit.logs import configure_logging
@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(engine)
     install_error_handlers(app)
     install_openapi(app)
     install_api_docs(app)

@@ -4,13 +4,10 @@ that scripts call: exit 0 on success, 1 when the action is refused, 2 on a usage
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
 import typer
-import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +20,7 @@ from socdesk.cli.demo_data import (
 )
 from socdesk.cli.incidents import app as incidents_app
 from socdesk.cli.listen import CannotListen, require_free_port
+from socdesk.cli.serving import serve as serve_app
 from socdesk.cli.store import command, in_transaction, migrate, require_current_schema
 from socdesk.iam.accounts import AccountService
 from socdesk.iam.schemas import TokenRequest
@@ -202,17 +200,7 @@ def _can_listen(host: str, port: int) -> None:
 
 
 def _serve(host: str, port: int, workers: int) -> None:
-    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Each worker is a process; metrics aggregate through files in a shared directory.
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="socdesk-metrics-")
-    uvicorn.run(
-        "socdesk.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    serve_app("socdesk.app:create_app", host, port, workers)
 
 
 Host = Annotated[str, typer.Option("--host", help="Interface to listen on.")]

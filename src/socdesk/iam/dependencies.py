@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Request, params
@@ -15,12 +16,17 @@ from socdesk.kit.errors import Unauthenticated
 from socdesk.kit.openapi import authenticates
 from socdesk.kit.routes import route_reads_only
 from socdesk.kit.uploads import MULTIPART, media_type
-from socdesk.settings import SettingsDep
+from socdesk.settings import Settings, SettingsDep
 
 
-def auth_service(request: Request, session: SessionDep, settings: SettingsDep) -> AuthService:
+def _auth_service(request: Request, session: AsyncSession, settings: Settings) -> AuthService:
     throttle_sessions: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return AuthService(session, settings, throttle_sessions)
+
+
+# Async, as every dependency on the request path: a plain `def` would be run on the thread pool.
+async def auth_service(request: Request, session: SessionDep, settings: SettingsDep) -> AuthService:
+    return _auth_service(request, session, settings)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(auth_service)]
@@ -77,10 +83,29 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
+# Matches no workspace: for a workspace id that is no UUID (its route refuses it anyway).
+_NO_WORKSPACE = uuid.UUID(int=0)
+
+
+def _named_workspace(request: Request) -> uuid.UUID | None:
+    """The workspace the request names — in its path (SecMaster), else in `X-Workspace-Id`
+    (register) — to be read with the credential; None for the user's default workspace."""
+    named = request.path_params.get("workspace_id") or request.headers.get("x-workspace-id")
+    if not named:
+        return None
+    try:
+        return uuid.UUID(named)
+    except ValueError:
+        return _NO_WORKSPACE
+
+
 @authenticates
-async def current_principal(request: Request, auth: AuthServiceDep) -> Principal:
+async def current_principal(request: Request, session: SessionDep) -> Principal:
     """The caller, proved by an AK/SK signature, an `X-Auth-Token` or an `Authorization: Bearer`
     token; 401 when none is present or none verifies."""
+    # Every request solves this dependency: the service is built here rather than as two more
+    # dependencies (AuthServiceDep, SettingsDep) for FastAPI to solve.
+    auth = _auth_service(request, session, request.app.state.settings)
     authorization = request.headers.get("authorization")
     if signing.is_signed(authorization):
         assert authorization is not None
@@ -88,7 +113,7 @@ async def current_principal(request: Request, auth: AuthServiceDep) -> Principal
     token = _bearer(request)
     if token is None:
         raise Unauthenticated("authentication required: send X-Auth-Token or sign the request")
-    return await auth.principal_for_token(token)
+    return await auth.principal_for_token(token, _named_workspace(request))
 
 
 PrincipalDep = Annotated[Principal, Depends(current_principal)]

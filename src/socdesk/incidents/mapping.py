@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Row
+
 from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.rules import StatusIntent
@@ -157,8 +159,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def data_object(row: Incident, project_hex: str) -> dict[str, Any]:
-    """The incident as SecMaster's `data_object`; fields never written are left out."""
+def data_object(row: Incident | Row[Any], project_hex: str) -> dict[str, Any]:
+    """The incident (an ORM object or a row of its columns) as SecMaster's `data_object`;
+    fields never written are left out."""
     out: dict[str, Any] = {k: v for k, v in row.document.items() if v is not None}
     for name in SCALAR_COLUMNS:
         value = getattr(row, name)

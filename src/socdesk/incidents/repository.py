@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Row,
     String,
     Uuid,
     cast,
+    bindparam,
     func,
     insert,
     literal,
@@ -35,6 +37,20 @@ class IncidentRepository(WorkspaceScoped[Incident]):
     """One workspace's incidents."""
 
     model = Incident
+
+    async def row(self, incident_id: uuid.UUID) -> Row[Any] | None:
+        """The incident as a plain row (its columns): for reads that show it, not change it."""
+        return await self.first_row(_INCIDENT_BY_ID, incident_id=incident_id)
+
+    async def row_numbered(self, number: int) -> Row[Any] | None:
+        """The incident with `number`, as a plain row (its columns)."""
+        return await self.first_row(_INCIDENT_BY_NUMBER, number=number)
+
+    async def rows(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Row[Any]]:
+        """The incidents `ids` as stored now, as plain rows (their columns), by id; ids not
+        found are left out."""
+        found = await self.in_chunks(self.select_rows(), Incident.id, ids)
+        return {row.id: row for row in found}
 
     async def allocate_numbers(self, count: int) -> range:
         """`count` consecutive incident numbers. The counter row stays locked until commit, so
@@ -102,11 +118,12 @@ class IncidentRepository(WorkspaceScoped[Incident]):
         order: Sequence[ColumnElement[Any]],
         offset: int,
         limit: int,
-    ) -> tuple[Sequence[Incident], int]:
-        """One page of the incidents matching `where`, by offset, and how many match."""
+    ) -> tuple[Sequence[Row[Any]], int]:
+        """One page of the incidents matching `where`, by offset, as plain rows (their
+        columns), and how many match."""
         total = await self.count(where)
-        rows = await self.session.scalars(
-            self.select().where(where).order_by(*order).offset(offset).limit(limit)
+        rows = await self.session.execute(
+            self.select_rows().where(where).order_by(*order).offset(offset).limit(limit)
         )
         return rows.all(), total
 
@@ -161,6 +178,14 @@ class IncidentRepository(WorkspaceScoped[Incident]):
 def _uuid_array(ids: Sequence[uuid.UUID]) -> str:
     """`ids` as PostgreSQL's text form of a uuid[]."""
     return "{" + ",".join(i.hex for i in ids) + "}"
+
+
+_INCIDENT_BY_ID = IncidentRepository.rows_where(
+    Incident.__table__.columns["id"] == bindparam("incident_id")
+)
+_INCIDENT_BY_NUMBER = IncidentRepository.rows_where(
+    Incident.__table__.columns["number"] == bindparam("number")
+)
 
 
 class EventRepository(WorkspaceScoped[IncidentEvent]):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
@@ -63,9 +64,13 @@ class IncidentService:
         """New incidents in one statement, with their numbers and audit rows; all or none."""
         return await self.changes.create([NewIncident(mapping.sent_fields(o)) for o in objects])
 
-    async def show(self, incident_text: str) -> Incident:
-        """The incident; NotFound for an id that names none here."""
-        return await self._load(parse_incident_id(incident_text))
+    async def show(self, incident_text: str) -> Row[Any]:
+        """The incident's columns; NotFound for an id that names none here."""
+        incident_id = parse_incident_id(incident_text)
+        row = await self.incidents.row(incident_id)
+        if row is None:
+            raise NotFound(f"no incident {incident_id} in this workspace")
+        return row
 
     async def fresh(self, incident_text: str) -> Incident:
         """The incident as stored now: after a bulk statement (batch change), whose writes the
@@ -110,8 +115,8 @@ class IncidentService:
         await self.changes.apply(locked, await self.changes.prepare(IncidentChange.of_record(sent)))
         return [str(i) for i in ids]
 
-    async def search(self, body: SearchBody) -> tuple[Sequence[Incident], int]:
-        """The page of incidents the search asks for, and how many match."""
+    async def search(self, body: SearchBody) -> tuple[Sequence[Row[Any]], int]:
+        """The page of incidents the search asks for (their columns), and how many match."""
         return await self.incidents.offset_page(
             where_clause(body), order_by(body), body.offset, body.limit
         )

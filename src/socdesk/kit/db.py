@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from socdesk.kit.routes import route_without_transaction
+
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
 
@@ -68,15 +70,39 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url)
         install_sqlite_pragmas(engine.sync_engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs every request a round trip. A connection the server dropped fails
+    # the statement that meets it, and SQLAlchemy then discards the whole pool's connections,
+    # so after a database restart one request per process sees the error (docs/serving.md).
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read: on PostgreSQL their connection is in autocommit,
+    so a read costs no BEGIN and no COMMIT round trip (each statement sees the data committed
+    when it starts, as in the READ COMMITTED transaction it replaces). SQLite's driver opens a
+    transaction only before a write, so its reads already run without one."""
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return create_sessionmaker(engine)
+
+
+# Requests that never write: HTTP says GET and HEAD are safe, and no SOCdesk GET writes.
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed when the endpoint returns, rolled back if it raises."""
+    """The request's unit of work: committed when the endpoint returns, rolled back if it raises.
+    A GET or HEAD, or a route marked `without_transaction` (a search), reads outside any
+    transaction (`create_read_sessionmaker`)."""
+    if request.method in READ_METHODS or route_without_transaction(request.scope):
+        readers: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
+        async with readers() as session:
+            yield session
+        return
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
         try:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     Update,
     any_,
+    bindparam,
     delete,
     false,
     func,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import Row as ResultRow
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +39,8 @@ Row = TypeVar("Row")
 
 # Stay well under SQLite's 32,766 bound parameters per statement.
 CHUNK = 5000
+# The bound parameter that carries the tenant of a statement built once (`Scoped.rows_where`).
+TENANT = "tenant"
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -84,6 +88,28 @@ class Scoped(Generic[Row]):
         """The row whose id is `row_id`, if it is this tenant's."""
         found: Row | None = await self.session.scalar(self.select().where(self.model.id == row_id))
         return found
+
+    @classmethod
+    def rows_where(cls, *criteria: ColumnElement[bool]) -> Select[Any]:
+        """A SELECT of the table's columns where `criteria` hold, for any tenant: the tenant is
+        the parameter TENANT, which `first_row` and `all_rows` bind. Built once (at import) and
+        run by hot reads, it is neither rebuilt nor recompiled per request, and its answers
+        are plain rows, not ORM objects."""
+        table: Any = cls.model.__table__
+        return select(*table.columns).where(
+            table.columns[cls.tenant_column] == bindparam(TENANT), *criteria
+        )
+
+    async def first_row(self, statement: Select[Any], **parameters: Any) -> ResultRow[Any] | None:
+        """The first row of a `rows_where` statement for this tenant."""
+        result = await self.session.execute(statement, {TENANT: self.tenant_id, **parameters})
+        found: ResultRow[Any] | None = result.first()
+        return found
+
+    def select_rows(self) -> Select[Any]:
+        """SELECT of this tenant's rows as plain rows (the table's columns), not ORM objects."""
+        table: Any = self.model.__table__
+        return select(*table.columns).where(self.owned())
 
     def update(self) -> Update:
         return update(self.model).where(self.owned()).execution_options(synchronize_session=False)

@@ -57,6 +57,7 @@ class BodySize(StrEnum):
 
 _BODY_SIZE = "__socdesk_body_size__"
 _READS_ONLY = "__socdesk_reads_only__"
+_NO_TRANSACTION = "__socdesk_no_transaction__"
 
 
 def body_size(size: BodySize) -> Callable[[F], F]:
@@ -74,6 +75,20 @@ def reads_only(endpoint: F) -> F:
     read, which may be sent again as it is, like a GET (docs/authentication.md)."""
     setattr(endpoint, _READS_ONLY, True)
     return endpoint
+
+
+def without_transaction(endpoint: F) -> F:
+    """Mark a POST route that only reads, with statements that need no snapshot in common:
+    like a GET it runs outside any transaction (kit/db.py `get_session`). Not for a route that
+    streams through a server-side cursor (an export), which needs one."""
+    setattr(endpoint, _NO_TRANSACTION, True)
+    return endpoint
+
+
+def route_without_transaction(scope: MutableMapping[str, Any]) -> bool:
+    """Whether the request's matched route is marked `without_transaction`."""
+    endpoint = getattr(scope.get("route"), "endpoint", None)
+    return bool(getattr(endpoint, _NO_TRANSACTION, False))
 
 
 def route_reads_only(scope: MutableMapping[str, Any]) -> bool:

@@ -21,7 +21,7 @@ from socdesk.workspaces.service import WorkspaceService
 
 
 @may_answer(WorkspaceNotFound)
-def project_principal(project_id: ProjectIdPath, principal: PrincipalDep) -> Principal:
+async def project_principal(project_id: ProjectIdPath, principal: PrincipalDep) -> Principal:
     """The caller, provided the path's project is theirs (403 SecMaster.20010001 otherwise)."""
     if parse_uuid(project_id, "project_id") != principal.project.id:
         raise WorkspaceNotFound(f"project {project_id} does not exist or is not yours")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.iam.principal import Principal
+from socdesk.iam.principal import Principal, WorkspaceAccess
 from socdesk.iam.repository import ProjectUsers, WorkspaceMembers
 from socdesk.kit.errors import Conflict, PermissionDenied, WorkspaceNotFound
 from socdesk.models import Membership, Project, Role, User, Workspace
@@ -42,6 +42,15 @@ def _not_found(workspace_id: object) -> WorkspaceNotFound:
     return WorkspaceNotFound(f"workspace {workspace_id} does not exist or is not yours")
 
 
+def _known_access(principal: Principal, workspace_id: uuid.UUID) -> WorkspaceAccess | None:
+    """The access read with the caller's credential, if it is to `workspace_id`."""
+    access = principal.access
+    if access is None:
+        return None
+    named = access.workspace_id or principal.user.default_workspace_id
+    return access if named == workspace_id else None
+
+
 class WorkspaceService:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -51,10 +60,18 @@ class WorkspaceService:
     ) -> WorkspaceScope:
         """The caller's scope in a workspace of their project: 403 SecMaster.20010001 when it is
         not theirs to see, 403 SecMaster.20010002 when their role is too weak for the action."""
-        workspace = await WorkspaceRepository(self.session, principal.project.id).get(workspace_id)
+        known = _known_access(principal, workspace_id)
+        if known is not None:
+            workspace, membership_role = known.workspace, known.membership_role
+        else:
+            workspace = await WorkspaceRepository(self.session, principal.project.id).get(
+                workspace_id
+            )
+            membership_role = await self._membership_role(principal.user, workspace)
         if workspace is None:
             raise _not_found(workspace_id)
-        role = await self._role_in(principal.user, workspace)
+        # A project administrator administers every workspace of the project.
+        role = Role.admin if principal.user.is_project_admin else membership_role
         if role is None:
             raise _not_found(workspace_id)
         if not role.allows(needed):
@@ -63,10 +80,9 @@ class WorkspaceService:
             )
         return WorkspaceScope(principal, workspace, role)
 
-    async def _role_in(self, user: User, workspace: Workspace) -> Role | None:
-        # A project administrator administers every workspace of the project.
-        if user.is_project_admin:
-            return Role.admin
+    async def _membership_role(self, user: User, workspace: Workspace | None) -> Role | None:
+        if workspace is None or user.is_project_admin:
+            return None
         membership = await WorkspaceMembers(self.session, workspace.id).of(user.id)
         return membership.role if membership else None
 

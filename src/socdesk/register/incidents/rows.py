@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.repository import ProjectUsers
@@ -24,6 +26,9 @@ from socdesk.register.incidents.schemas import (
 )
 from socdesk.register.users.schemas import RegisterUser
 
+# An incident as an ORM object or as a row of its columns: both have its columns' names.
+IncidentColumns = Incident | Row[Any]
+
 
 class People:
     """The project's users that a set of incidents names, by id and by email."""
@@ -33,7 +38,7 @@ class People:
         self.by_email = {u.email.lower(): self.by_id[u.id] for u in users}
 
     @classmethod
-    async def load(cls, people: ProjectUsers, incidents: Sequence[Incident]) -> People:
+    async def load(cls, people: ProjectUsers, incidents: Sequence[IncidentColumns]) -> People:
         ids = {i for row in incidents for i in (row.opened_by_id, row.updated_by_id) if i}
         emails = {e.lower() for row in incidents for e in (row.creator, row.owner) if e}
         return cls(await people.named(ids, emails))
@@ -41,7 +46,7 @@ class People:
     def named(self, email: str | None) -> RegisterUser | None:
         return self.by_email.get(email.lower()) if email else None
 
-    def opener(self, row: Incident) -> RegisterUser:
+    def opener(self, row: IncidentColumns) -> RegisterUser:
         """The creator's user when its email is a user's, else whoever opened the incident."""
         return (
             self.named(row.creator)
@@ -49,7 +54,7 @@ class People:
             or _unknown_user(row.opened_by_id, row.creator)
         )
 
-    def updater(self, row: Incident) -> RegisterUser:
+    def updater(self, row: IncidentColumns) -> RegisterUser:
         return self._by_id(row.updated_by_id) or self.opener(row)
 
     def _by_id(self, user_id: uuid.UUID | None) -> RegisterUser | None:
@@ -64,7 +69,7 @@ def _unknown_user(user_id: uuid.UUID | None, email: str | None) -> RegisterUser:
     )
 
 
-def register_incident(row: Incident, people: People) -> RegisterIncident:
+def register_incident(row: IncidentColumns, people: People) -> RegisterIncident:
     return RegisterIncident(
         assigned_to=people.named(row.owner),
         contained_date=row.contained_time,
@@ -97,8 +102,9 @@ class RowReader:
         self.comments = CommentRepository(session, workspace_id)
         self.people = ProjectUsers(session, project_id)
 
-    async def rows(self, incidents: Sequence[Incident]) -> list[RegisterRow]:
-        """The register rows of `incidents`, in their order."""
+    async def rows(self, incidents: Sequence[IncidentColumns]) -> list[RegisterRow]:
+        """The register rows of `incidents` (ORM objects or rows of their columns), in their
+        order."""
         ids = [row.id for row in incidents]
         people = await People.load(self.people, incidents)
         tags = await self.tags.of(ids)
@@ -120,7 +126,7 @@ class RowReader:
 
     async def rows_of(self, ids: Sequence[uuid.UUID]) -> list[RegisterRow]:
         """The register rows of the incidents `ids` (all of this workspace), in that order."""
-        found = await self.incidents.fresh(ids)
+        found = await self.incidents.rows(ids)
         gone = [str(i) for i in ids if i not in found]
         if gone:  # deleted by another request since the ids were looked up
             raise NotFound(f"ids: deleted meanwhile: {some_of(gone)}")

@@ -91,8 +91,9 @@ class RegisterIncidents:
         )
 
     async def row(self, id_text: str) -> RegisterRow:
-        incident_id = await incident_ids.resolve_one(self.session, self.scope.workspace_id, id_text)
-        (row,) = await self.reader.rows_of([incident_id])
+        """The register row of the incident `id_text` names (INC-00001 or UUID); 404 if none."""
+        found = await incident_ids.row_of(self.session, self.scope.workspace_id, id_text)
+        (row,) = await self.reader.rows([found])
         return row
 
     async def patch(self, id_texts: Sequence[str], change: IncidentPatch) -> list[RegisterRow]:

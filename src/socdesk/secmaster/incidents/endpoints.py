@@ -12,7 +12,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import IncidentUuidPath as IncidentId
-from socdesk.kit.routes import SecMasterRoute, reads_only
+from socdesk.kit.routes import SecMasterRoute, reads_only, without_transaction
 from socdesk.secmaster.incidents import mapping
 from socdesk.secmaster.incidents.schemas import (
     BatchChanged,
@@ -48,6 +48,7 @@ async def create_incident(
 
 @router.post("/search", summary="Search incidents (conditions, sorting, paging, dates)")
 @reads_only
+@without_transaction
 async def search_incidents(
     body: SearchBody, scope: SecMasterReader, session: SessionDep
 ) -> IncidentPage:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row
 
 from socdesk.incidents import mapping
 from socdesk.incidents.catalog import INCIDENT_DATACLASS_ID, INCIDENT_DATACLASS_NAME
@@ -20,8 +23,8 @@ from socdesk.secmaster.incidents.schemas import (
 from socdesk.workspaces.scope import WorkspaceScope
 
 
-def detail(row: Incident, scope: WorkspaceScope) -> IncidentDetail:
-    """The incident as SecMaster's IncidentDetail."""
+def detail(row: Incident | Row[Any], scope: WorkspaceScope) -> IncidentDetail:
+    """The incident (an ORM object or a row of its columns) as SecMaster's IncidentDetail."""
     project_hex = hex_id(scope.project.id)
     return IncidentDetail(
         id=str(row.id),
