@@ -19,7 +19,6 @@ from socdesk.classes.repository import ClassTypeRepository
 from socdesk.classes.service import DataClassService
 from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed, some_of
-from socdesk.kit.ids import parse_uuid
 from socdesk.models import DataClassType
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -107,6 +106,13 @@ def type_names(data_class: DataClass, new: NewType) -> TypeNames:
     return TypeNames(new.category or "", new.category_code or "", name, code, 2)
 
 
+def _uuid_or_none(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
 class DataClassTypes:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
@@ -152,12 +158,14 @@ class DataClassTypes:
         return data_class, row
 
     async def _existing(self, data_class: DataClass, raw_ids: Sequence[str]) -> list[DataClassType]:
-        ids = list(dict.fromkeys(parse_uuid(i, "ids") for i in raw_ids))
+        """The class's types `raw_ids` names; 400 naming those that name none (a malformed id
+        names no type either, as the SecMaster dialect answers any id it cannot find)."""
+        ids = list(dict.fromkeys(i for i in map(_uuid_or_none, raw_ids) if i is not None))
         rows = await self.types.of_class_by_ids(uuid.UUID(data_class.id), ids)
-        if len(rows) < len(ids):
-            found = {row.id for row in rows}
-            missing = [str(i) for i in ids if i not in found]
-            raise NotFound(f"ids: no type of {data_class.name} {some_of(missing)}")
+        found = {str(row.id) for row in rows}
+        missing = [i for i in raw_ids if str(_uuid_or_none(i)) not in found]
+        if missing:
+            raise NotFound(f"ids: no type of {data_class.name}: {some_of(missing)}")
         return rows
 
     async def enable(self, ref: str, raw_ids: Sequence[str], enabled: bool) -> list[str]:
