@@ -8,7 +8,7 @@ import pytest
 
 from socdesk.classes.definitions import NewField
 from socdesk.classes.registry import ALERT, INDICATOR, SYSTEM_FIELDS, DataClass
-from socdesk.classes.validation import check_data_object
+from socdesk.classes.validation import check_data_object, check_data_objects
 
 
 def alert(**changes: Any) -> dict[str, Any]:
@@ -125,3 +125,15 @@ def test_a_custom_classs_own_types_are_checked() -> None:
         "tags",
         "size",
     }
+
+
+def test_a_batch_lists_every_problem_with_its_index() -> None:
+    objects = [alert(), alert(severity="Severe"), "x", alert(title="")]
+
+    found = check_data_objects(ALERT, objects)
+
+    assert [(p.row, p.field) for p in found] == [
+        (1, "severity"),
+        (2, "data_object"),
+        (3, "title"),
+    ]

@@ -43,8 +43,22 @@ class DataClass:
         return tuple(f.key for f in self.fields if f.required)
 
     @cached_property
+    def required_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each required field's key and the path of keys to it."""
+        return tuple((key, tuple(key.split("."))) for key in self.required_keys)
+
+    @cached_property
     def searchable(self) -> dict[str, ClassField]:
         return {f.key: f for f in self.fields if f.searchable}
+
+    @cached_property
+    def children(self) -> dict[str, frozenset[str]]:
+        """The sub-field names of each object field that lists any ("" holds the top level)."""
+        found: dict[str, set[str]] = {}
+        for f in self.fields:
+            parent, _, name = f.key.rpartition(".")
+            found.setdefault(parent, set()).add(name)
+        return {parent: frozenset(names) for parent, names in found.items()}
 
     def with_fields(self, added: Iterable[ClassField]) -> DataClass:
         """The class with a workspace's own fields after its own."""
