@@ -41,6 +41,8 @@ class Seed:
     api_key_ids: list[str]
     access_keys: list[str]
     dataclass_refs: list[str]
+    # Types of the data classes (categories and sub-categories) in the main workspace.
+    dataclass_type_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
     logins: list[dict[str, object]] = field(default_factory=list)
@@ -55,6 +57,38 @@ def _ok(response: httpx.Response) -> dict[str, object]:
     assert response.status_code < 300, f"seeding failed: {response.request.url} {response.text}"
     body: dict[str, object] = response.json() if response.content else {}
     return body
+
+
+async def _dataclass_types(client: httpx.AsyncClient, classes_path: str) -> list[str]:
+    """A class of the workspace's own (with a field added to it) and types of the classes."""
+    field_of = {"field_key": "hostname", "name": "Host name", "field_type": "String"}
+    _ok(
+        await client.post(
+            classes_path, json={"name": "Asset", "business_code": "Asset", "fields": [field_of]}
+        )
+    )
+    added = {"fields": [{"field_key": "ticket", "name": "Ticket", "field_type": "String"}]}
+    _ok(await client.post(f"{classes_path}/Alert/fields", json=added))
+    bodies = {
+        "Incident": {
+            "category": "Intrusion",
+            "category_code": "intrusion",
+            "sub_category": "Brute force",
+            "sub_category_code": "brute",
+        },
+        "Indicator": {"category": "IP", "category_code": "ip"},
+        "Asset": {
+            "name": "Server",
+            "business_code": "server",
+            "dataclass_business_code": "Asset",
+            "level": 1,
+        },
+    }
+    types = [
+        _ok(await client.post(f"{classes_path}/{ref}/types", json=body))
+        for ref, body in bodies.items()
+    ]
+    return [str(t["id"]) for t in types]
 
 
 async def _secmaster_incidents(
@@ -162,7 +196,9 @@ async def _seed_objects(
     for _ in range(2):
         created = _ok(await client.post("/v3/auth/access-keys"))
         access_keys.append(str(_field(created, "access_key", "access_key")))
-    classes = _ok(await client.get(f"{tenant.workspaces_path}/{main}/soc/dataclasses"))
+    classes_path = f"{tenant.workspaces_path}/{main}/soc/dataclasses"
+    type_ids = await _dataclass_types(client, classes_path)
+    classes = _ok(await client.get(classes_path, params={"limit": 100}))
     details = classes["dataclass_details"]
     assert isinstance(details, list)
     refs = [str(c["id"]) for c in details] + [str(c["name"]) for c in details]
@@ -179,6 +215,7 @@ async def _seed_objects(
         api_key_ids=api_keys,
         access_keys=access_keys,
         dataclass_refs=refs,
+        dataclass_type_ids=type_ids,
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )

@@ -135,11 +135,19 @@ def _query_pools(seed: Seed) -> dict[str, list[str]]:
     }
 
 
+def _id_pool(seed: Seed, path: str) -> list[str]:
+    """What a body's `ids` name on `path`: incidents (register), a data class's types."""
+    if path.startswith("/v1/incidents"):
+        return seed.incident_ids
+    if path.endswith(("/types", "/types/enable")):
+        return seed.dataclass_type_ids
+    return []
+
+
 def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
-    register = path.startswith("/v1/incidents")
     return {
         "batch_ids": seed.incident_uuids,
-        "ids": seed.incident_ids if register else [],
+        "ids": _id_pool(seed, path),
         "risk_ids": seed.risk_ids,
         "source": seed.source_names,
         "assigned_to": seed.user_ids,

@@ -70,6 +70,11 @@ ROUTES = [
     ("DELETE", "/soc/incidents"),
     ("PUT", "/soc/incidents/7c9e6679-7425-40de-944b-e07fc1f90ae7"),
     ("POST", "/soc/incidents/export"),
+    ("POST", "/soc/dataclasses"),
+    ("POST", "/soc/dataclasses/Alert/fields"),
+    ("POST", "/soc/dataclasses/Incident/types"),
+    ("POST", "/soc/dataclasses/Indicator/types/enable"),
+    ("DELETE", "/soc/dataclasses/Incident/types"),
 ]
 
 
@@ -227,6 +232,7 @@ ID_PATHS = [
     "{workspace}/soc/incidents/{odd}",
     "{workspace}/soc/incidents/{odd}/history",
     "{workspace}/soc/dataclasses/{odd}/fields",
+    "{workspace}/soc/dataclasses/{odd}/types",
     "/v3/auth/api-keys/{odd}",
     "/v3/auth/access-keys/{odd}",
     "/v1/incidents/{odd}",

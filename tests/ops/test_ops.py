@@ -99,6 +99,15 @@ SERVED = {
     ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses"),
     ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}"),
     ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields"),
+    ("GET", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types"),
+    ("POST", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types"),
+    ("DELETE", "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types"),
+    (
+        "POST",
+        "/v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable",
+    ),
 }
 
 

@@ -29,17 +29,7 @@ Text255 = Annotated[str, Field(max_length=255)]
 # A person, usually an email address (at most 254 characters, as the columns hold).
 Person = Annotated[str, Field(max_length=254)]
 
-SEVERITIES = ("Tips", "Low", "Medium", "High", "Fatal")
-HANDLE_STATUSES = ("Open", "Block", "Closed")
-VERIFICATION_STATES = ("Unknown", "True_Positive", "False_Positive")
-IPDRR_PHASES = (
-    "Preparation",
-    "Detection and Analysis",
-    "Contain，Eradication& Recovery",
-    "Post-Incident-Activity",
-)
-CLOSE_REASONS = ("False detection", "Resolved", "Repeated", "Other")
-
+# The values as types; socdesk/classes/values.py lists them for the field catalogue.
 SeverityName = Literal["Tips", "Low", "Medium", "High", "Fatal"]
 HandleStatus = Literal["Open", "Block", "Closed"]
 VerificationState = Literal["Unknown", "True_Positive", "False_Positive"]

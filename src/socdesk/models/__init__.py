@@ -3,6 +3,9 @@
 from socdesk.models.access_key import AccessKey
 from socdesk.models.auth_token import AuthToken, TokenKind
 from socdesk.models.base import Base
+from socdesk.models.custom_dataclass import CustomDataClass
+from socdesk.models.dataclass_field import DataClassField
+from socdesk.models.dataclass_type import DataClassType
 from socdesk.models.incident import Incident, Severity, Status
 from socdesk.models.incident_comment import IncidentComment
 from socdesk.models.incident_event import IncidentAction, IncidentEvent
@@ -28,6 +31,9 @@ __all__ = [
     "AccessKey",
     "AuthToken",
     "Base",
+    "CustomDataClass",
+    "DataClassField",
+    "DataClassType",
     "Incident",
     "IncidentAction",
     "IncidentComment",

@@ -29,6 +29,9 @@ BODIES = [
     ("DeleteIncidentsRequest", f"{W}/soc/incidents/batch-delete", "post"),
     ("ExportIncidentsRequest", f"{W}/soc/incidents/export", "post"),
     ("ExportDataobjectsRequest", f"{W}/soc/incidents/export", "post"),
+    ("CreateDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "post"),
+    ("DeleteDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "delete"),
+    ("EnableDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types/enable", "post"),
     ("CreateWorkspaceRequest", "/v1/{project_id}/workspaces", "post"),
     ("UpdateWorkspaceRequest", "/v1/{project_id}/workspaces/{workspace_id}", "put"),
 ]
@@ -121,6 +124,10 @@ ANSWERS = [
     ("ListDataclassResponse", f"{W}/soc/dataclasses", "get"),
     ("ShowDataClassInfoResponse", f"{W}/soc/dataclasses/{{dataclass_id}}", "get"),
     ("ListDataclassFieldsResponse", f"{W}/soc/dataclasses/{{dataclass_id}}/fields", "get"),
+    ("CreateDataclassTypeResponse", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "post"),
+    ("EnableDataclassTypeResponse", f"{W}/soc/dataclasses/{{dataclass_id}}/types/enable", "post"),
+    # A bare array: its items are the SDK's DeleteRelationResource.
+    ("DeleteRelationResource", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "delete"),
     ("CreateWorkspaceResponse", "/v1/{project_id}/workspaces", "post"),
     ("ListWorkspacesResponse", "/v1/{project_id}/workspaces", "get"),
     ("ShowWorkspaceResponse", "/v1/{project_id}/workspaces/{workspace_id}", "get"),
