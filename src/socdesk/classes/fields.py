@@ -100,3 +100,22 @@ class ClassField:
         """The key of the object field this one is inside, if any."""
         head, dot, _ = self.key.rpartition(".")
         return head if dot else None
+
+
+# The creation and update times every data object has (Indicator's, Vulnerability's, and the
+# first fields of a workspace's own class); Incident's and Alert's carry their columns.
+CREATE_TIME = ClassField(
+    "create_time",
+    "Created",
+    FieldType.datetime,
+    "Defaults to the time of creation.",
+    searchable=True,
+)
+UPDATE_TIME = ClassField(
+    "update_time",
+    "Updated",
+    FieldType.datetime,
+    "Set by the server.",
+    read_only=True,
+    searchable=True,
+)

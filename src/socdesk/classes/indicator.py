@@ -4,7 +4,7 @@ hash...) as the SDK's `CreateIndicatorDetail` writes it and `IndicatorDataObject
 
 from __future__ import annotations
 
-from socdesk.classes.fields import ClassField, FieldType
+from socdesk.classes.fields import CREATE_TIME, UPDATE_TIME, ClassField, FieldType
 from socdesk.classes.values import (
     GRANULAR_MARKINGS,
     INDICATOR_SOURCE_TYPES,
@@ -96,15 +96,6 @@ INDICATOR_FIELDS: tuple[ClassField, ...] = (
     ClassField("is_deleted", "Deleted", F.boolean, "Set by the server.", read_only=True),
     ClassField("workspace_id", "Workspace ID", F.string, "", read_only=True),
     ClassField("project_id", "Project ID", F.string, "", read_only=True),
-    ClassField(
-        "create_time", "Created", F.datetime, "Defaults to the time of creation.", searchable=True
-    ),
-    ClassField(
-        "update_time",
-        "Updated",
-        F.datetime,
-        "Set by the server.",
-        read_only=True,
-        searchable=True,
-    ),
+    CREATE_TIME,
+    UPDATE_TIME,
 )

@@ -13,7 +13,14 @@ from datetime import datetime
 from functools import cached_property
 
 from socdesk.classes.alert import ALERT_FIELDS
-from socdesk.classes.fields import BUILT_IN_AUTHOR, BUILT_IN_TIME, ClassField, FieldType
+from socdesk.classes.fields import (
+    BUILT_IN_AUTHOR,
+    BUILT_IN_TIME,
+    CREATE_TIME,
+    UPDATE_TIME,
+    ClassField,
+    FieldType,
+)
 from socdesk.classes.incident import INCIDENT_FIELDS
 from socdesk.classes.indicator import INDICATOR_FIELDS
 from socdesk.classes.vulnerability import VULNERABILITY_FIELDS
@@ -109,21 +116,8 @@ BUILT_IN_CLASSES: tuple[DataClass, ...] = (INCIDENT, ALERT, INDICATOR, VULNERABI
 # Every class a workspace defines starts with these, as every SecMaster data object has them.
 SYSTEM_FIELDS: tuple[ClassField, ...] = (
     ClassField("id", "ID", FieldType.string, "The object's UUID.", read_only=True, searchable=True),
-    ClassField(
-        "create_time",
-        "Created",
-        FieldType.datetime,
-        "Defaults to the time of creation.",
-        searchable=True,
-    ),
-    ClassField(
-        "update_time",
-        "Updated",
-        FieldType.datetime,
-        "Set by the server.",
-        read_only=True,
-        searchable=True,
-    ),
+    CREATE_TIME,
+    UPDATE_TIME,
 )
 
 # What a workspace's own class may not be called (its names are compared without case): the
