@@ -205,3 +205,12 @@ DataObjectIdPath = Annotated[
         examples=[_UUID_EXAMPLE],
     ),
 ]
+DataPanelObjectIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "dataobject_id: no data object {value!r}")),
+    Path(
+        description="The data object's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import ValidationFailed
-from socdesk.kit.params import DataObjectIdPath, DataPanelClassPath
+from socdesk.kit.params import DataPanelClassPath, DataPanelObjectIdPath
 from socdesk.kit.routes import SecMasterRoute, reads_only, without_transaction
 from socdesk.objects.changes import Batch
 from socdesk.objects.panel import DataPanel
@@ -63,7 +63,7 @@ async def list_datapanel_objects(
 @router.get("/{dataobject_id}", summary="Show a data object of a class")
 async def show_datapanel_object(
     dataclass: DataPanelClassPath,
-    dataobject_id: DataObjectIdPath,
+    dataobject_id: DataPanelObjectIdPath,
     scope: SecMasterReader,
     session: SessionDep,
 ) -> ObjectEnvelope:
