@@ -24,7 +24,9 @@ async def _scope(session: AsyncSession, tenant: TenantInfo) -> WorkspaceScope:
     user = await session.get(User, tenant.admin_id)
     project = await session.get(Project, tenant.project_id)
     workspace = await session.get(Workspace, tenant.workspace_id)
-    assert user is not None and project is not None and workspace is not None
+    assert user is not None
+    assert project is not None
+    assert workspace is not None
     return WorkspaceScope(Principal(user, project, AuthMethod.token), workspace, Role.admin)
 
 
@@ -62,9 +64,9 @@ async def test_a_batch_writes_each_object_its_columns_and_one_event(
 async def test_one_bad_object_refuses_the_batch_and_writes_nothing(
     sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
 ) -> None:
-    with pytest.raises(ValidationFailed) as refused:
-        async with sessions.begin() as session:
-            service = DataObjectService(session, await _scope(session, tenant))
+    async with sessions.begin() as session:
+        service = DataObjectService(session, await _scope(session, tenant))
+        with pytest.raises(ValidationFailed) as refused:
             await service.create_many(
                 ALERT, [alert(), alert(severity="Huge"), "not an object"], Batch()
             )

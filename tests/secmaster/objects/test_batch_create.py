@@ -62,7 +62,7 @@ async def test_a_batch_answers_a_bare_array_in_input_order(
     assert all(item["event_id"] is None for item in answer)
     assert response.headers["X-request-id"]
     # Input order: each id reads back the object at its index.
-    for index, item in enumerate(answer):
+    for _index, item in enumerate(answer):
         shown = await admin_client.get(f"{soc}/datapanel/{name}/data-objects/{item['id']}")
         assert shown.status_code == 200, shown.text
         assert shown.json()["data"]["data_object"]["id"] == item["id"]

@@ -128,7 +128,8 @@ async def test_the_data_panel_calls_batch_create_list_and_show(admin_sdk: AdminS
     )
 
     assert isinstance(created, BatchCreateDatapanelObjectsResponse)
-    assert len(ids) == 2 and all(ids)
+    assert len(ids) == 2
+    assert all(ids)
     assert [item.event_id for item in created.body] == [None, None]
     assert created.x_request_id
     assert unanswered(ListDatapanelObjectsResponse, raw_body(listed), open_keys=DATA_OBJECT) == []
