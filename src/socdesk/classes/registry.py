@@ -74,6 +74,19 @@ class DataClass:
         return tuple((key, tuple(key.split("."))) for key in self.required_keys)
 
     @cached_property
+    def promoted_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each promoted column and the key path of the field it holds."""
+        return tuple((column, tuple(key.split("."))) for column, key in self.promoted)
+
+    @cached_property
+    def time_paths(self) -> tuple[tuple[str, ...], ...]:
+        """The key paths of the Timestamp fields (looked up, never searched for: a batch
+        writes the times of 10,000 objects in one form)."""
+        return tuple(
+            tuple(f.key.split(".")) for f in self.fields if f.field_type is FieldType.datetime
+        )
+
+    @cached_property
     def searchable(self) -> dict[str, ClassField]:
         return {f.key: f for f in self.fields if f.searchable}
 

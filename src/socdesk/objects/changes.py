@@ -60,6 +60,7 @@ class ObjectChanges:
         """Store checked objects of `data_class` (their documents are completed in place), with
         a create event each; each new id and the incident it is linked to, in input order."""
         now = utcnow()
+        now_text = format_time(now)
         ids = time_ordered_uuids(len(objects))
         event_ids = time_ordered_uuids(len(objects))
         class_id = uuid.UUID(data_class.id)
@@ -68,7 +69,7 @@ class ObjectChanges:
         common = self._event("create", batch)
         for object_id, event_id, data in zip(ids, event_ids, objects, strict=True):
             normalise_times(data_class, data)
-            created = stamp(data_class, data, object_id, now)
+            created = stamp(data_class, data, object_id, now, now_text)
             rows.append(
                 {
                     "id": object_id,

@@ -4,7 +4,7 @@ batch_create_datapanel_objects, list_datapanel_objects, show_datapanel_object), 
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.db import SessionDep
@@ -24,10 +24,14 @@ router = APIRouter(
 )
 
 
-@router.post("/batch-create", summary="Create data objects of a class, all or none (seed 003)")
+@router.post(
+    "/batch-create",
+    summary="Create data objects of a class, all or none (seed 003)",
+    response_model=list[CreatedRef],
+)
 async def batch_create_datapanel_objects(
     dataclass: DataPanelClassPath, body: BatchCreate, scope: SecMasterWriter, session: SessionDep
-) -> list[CreatedRef]:
+) -> Response:
     """A bare array of `{id, event_id}` in input order. Any invalid object makes the request
     400 with every problem of every object (`data.errors[]`: row = list index, field, value,
     message) and nothing is written. `event_id`: an incident's own id; for another class the
@@ -42,7 +46,8 @@ async def batch_create_datapanel_objects(
     panel = DataPanel(session, scope)
     data_class = await panel.data_class(dataclass)
     batch = Batch(body.name, body.type, bool(body.trigger_flag))
-    return [mapping.created(c) for c in await panel.batch_create(data_class, objects, batch)]
+    created = await panel.batch_create(data_class, objects, batch)
+    return Response(mapping.created_array(created), media_type="application/json")
 
 
 @router.post("/search", summary="Search a class's data objects")
