@@ -40,7 +40,7 @@ class ObjectCreate(RequestBody):
 
 class ObjectChange(RequestBody):
     batch_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
-        default=None, max_length=1, description="Ignored on PUT {id}."
+        default=None, max_length=10_000, description="Ignored on PUT {id}."
     )
     trigger_flag: bool | None = Field(default=None, description="Kept with the audit event.")
     data_object: dict[str, Any] = Field(
