@@ -27,7 +27,9 @@ from socdesk.register.sources.endpoints import router as sources_router
 from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
+from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.objects.endpoints import router as objects_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
@@ -55,6 +57,9 @@ ROUTERS = (
     comments_router,
     risks_router,
     avatars_router,
+    datapanel_router,
+    # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
+    objects_router,
 )
 
 

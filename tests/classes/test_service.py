@@ -56,6 +56,7 @@ async def test_own_classes_follow_the_built_in_ones_and_are_found_by_any_name(
         "id",
         "create_time",
         "update_time",
+        "incident_id",
         "hostname",
         "tier",
         "rack",

@@ -18,6 +18,7 @@ from socdesk.models import Role
 from socdesk.settings import Settings
 from tests.avatars.images import tiny_jpeg, tiny_png
 from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
+from tests.objects.payloads import alert
 from tests.secmaster.incidents.payloads import incident_object
 
 SECMASTER_INCIDENTS = 4
@@ -43,6 +44,9 @@ class Seed:
     dataclass_refs: list[str]
     # Types of the data classes (categories and sub-categories) in the main workspace.
     dataclass_type_ids: list[str] = field(default_factory=list)
+    # Route names of the classes with generic routes, and alerts of the main workspace.
+    dataclass_names: list[str] = field(default_factory=list)
+    alert_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
     logins: list[dict[str, object]] = field(default_factory=list)
@@ -202,6 +206,13 @@ async def _seed_objects(
     details = classes["dataclass_details"]
     assert isinstance(details, list)
     refs = [str(c["id"]) for c in details] + [str(c["name"]) for c in details]
+    alerts = _ok(
+        await client.post(
+            f"{tenant.workspaces_path}/{main}/soc/datapanel/Alert/data-objects/batch-create",
+            json={"data_object": [alert(title=f"Seeded alert {n}") for n in range(3)]},
+        )
+    )
+    assert isinstance(alerts, list)
     return Seed(
         token=token,
         project_hex=tenant.project_hex,
@@ -216,6 +227,8 @@ async def _seed_objects(
         access_keys=access_keys,
         dataclass_refs=refs,
         dataclass_type_ids=type_ids,
+        dataclass_names=["alerts", "indicators", "vulnerabilities"],
+        alert_ids=[str(a["id"]) for a in alerts],
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )

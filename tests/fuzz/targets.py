@@ -115,6 +115,10 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         # SecMaster names incidents by UUID; the register also by `INC-00001`.
         "incident_id": seed.incident_ids if register else seed.incident_uuids,
         "dataclass_id": seed.dataclass_refs,
+        "dataclass": seed.dataclass_refs,
+        "dataclass_name": seed.dataclass_names,
+        "data_object_id": seed.alert_ids,
+        "dataobject_id": seed.alert_ids,
         "key_id": seed.api_key_ids,
         "access_key": seed.access_keys,
         "user_id": seed.user_ids,
@@ -146,7 +150,7 @@ def _id_pool(seed: Seed, path: str) -> list[str]:
 
 def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
     return {
-        "batch_ids": seed.incident_uuids,
+        "batch_ids": seed.alert_ids if "/soc/incidents" not in path else seed.incident_uuids,
         "ids": _id_pool(seed, path),
         "risk_ids": seed.risk_ids,
         "source": seed.source_names,

@@ -64,6 +64,10 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "key_id": str(uuid.uuid4()),
         "access_key": "NOSUCHACCESSKEY00000",
         "dataclass_id": "NoSuchClass",
+        "dataclass": "NoSuchClass",
+        "dataclass_name": "nosuchclasses",
+        "data_object_id": str(uuid.uuid4()),
+        "dataobject_id": str(uuid.uuid4()),
         **ids,
     }
     return path.format(**values)

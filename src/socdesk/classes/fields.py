@@ -119,3 +119,12 @@ UPDATE_TIME = ClassField(
     read_only=True,
     searchable=True,
 )
+# The incident an object of another class belongs to (seed 003's `event_id`): every class but
+# Incident has it, so an alert or indicator sent in a batch may name the incident it is linked to.
+LINKED_INCIDENT = ClassField(
+    "incident_id",
+    "Incident ID",
+    FieldType.string,
+    "The id of the incident the object is linked to, in the same workspace.",
+    searchable=True,
+)

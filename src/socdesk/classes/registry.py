@@ -17,6 +17,7 @@ from socdesk.classes.fields import (
     BUILT_IN_AUTHOR,
     BUILT_IN_TIME,
     CREATE_TIME,
+    LINKED_INCIDENT,
     UPDATE_TIME,
     ClassField,
     FieldType,
@@ -24,6 +25,12 @@ from socdesk.classes.fields import (
 from socdesk.classes.incident import INCIDENT_FIELDS
 from socdesk.classes.indicator import INDICATOR_FIELDS
 from socdesk.classes.vulnerability import VULNERABILITY_FIELDS
+
+# The typed columns of the data-object store (objects/, table `data_objects`) that a class may
+# map fields onto, so the filters and sorts a SOC runs most use an index rather than a JSON
+# path: a short text, a severity kept as its rank in SEVERITIES (so `>=` works), a status, and
+# the incident the object is linked to (LINKED_INCIDENT, which every class but Incident has).
+PROMOTED_COLUMNS = ("title", "severity", "status", "incident_id")
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,18 @@ class DataClass:
     creator_name: str = BUILT_IN_AUTHOR
     create_time: datetime = BUILT_IN_TIME
     update_time: datetime = BUILT_IN_TIME
+    # Which field each promoted column (PROMOTED_COLUMNS) holds: (column, field key) pairs.
+    promoted: tuple[tuple[str, str], ...] = (("incident_id", LINKED_INCIDENT.key),)
+
+    def __post_init__(self) -> None:
+        for column, key in self.promoted:
+            if column not in PROMOTED_COLUMNS or key not in self.by_key:
+                raise ValueError(f"{self.name}: cannot promote {key!r} to column {column!r}")
+
+    @cached_property
+    def column_of(self) -> dict[str, str]:
+        """The promoted column of each field that has one, by field key."""
+        return {key: column for column, key in self.promoted}
 
     @cached_property
     def by_key(self) -> dict[str, ClassField]:
@@ -53,6 +72,19 @@ class DataClass:
     def required_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """Each required field's key and the path of keys to it."""
         return tuple((key, tuple(key.split("."))) for key in self.required_keys)
+
+    @cached_property
+    def promoted_paths(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Each promoted column and the key path of the field it holds."""
+        return tuple((column, tuple(key.split("."))) for column, key in self.promoted)
+
+    @cached_property
+    def time_paths(self) -> tuple[tuple[str, ...], ...]:
+        """The key paths of the Timestamp fields (looked up, never searched for: a batch
+        writes the times of 10,000 objects in one form)."""
+        return tuple(
+            tuple(f.key.split(".")) for f in self.fields if f.field_type is FieldType.datetime
+        )
 
     @cached_property
     def searchable(self) -> dict[str, ClassField]:
@@ -86,6 +118,8 @@ INCIDENT = DataClass(
     route_name="incidents",
     description="Security incidents: the records a SOC investigates and closes.",
     fields=INCIDENT_FIELDS,
+    # Incidents have their own table (incidents/), whose columns the catalogue names.
+    promoted=(),
 )
 ALERT = DataClass(
     id="c4b0f6a2-8f3e-4c55-9a4e-2d1f0b6e9a02",
@@ -93,7 +127,13 @@ ALERT = DataClass(
     business_code="Alert",
     route_name="alerts",
     description="Alerts: what detectors report, triaged and converted into incidents.",
-    fields=ALERT_FIELDS,
+    fields=ALERT_FIELDS + (LINKED_INCIDENT,),
+    promoted=(
+        ("title", "title"),
+        ("severity", "severity"),
+        ("status", "handle_status"),
+        ("incident_id", LINKED_INCIDENT.key),
+    ),
 )
 INDICATOR = DataClass(
     id="c4b0f6a2-8f3e-4c55-9a4e-2d1f0b6e9a03",
@@ -101,7 +141,8 @@ INDICATOR = DataClass(
     business_code="Indicator",
     route_name="indicators",
     description="Threat-intelligence indicators: IPs, domains, URLs and hashes with a verdict.",
-    fields=INDICATOR_FIELDS,
+    fields=INDICATOR_FIELDS + (LINKED_INCIDENT,),
+    promoted=(("title", "name"), ("status", "status"), ("incident_id", LINKED_INCIDENT.key)),
 )
 VULNERABILITY = DataClass(
     id="c4b0f6a2-8f3e-4c55-9a4e-2d1f0b6e9a04",
@@ -109,7 +150,8 @@ VULNERABILITY = DataClass(
     business_code="Vulnerability",
     route_name="vulnerabilities",
     description="Vulnerabilities found on the workspace's resources.",
-    fields=VULNERABILITY_FIELDS,
+    fields=VULNERABILITY_FIELDS + (LINKED_INCIDENT,),
+    promoted=(("title", "vul_name"), ("incident_id", LINKED_INCIDENT.key)),
 )
 BUILT_IN_CLASSES: tuple[DataClass, ...] = (INCIDENT, ALERT, INDICATOR, VULNERABILITY)
 
@@ -118,6 +160,7 @@ SYSTEM_FIELDS: tuple[ClassField, ...] = (
     ClassField("id", "ID", FieldType.string, "The object's UUID.", read_only=True, searchable=True),
     CREATE_TIME,
     UPDATE_TIME,
+    LINKED_INCIDENT,
 )
 
 # What a workspace's own class may not be called (its names are compared without case): the

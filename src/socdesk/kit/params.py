@@ -176,3 +176,41 @@ CursorQuery = Annotated[
         json_schema_extra=_optional_text({}),
     ),
 ]
+DataclassNamePath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(DATACLASS_REF_PATTERN, "dataclass_name: no data class {value!r}")
+    ),
+    Path(
+        description="The data class's plural route name (`alerts`, `indicators`, a custom one).",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["alerts"],
+    ),
+]
+DataPanelClassPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "dataclass: no data class {value!r}")),
+    Path(
+        description="The data class: its id, name, business code or route name.",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["Alert"],
+    ),
+]
+DataObjectIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "data_object_id: no data object {value!r}")),
+    Path(
+        description="The data object's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+DataPanelObjectIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "dataobject_id: no data object {value!r}")),
+    Path(
+        description="The data object's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
@@ -48,6 +50,8 @@ def _check_text(value: Any) -> None:
                 if "\x00" in value
                 else "text is not valid Unicode (lone surrogate)"
             )
+    elif type(value) in (dict, list) and _plainly_storable(value):
+        return
     elif type(value) is dict:
         for key, item in value.items():
             _check_text(key)
@@ -55,6 +59,23 @@ def _check_text(value: Any) -> None:
     elif type(value) is list:
         for item in value:
             _check_text(item)
+
+
+# A run of 19 digits may be an integer past 64 bits (or just digits in a text): walk to tell.
+_LONG_DIGITS = re.compile(r"\d{19}")
+
+
+def _plainly_storable(value: dict[Any, Any] | list[Any]) -> bool:
+    """Whether a nested value certainly passes `_check_text`, found by C code alone: its JSON
+    (which refuses non-finite numbers) holds no NUL escape and no long digit run, and encodes
+    as UTF-8 (no lone surrogate). A value of 10,000 objects is checked without walking it; one
+    that may fail is walked, so the refusal names what fails."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, allow_nan=False, check_circular=False)
+        text.encode("utf-8")
+    except (ValueError, TypeError, UnicodeEncodeError, RecursionError):
+        return False
+    return "\\u0000" not in text and _LONG_DIGITS.search(text) is None
 
 
 def storable(value: str) -> str:

@@ -4,6 +4,8 @@ from socdesk.models.access_key import AccessKey
 from socdesk.models.auth_token import AuthToken, TokenKind
 from socdesk.models.base import Base
 from socdesk.models.custom_dataclass import CustomDataClass
+from socdesk.models.data_object import DataObject
+from socdesk.models.data_object_event import DataObjectEvent
 from socdesk.models.dataclass_field import DataClassField
 from socdesk.models.dataclass_type import DataClassType
 from socdesk.models.incident import Incident, Severity, Status
@@ -32,6 +34,8 @@ __all__ = [
     "AuthToken",
     "Base",
     "CustomDataClass",
+    "DataObject",
+    "DataObjectEvent",
     "DataClassField",
     "DataClassType",
     "Incident",

@@ -73,6 +73,7 @@ async def test_a_class_of_the_workspaces_own_is_listed_shown_and_described(
         "id",
         "create_time",
         "update_time",
+        "incident_id",
         "hostname",
         "tier",
         "owner",

@@ -32,6 +32,17 @@ BODIES = [
     ("CreateDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "post"),
     ("DeleteDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "delete"),
     ("EnableDataclassTypeRequest", f"{W}/soc/dataclasses/{{dataclass_id}}/types/enable", "post"),
+    # The generic routes of every other class, and the data panel (seed 003).
+    ("CreateDataobjectRequest", f"{W}/soc/{{dataclass_name}}", "post"),
+    ("UpdateDataobjectRequest", f"{W}/soc/{{dataclass_name}}/{{data_object_id}}", "put"),
+    ("ListDataobjectsRequest", f"{W}/soc/{{dataclass_name}}/search", "post"),
+    ("DeleteDataobjectsRequest", f"{W}/soc/{{dataclass_name}}", "delete"),
+    (
+        "BatchCreateDatapanelObjectsRequest",
+        f"{W}/soc/datapanel/{{dataclass}}/data-objects/batch-create",
+        "post",
+    ),
+    ("ListDatapanelObjectsRequest", f"{W}/soc/datapanel/{{dataclass}}/data-objects/search", "post"),
     ("CreateWorkspaceRequest", "/v1/{project_id}/workspaces", "post"),
     ("UpdateWorkspaceRequest", "/v1/{project_id}/workspaces/{workspace_id}", "put"),
 ]
@@ -128,6 +139,27 @@ ANSWERS = [
     ("EnableDataclassTypeResponse", f"{W}/soc/dataclasses/{{dataclass_id}}/types/enable", "post"),
     # A bare array: its items are the SDK's DeleteRelationResource.
     ("DeleteRelationResource", f"{W}/soc/dataclasses/{{dataclass_id}}/types", "delete"),
+    ("CreateDataobjectResponse", f"{W}/soc/{{dataclass_name}}", "post"),
+    ("ShowDataobjectResponse", f"{W}/soc/{{dataclass_name}}/{{data_object_id}}", "get"),
+    ("UpdateDataobjectResponse", f"{W}/soc/{{dataclass_name}}/{{data_object_id}}", "put"),
+    ("ListDataobjectsResponse", f"{W}/soc/{{dataclass_name}}/search", "post"),
+    ("DeleteDataobjectsResponse", f"{W}/soc/{{dataclass_name}}", "delete"),
+    # A bare array: its items are the SDK's DataObjectCreateUpdateResponse.
+    (
+        "DataObjectCreateUpdateResponse",
+        f"{W}/soc/datapanel/{{dataclass}}/data-objects/batch-create",
+        "post",
+    ),
+    (
+        "ListDatapanelObjectsResponse",
+        f"{W}/soc/datapanel/{{dataclass}}/data-objects/search",
+        "post",
+    ),
+    (
+        "ShowDatapanelObjectResponse",
+        f"{W}/soc/datapanel/{{dataclass}}/data-objects/{{dataobject_id}}",
+        "get",
+    ),
     ("CreateWorkspaceResponse", "/v1/{project_id}/workspaces", "post"),
     ("ListWorkspacesResponse", "/v1/{project_id}/workspaces", "get"),
     ("ShowWorkspaceResponse", "/v1/{project_id}/workspaces/{workspace_id}", "get"),

@@ -1,0 +1,1 @@
+"""Data objects of every class but Incident: one store, one change path, one search."""

@@ -1,0 +1,76 @@
+"""A data object as the store keeps it: the document with the server's fields set and its times
+in one form, and the promoted columns its class derives from it.
+
+Times are written as SOCdesk writes every time (UTC, milliseconds, `Z`; kit/clock.py), so a
+stored time compares as text in the order of time: a JSON-path search on a Timestamp field
+(objects/search.py) is then right on both stores."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Any
+
+from socdesk.classes.registry import DataClass
+from socdesk.classes.values import SEVERITIES
+from socdesk.kit.clock import format_time, parse_time
+
+# A time already in the one form (format_time's) is kept as it is.
+_CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# What the text columns hold (the document keeps the whole value).
+COLUMN_LENGTHS = {"title": 255, "status": 64}
+
+
+def normalise_times(data_class: DataClass, data: dict[str, Any]) -> None:
+    """Write every Timestamp field of a checked object in SOCdesk's one form, in place."""
+    for parts in data_class.time_paths:
+        holder: Any = data
+        for part in parts[:-1]:
+            holder = holder.get(part)
+            if type(holder) is not dict:
+                break
+        else:
+            value = holder.get(parts[-1])
+            if value is not None and value != "" and not _CANONICAL_TIME.match(value):
+                holder[parts[-1]] = format_time(parse_time(value))
+
+
+def promoted_values(data_class: DataClass, data: dict[str, Any]) -> dict[str, Any]:
+    """The promoted columns (all four, None where the class maps no field or the object has no
+    value) for a checked object."""
+    values: dict[str, Any] = {"title": None, "severity": None, "status": None, "incident_id": None}
+    for column, parts in data_class.promoted_paths:
+        raw: Any = data
+        for part in parts:
+            raw = raw.get(part) if type(raw) is dict else None
+        if raw is None or raw == "":
+            continue
+        if column == "severity":
+            values[column] = SEVERITY_RANK.get(str(raw))
+        elif column == "incident_id":
+            values[column] = uuid.UUID(str(raw))
+        else:
+            values[column] = str(raw)[: COLUMN_LENGTHS[column]]
+    return values
+
+
+def stamp(
+    data_class: DataClass, data: dict[str, Any], object_id: uuid.UUID, now: datetime, now_text: str
+) -> datetime:
+    """Set the server's fields of a new object in place (its id; create_time unless sent, and
+    update_time, where the class has them; `now_text` is `now` formatted, once a batch); the
+    object's create time."""
+    data["id"] = str(object_id)
+    created = now
+    if "create_time" in data_class.by_key:
+        sent = data.get("create_time")
+        if sent:
+            created = parse_time(sent)
+            data["create_time"] = format_time(created)
+        else:
+            data["create_time"] = now_text
+    if "update_time" in data_class.by_key:
+        data["update_time"] = now_text
+    return created

@@ -1,0 +1,1 @@
+"""SecMaster data-panel routes (seed 003): `~/soc/datapanel/{dataclass}/data-objects`."""

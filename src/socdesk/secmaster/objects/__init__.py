@@ -1,0 +1,1 @@
+"""SecMaster generic data-object routes: `~/soc/{dataclass_name}` for every class."""
