@@ -5,22 +5,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.listing import IncidentListing, ListFilters, Sort, SortKey
 from socdesk.incidents.writes import UNSET
-from socdesk.kit.errors import ValidationFailed
+from socdesk.kit.errors import NotFound, ValidationFailed, some_of
 from socdesk.register.incidents import ids as incident_ids
 from socdesk.register.incidents import mapping
 from socdesk.register.incidents.mapping import REGISTER_SEVERITY, REGISTER_STATUS
-from socdesk.register.incidents.rows import RowReader
+from socdesk.register.incidents.rows import RowDict, RowReader
 from socdesk.register.incidents.schemas import (
     IncidentPatch,
     RegisterIncidentCreate,
-    RegisterPage,
-    RegisterRow,
     RegisterSeverity,
     RegisterStatus,
 )
@@ -74,10 +73,10 @@ class RegisterIncidents:
         self.session = session
         self.scope = scope
         self.changes = IncidentChanges(session, scope)
-        self.reader = RowReader(session, scope.workspace_id, scope.project.id)
+        self.reader = RowReader(session, scope.workspace_id)
 
-    async def page(self, query: RegisterListQuery) -> RegisterPage:
-        """One page of the listing, as register rows."""
+    async def page(self, query: RegisterListQuery) -> dict[str, Any]:
+        """One page of the listing, as register rows (a `RegisterPage`)."""
         sort = SORTS.get(query.sort)
         if sort is None:
             raise ValidationFailed.for_field(
@@ -86,17 +85,19 @@ class RegisterIncidents:
         found = await IncidentListing(self.session, self.scope).page(
             _list_filters(query), sort, query.limit, query.cursor
         )
-        return RegisterPage(
-            incidents=await self.reader.rows(found.rows), next_cursor=found.next_cursor
-        )
+        rows = await self.reader.rows([row.id for row in found.rows])
+        return {"incidents": rows, "next_cursor": found.next_cursor}
 
-    async def row(self, id_text: str) -> RegisterRow:
-        """The register row of the incident `id_text` names (INC-00001 or UUID); 404 if none."""
-        found = await incident_ids.row_of(self.session, self.scope.workspace_id, id_text)
-        (row,) = await self.reader.rows([found])
+    async def row(self, id_text: str) -> RowDict:
+        """The register row of the incident `id_text` names (INC-00001 or UUID), read in one
+        statement; 404 if none."""
+        named = incident_ids.parse(id_text)
+        row = await self.reader.row(named) if named is not None else None
+        if row is None:
+            raise NotFound(f"ids: no such incident in this workspace: {some_of([id_text])}")
         return row
 
-    async def patch(self, id_texts: Sequence[str], change: IncidentPatch) -> list[RegisterRow]:
+    async def patch(self, id_texts: Sequence[str], change: IncidentPatch) -> list[RowDict]:
         """Apply `change` to the incidents named (INC-00001 or UUID), all or none; their rows.
         400 if the change is invalid, 404 if any id is unknown; then nothing is written."""
         writes = await self.changes.prepare(mapping.patch_change(change))
@@ -104,7 +105,7 @@ class RegisterIncidents:
         await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
         return await self.reader.rows_of(ids)
 
-    async def create(self, body: RegisterIncidentCreate) -> RegisterRow:
+    async def create(self, body: RegisterIncidentCreate) -> RowDict:
         """A new incident opened by the caller; SecMaster's mandatory fields that the register
         does not have get documented defaults (`mapping.new_incident`)."""
         source = body.source if body.source is not None else UNSET
