@@ -26,10 +26,11 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
+from sqlalchemy.types import NullType
 
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.ids import time_ordered_halves
-from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks
+from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks, uuid_array_text
 from socdesk.kit.sqljson import RowValues
 from socdesk.kit.upsert import insert_for
 from socdesk.models import (
@@ -351,8 +352,9 @@ class ShownIncidents:
         statement = _shown_statement(self.postgres, "ids")
         found: dict[uuid.UUID, Row[Any]] = {}
         for part in chunks(ids):
+            key = uuid_array_text(part) if self.postgres else list(part)
             result = await self.incidents.session.execute(
-                statement, {TENANT: self.incidents.tenant_id, "key": list(part)}
+                statement, {TENANT: self.incidents.tenant_id, "key": key}
             )
             found.update((row.id, row) for row in result)
         return found
@@ -370,7 +372,8 @@ def _shown_statement(postgres: bool, key: str) -> Any:
     incidents: Any = Incident.__table__
     if key == "ids":
         criterion = (
-            incidents.c.id == any_(bindparam("key", type_=ARRAY(Uuid())))
+            # The ids as one untyped text (kit/repository.py `uuid_array` says why).
+            incidents.c.id == any_(cast(bindparam("key", type_=NullType()), ARRAY(Uuid())))
             if postgres
             else incidents.c.id.in_(bindparam("key", expanding=True))
         )
