@@ -330,6 +330,13 @@ SHOWN_COLUMNS = (
 # by the id of whoever opened and last changed it.
 SHOWN_USERS = ("creator", "owner", "opener", "editor")
 USER_COLUMNS = ("id", "email", "first_name", "last_name", "avatar_hash")
+SHOWN_LISTS = ("tags", "threat_objectives", "risks", "comment_count")
+# The columns of a shown row, in order (its readers may take them by position).
+SHOWN_KEYS = (
+    *SHOWN_COLUMNS,
+    *(f"{prefix}_{name}" for prefix in SHOWN_USERS for name in USER_COLUMNS),
+    *SHOWN_LISTS,
+)
 
 
 class ShownIncidents:
@@ -344,12 +351,12 @@ class ShownIncidents:
     async def one(self, named: int | uuid.UUID) -> Row[Any] | None:
         """The incident numbered `named` (an int) or with that id, shown; None if none."""
         key = "number" if isinstance(named, int) else "id"
-        statement = _shown_statement(self.postgres, key)
+        statement = shown_statement(self.postgres, key)
         return await self.incidents.first_row(statement, key=named)
 
     async def many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Row[Any]]:
         """The incidents `ids`, shown, by id; ids not found are left out."""
-        statement = _shown_statement(self.postgres, "ids")
+        statement = shown_statement(self.postgres, "ids")
         found: dict[uuid.UUID, Row[Any]] = {}
         for part in chunks(ids):
             key = uuid_array_text(part) if self.postgres else list(part)
@@ -360,13 +367,13 @@ class ShownIncidents:
         return found
 
 
-_SHOWN: dict[tuple[bool, str], Any] = {}
+_SHOWN_STATEMENTS: dict[tuple[bool, str], Any] = {}
 
 
-def _shown_statement(postgres: bool, key: str) -> Any:
+def shown_statement(postgres: bool, key: str) -> Any:
     """The statement of `ShownIncidents` for a store, finding incidents by `key`: "number",
     "id" (one parameter `key`) or "ids" (a list `key`)."""
-    cached = _SHOWN.get((postgres, key))
+    cached = _SHOWN_STATEMENTS.get((postgres, key))
     if cached is not None:
         return cached
     incidents: Any = Incident.__table__
@@ -391,14 +398,11 @@ def _shown_statement(postgres: bool, key: str) -> Any:
         .with_only_columns(
             *(incidents.c[name] for name in SHOWN_COLUMNS),
             *user_columns,
-            aggregates.tags().label("tags"),
-            aggregates.objectives().label("threat_objectives"),
-            aggregates.risks().label("risks"),
-            aggregates.comment_count().label("comment_count"),
+            *(aggregates.of(name).label(name) for name in SHOWN_LISTS),
         )
         .select_from(joined)
     )
-    _SHOWN[(postgres, key)] = statement
+    _SHOWN_STATEMENTS[(postgres, key)] = statement
     return statement
 
 
@@ -420,6 +424,16 @@ class _RelatedAggregates:
     def __init__(self, postgres: bool, incidents: Any) -> None:
         self.postgres = postgres
         self.incidents = incidents
+
+    def of(self, name: str) -> Any:
+        """The subquery of one of SHOWN_LISTS."""
+        built = {
+            "tags": self.tags,
+            "threat_objectives": self.objectives,
+            "risks": self.risks,
+            "comment_count": self.comment_count,
+        }
+        return built[name]()
 
     def _related(self, model: Any) -> list[Any]:
         table = model.__table__

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,7 @@ from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.listing import IncidentListing, ListFilters, Sort, SortKey
 from socdesk.incidents.writes import UNSET
 from socdesk.kit.errors import NotFound, ValidationFailed, some_of
+from socdesk.kit.gc_pause import gc_paused
 from socdesk.register.incidents import ids as incident_ids
 from socdesk.register.incidents import mapping
 from socdesk.register.incidents.mapping import REGISTER_SEVERITY, REGISTER_STATUS
@@ -72,8 +74,12 @@ class RegisterIncidents:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
         self.scope = scope
-        self.changes = IncidentChanges(session, scope)
         self.reader = RowReader(session, scope.workspace_id)
+
+    @cached_property
+    def changes(self) -> IncidentChanges:
+        """The change path, built for writes only (a read needs none of its repositories)."""
+        return IncidentChanges(self.session, self.scope)
 
     async def page(self, query: RegisterListQuery) -> dict[str, Any]:
         """One page of the listing, as register rows (a `RegisterPage`)."""
@@ -101,9 +107,12 @@ class RegisterIncidents:
         """Apply `change` to the incidents named (INC-00001 or UUID), all or none; their rows.
         400 if the change is invalid, 404 if any id is unknown; then nothing is written."""
         writes = await self.changes.prepare(mapping.patch_change(change))
-        ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
-        await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
-        return await self.reader.rows_of(ids)
+        # Up to 10,000 rows' short-lived values (relation diffs, answer rows), no cycles: the
+        # collector would walk the heap again and again meanwhile (kit/gc_pause.py).
+        with gc_paused():
+            ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
+            await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
+            return await self.reader.rows_of(ids)
 
     async def create(self, body: RegisterIncidentCreate) -> RowDict:
         """A new incident opened by the caller; SecMaster's mandatory fields that the register
