@@ -236,11 +236,13 @@ def related_members(
     related: Mapping[uuid.UUID, Mapping[str, tuple[Any, Any]]], dialect: Dialect
 ) -> str:
     """The relation members of each row's changes, as one JSON parameter: by the row's id
-    text, each changed relation's `{"before":...,"after":...}` as text."""
+    text, each changed relation's `{"before":...,"after":...}` object, whose JSON text
+    `RowValues.text` gives (one encoding of the whole parameter, not one per row and relation:
+    a PATCH of 10,000 spent more on those than on its UPDATE)."""
     return json.dumps(
         {
             dialect.id_key(incident_id): {
-                key: json.dumps({"before": old, "after": new}, ensure_ascii=False)
+                key: {"before": old, "after": new}
                 for key, (old, new) in pairs.items()
                 if old != new
             }

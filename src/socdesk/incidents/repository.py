@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     ColumnElement,
     Row,
     String,
     Uuid,
+    any_,
     bindparam,
     cast,
     func,
@@ -23,14 +25,24 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
+from sqlalchemy.types import NullType
 
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.ids import time_ordered_halves
-from socdesk.kit.repository import WorkspaceScoped, chunks
+from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks, uuid_array_text
 from socdesk.kit.sqljson import RowValues
 from socdesk.kit.upsert import insert_for
-from socdesk.models import Incident, IncidentEvent, WorkspaceCounter
+from socdesk.models import (
+    Incident,
+    IncidentComment,
+    IncidentEvent,
+    IncidentRisk,
+    IncidentTag,
+    IncidentThreatObjective,
+    User,
+    WorkspaceCounter,
+)
 
 
 class IncidentRepository(WorkspaceScoped[Incident]):
@@ -290,3 +302,177 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
             .order_by(IncidentEvent.at, IncidentEvent.id)
         )
         return (await self.session.scalars(statement)).all()
+
+
+# What a row view of an incident shows (the register's rows): a few of its columns (not its
+# document), the users it names, and its tags, threat objectives, risks and comment count.
+SHOWN_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "description",
+    "severity",
+    "severity_reasoning",
+    "status",
+    "product_name",
+    "owner",
+    "creator",
+    "opened_by_id",
+    "updated_by_id",
+    "first_observed_time",
+    "arrive_time",
+    "responded_time",
+    "contained_time",
+    "create_time",
+    "update_time",
+)
+# The users a row names, each joined under its prefix: by the email of its creator and owner,
+# by the id of whoever opened and last changed it.
+SHOWN_USERS = ("creator", "owner", "opener", "editor")
+USER_COLUMNS = ("id", "email", "first_name", "last_name", "avatar_hash")
+SHOWN_LISTS = ("tags", "threat_objectives", "risks", "comment_count")
+# The columns of a shown row, in order (its readers may take them by position).
+SHOWN_KEYS = (
+    *SHOWN_COLUMNS,
+    *(f"{prefix}_{name}" for prefix in SHOWN_USERS for name in USER_COLUMNS),
+    *SHOWN_LISTS,
+)
+
+
+class ShownIncidents:
+    """Incidents with what a row view shows of them, each read by ONE statement per chunk
+    (or one for one incident): the related lists are aggregated as JSON by the database, so a
+    row costs no query of its own. The statements are built once per store and kept."""
+
+    def __init__(self, incidents: IncidentRepository) -> None:
+        self.incidents = incidents
+        self.postgres = incidents.is_postgres
+
+    async def one(self, named: int | uuid.UUID) -> Row[Any] | None:
+        """The incident numbered `named` (an int) or with that id, shown; None if none."""
+        key = "number" if isinstance(named, int) else "id"
+        statement = shown_statement(self.postgres, key)
+        return await self.incidents.first_row(statement, key=named)
+
+    async def many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Row[Any]]:
+        """The incidents `ids`, shown, by id; ids not found are left out."""
+        statement = shown_statement(self.postgres, "ids")
+        found: dict[uuid.UUID, Row[Any]] = {}
+        for part in chunks(ids):
+            key = uuid_array_text(part) if self.postgres else list(part)
+            result = await self.incidents.session.execute(
+                statement, {TENANT: self.incidents.tenant_id, "key": key}
+            )
+            found.update((row.id, row) for row in result)
+        return found
+
+
+_SHOWN_STATEMENTS: dict[tuple[bool, str], Any] = {}
+
+
+def shown_statement(postgres: bool, key: str) -> Any:
+    """The statement of `ShownIncidents` for a store, finding incidents by `key`: "number",
+    "id" (one parameter `key`) or "ids" (a list `key`)."""
+    cached = _SHOWN_STATEMENTS.get((postgres, key))
+    if cached is not None:
+        return cached
+    incidents: Any = Incident.__table__
+    if key == "ids":
+        criterion = (
+            # The ids as one untyped text (kit/repository.py `uuid_array` says why).
+            incidents.c.id == any_(cast(bindparam("key", type_=NullType()), ARRAY(Uuid())))
+            if postgres
+            else incidents.c.id.in_(bindparam("key", expanding=True))
+        )
+    else:
+        criterion = incidents.c[key] == bindparam("key")
+    joined = incidents
+    user_columns: list[Any] = []
+    for prefix in SHOWN_USERS:
+        user: Any = User.__table__.alias(prefix)
+        joined = joined.outerjoin(user, _user_join(incidents, user, prefix))
+        user_columns += [user.c[name].label(f"{prefix}_{name}") for name in USER_COLUMNS]
+    aggregates = _RelatedAggregates(postgres, incidents)
+    statement = (
+        IncidentRepository.rows_where(criterion)
+        .with_only_columns(
+            *(incidents.c[name] for name in SHOWN_COLUMNS),
+            *user_columns,
+            *(aggregates.of(name).label(name) for name in SHOWN_LISTS),
+        )
+        .select_from(joined)
+    )
+    _SHOWN_STATEMENTS[(postgres, key)] = statement
+    return statement
+
+
+def _user_join(incidents: Any, user: Any, prefix: str) -> Any:
+    """The user of `prefix` among the incident's project's users."""
+    same_project = user.c.project_id == incidents.c.project_id
+    if prefix in ("creator", "owner"):
+        # Emails are compared without case, as logins are (iam/repository.py).
+        return same_project & (func.lower(user.c.email) == func.lower(incidents.c[prefix]))
+    column = "opened_by_id" if prefix == "opener" else "updated_by_id"
+    return same_project & (user.c.id == incidents.c[column])
+
+
+class _RelatedAggregates:
+    """Correlated subqueries giving an incident's related rows as one JSON array each (of
+    arrays of their values, or of the value when there is one). PostgreSQL orders inside the
+    aggregate; SQLite (3.40 has no ORDER BY in aggregates) leaves the order to the reader."""
+
+    def __init__(self, postgres: bool, incidents: Any) -> None:
+        self.postgres = postgres
+        self.incidents = incidents
+
+    def of(self, name: str) -> Any:
+        """The subquery of one of SHOWN_LISTS."""
+        built = {
+            "tags": self.tags,
+            "threat_objectives": self.objectives,
+            "risks": self.risks,
+            "comment_count": self.comment_count,
+        }
+        return built[name]()
+
+    def _related(self, model: Any) -> list[Any]:
+        table = model.__table__
+        return [
+            table.c.workspace_id == self.incidents.c.workspace_id,
+            table.c.incident_id == self.incidents.c.id,
+        ]
+
+    def _array(self, model: Any, values: Sequence[Any], order: Any) -> Any:
+        if self.postgres:
+            each = func.json_build_array(*values) if len(values) > 1 else values[0]
+            aggregate = func.json_agg(aggregate_order_by(each, order))
+        else:
+            each = func.json_array(*values) if len(values) > 1 else values[0]
+            aggregate = func.json_group_array(each)
+        subquery = select(aggregate).where(*self._related(model)).scalar_subquery()
+        return type_coerce(subquery, JSON())
+
+    def tags(self) -> Any:
+        tags: Any = IncidentTag.__table__
+        values = [tags.c.content, tags.c.creator_id, tags.c.id, tags.c.org_id]
+        return self._array(IncidentTag, values, tags.c.content)
+
+    def objectives(self) -> Any:
+        links: Any = IncidentThreatObjective.__table__
+        values = [links.c.threat_objective, links.c.relevance, self._time(links.c.created_date)]
+        return self._array(IncidentThreatObjective, values, links.c.threat_objective)
+
+    def risks(self) -> Any:
+        risks: Any = IncidentRisk.__table__
+        return self._array(IncidentRisk, [risks.c.risk_id], risks.c.risk_id)
+
+    def comment_count(self) -> Any:
+        return select(func.count()).where(*self._related(IncidentComment)).scalar_subquery()
+
+    def _time(self, column: Any) -> Any:
+        """A UTC timestamp as ISO text with microseconds (`datetime.fromisoformat` reads it);
+        SQLite keeps it as such text already."""
+        if self.postgres:
+            utc = func.timezone(literal("UTC", String()), column)
+            return func.to_char(utc, literal('YYYY-MM-DD"T"HH24:MI:SS.US', String()))
+        return column

@@ -19,8 +19,10 @@ from sqlalchemy import (
     Delete,
     Select,
     Update,
+    Uuid,
     any_,
     bindparam,
+    cast,
     delete,
     false,
     func,
@@ -31,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy import Row as ResultRow
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from socdesk.kit.errors import NotFound, some_of
 from socdesk.kit.keyset import Keyset, KeysetPage, keyset_page
@@ -41,6 +44,19 @@ Row = TypeVar("Row")
 CHUNK = 5000
 # The bound parameter that carries the tenant of a statement built once (`Scoped.rows_where`).
 TENANT = "tenant"
+
+
+def uuid_array_text(ids: Sequence[Any]) -> str:
+    """UUIDs as PostgreSQL's text form of a uuid[] (`{hex,hex}`)."""
+    return "{" + ",".join(i.hex if isinstance(i, uuid.UUID) else str(i) for i in ids) + "}"
+
+
+def uuid_array(ids: Sequence[Any]) -> Any:
+    """A uuid[] parameter of `ids` for PostgreSQL, sent as one text: psycopg dumps a list of
+    UUIDs value by value in Python (~10 us each, 50 ms per 5,000-id chunk). The parameter is
+    untyped (`CAST($1 AS uuid[])` makes $1 a uuid[], read once): a text parameter cast to
+    uuid[] would be parsed again for every row the condition is tested on."""
+    return cast(literal(uuid_array_text(ids), NullType()), ARRAY(Uuid()))
 
 
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -71,6 +87,8 @@ class Scoped(Generic[Row]):
         """`column` is one of `ids`. On PostgreSQL one array parameter (`= ANY`): an IN list
         of 5,000 parameters costs more to compile, send and parse than the lookup itself."""
         if self.is_postgres:
+            if isinstance(column.type, Uuid):
+                return column == any_(uuid_array(ids))  # type: ignore[no-any-return]
             return column == any_(literal(list(ids), ARRAY(column.type)))  # type: ignore[no-any-return]
         return column.in_(ids)  # type: ignore[no-any-return]
 

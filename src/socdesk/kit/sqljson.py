@@ -195,7 +195,8 @@ class RowValues:
         return self.table.c.key == self.dialect.id_column_text(id_column)
 
     def text(self, name: str) -> Any:
-        """The row's text under `name`; NULL where it has none."""
+        """The row's text under `name` (the JSON text of an object there); NULL where it has
+        none."""
         if self.dialect.postgres:
             return self.table.c.value.op("->>")(text(name))
         return func.json_extract(self.table.c.value, text(f'$."{name}"'))

@@ -4,10 +4,12 @@ SecMaster."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from fastapi import FastAPI
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import IncidentEvent, Role, User
@@ -325,3 +327,37 @@ async def test_lookups_that_match_nobody_find_nothing(
 
     assert by_stranger.json()["incidents"] == []
     assert arabic_digits.status_code == 404
+
+
+async def test_a_row_is_read_in_one_statement(
+    app: FastAPI,
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+) -> None:
+    await seed_incidents(sessions, tenant, [incident_object(owner=tenant.admin_email)])
+    change = {"tags": ["b", "a"], "threat_objectives": [{"threat_objective": "Fraud"}]}
+    assert (await admin_client.patch("/v1/incidents/INC-00001", json=change)).status_code == 200
+    comment = {"content": "seen"}
+    assert (await admin_client.post("/v1/incidents/INC-00001/comments", json=comment)).is_success
+    reads: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "incident_tags" in statement or "incident_comments" in statement:
+            reads.append(statement)
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        answer = (await admin_client.get("/v1/incidents/INC-00001")).json()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    # The incident, its users, tags, threat objectives, risks and comments: one statement.
+    assert len(reads) == 1
+    assert "incident_threat_objectives" in reads[0]
+    assert "users" in reads[0]
+    assert [tag["content"] for tag in answer["tags"]] == ["a", "b"]
+    assert [link["threat_objective"] for link in answer["threat_objectives"]] == ["Fraud"]
+    assert answer["comment_count"] == 1
+    assert answer["incident"]["assigned_to"]["email"] == tenant.admin_email

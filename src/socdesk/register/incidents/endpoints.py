@@ -11,6 +11,7 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.params import CursorQuery
 from socdesk.kit.routes import RegisterRoute
 from socdesk.kit.schemas import QueryText
+from socdesk.register.incidents.answers import json_answer
 from socdesk.register.incidents.ids import IncidentIdPath
 from socdesk.register.incidents.schemas import (
     BulkIncidentPatch,
@@ -28,7 +29,9 @@ from socdesk.workspaces.dependencies import RegisterReader, RegisterWriter
 router = APIRouter(prefix="/v1/incidents", tags=["Register: incidents"], route_class=RegisterRoute)
 
 
-@router.get("", summary="List incidents, newest first, a page at a time")
+@router.get(
+    "", summary="List incidents, newest first, a page at a time", response_model=RegisterPage
+)
 async def list_incidents(
     scope: RegisterReader,
     session: SessionDep,
@@ -52,7 +55,7 @@ async def list_incidents(
     ] = "-created_date",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: CursorQuery = None,
-) -> RegisterPage:
+) -> Response:
     query = RegisterListQuery(
         statuses=status_ or (),
         severities=severity or (),
@@ -64,14 +67,20 @@ async def list_incidents(
         limit=limit,
         cursor=cursor,
     )
-    return await RegisterIncidents(session, scope).page(query)
+    return json_answer(await RegisterIncidents(session, scope).page(query))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Open an incident")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Open an incident",
+    response_model=RegisterRow,
+)
 async def create_incident(
     body: RegisterIncidentCreate, scope: RegisterWriter, session: SessionDep
-) -> RegisterRow:
-    return await RegisterIncidents(session, scope).create(body)
+) -> Response:
+    row = await RegisterIncidents(session, scope).create(body)
+    return json_answer(row, status.HTTP_201_CREATED)
 
 
 # Seed 004's texts, word for word.
@@ -88,19 +97,20 @@ PATCH_ANSWERS: dict[int | str, dict[str, Any]] = {
     summary="Update many incident's editable fields, given a list of incident IDs",
     response_description="Incidents updated",
     responses=PATCH_ANSWERS,
+    response_model=RegisterRows,
 )
 async def patch_incidents(
     body: BulkIncidentPatch, scope: RegisterWriter, session: SessionDep
-) -> RegisterRows:
+) -> Response:
     rows = await RegisterIncidents(session, scope).patch(body.ids, body)
-    return RegisterRows(incidents=rows)
+    return json_answer({"incidents": rows})
 
 
-@router.get("/{incident_id}", summary="One incident's register row")
+@router.get("/{incident_id}", summary="One incident's register row", response_model=RegisterRow)
 async def get_incident(
     incident_id: IncidentIdPath, scope: RegisterReader, session: SessionDep
-) -> RegisterRow:
-    return await RegisterIncidents(session, scope).row(incident_id)
+) -> Response:
+    return json_answer(await RegisterIncidents(session, scope).row(incident_id))
 
 
 @router.patch(
@@ -108,12 +118,13 @@ async def get_incident(
     summary="Update one incident's editable fields",
     response_description="Incident updated",
     responses=PATCH_ANSWERS,
+    response_model=RegisterRow,
 )
 async def patch_incident(
     incident_id: IncidentIdPath, body: IncidentPatch, scope: RegisterWriter, session: SessionDep
-) -> RegisterRow:
+) -> Response:
     (row,) = await RegisterIncidents(session, scope).patch([incident_id], body)
-    return row
+    return json_answer(row)
 
 
 @router.delete(

@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.repository import IncidentRepository
@@ -59,19 +57,6 @@ async def resolve(
     if missing:
         raise NotFound(f"ids: no such incident in this workspace: {some_of(missing)}")
     return list(resolved)
-
-
-async def row_of(session: AsyncSession, workspace_id: uuid.UUID, text: str) -> Row[Any]:
-    """The incident the id names, as a plain row, in one query; 404 as `resolve`."""
-    named = parse(text)
-    incidents = IncidentRepository(session, workspace_id)
-    if isinstance(named, int):
-        row = await incidents.row_numbered(named)
-    else:
-        row = await incidents.row(named) if named is not None else None
-    if row is None:
-        raise NotFound(f"ids: no such incident in this workspace: {some_of([text])}")
-    return row
 
 
 async def resolve_one(session: AsyncSession, workspace_id: uuid.UUID, text: str) -> uuid.UUID:

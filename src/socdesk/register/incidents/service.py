@@ -5,22 +5,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.listing import IncidentListing, ListFilters, Sort, SortKey
 from socdesk.incidents.writes import UNSET
-from socdesk.kit.errors import ValidationFailed
+from socdesk.kit.errors import NotFound, ValidationFailed, some_of
+from socdesk.kit.gc_pause import gc_paused
 from socdesk.register.incidents import ids as incident_ids
 from socdesk.register.incidents import mapping
 from socdesk.register.incidents.mapping import REGISTER_SEVERITY, REGISTER_STATUS
-from socdesk.register.incidents.rows import RowReader
+from socdesk.register.incidents.rows import RowDict, RowReader
 from socdesk.register.incidents.schemas import (
     IncidentPatch,
     RegisterIncidentCreate,
-    RegisterPage,
-    RegisterRow,
     RegisterSeverity,
     RegisterStatus,
 )
@@ -73,11 +74,15 @@ class RegisterIncidents:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
         self.scope = scope
-        self.changes = IncidentChanges(session, scope)
-        self.reader = RowReader(session, scope.workspace_id, scope.project.id)
+        self.reader = RowReader(session, scope.workspace_id)
 
-    async def page(self, query: RegisterListQuery) -> RegisterPage:
-        """One page of the listing, as register rows."""
+    @cached_property
+    def changes(self) -> IncidentChanges:
+        """The change path, built for writes only (a read needs none of its repositories)."""
+        return IncidentChanges(self.session, self.scope)
+
+    async def page(self, query: RegisterListQuery) -> dict[str, Any]:
+        """One page of the listing, as register rows (a `RegisterPage`)."""
         sort = SORTS.get(query.sort)
         if sort is None:
             raise ValidationFailed.for_field(
@@ -86,25 +91,30 @@ class RegisterIncidents:
         found = await IncidentListing(self.session, self.scope).page(
             _list_filters(query), sort, query.limit, query.cursor
         )
-        return RegisterPage(
-            incidents=await self.reader.rows(found.rows), next_cursor=found.next_cursor
-        )
+        rows = await self.reader.rows([row.id for row in found.rows])
+        return {"incidents": rows, "next_cursor": found.next_cursor}
 
-    async def row(self, id_text: str) -> RegisterRow:
-        """The register row of the incident `id_text` names (INC-00001 or UUID); 404 if none."""
-        found = await incident_ids.row_of(self.session, self.scope.workspace_id, id_text)
-        (row,) = await self.reader.rows([found])
+    async def row(self, id_text: str) -> RowDict:
+        """The register row of the incident `id_text` names (INC-00001 or UUID), read in one
+        statement; 404 if none."""
+        named = incident_ids.parse(id_text)
+        row = await self.reader.row(named) if named is not None else None
+        if row is None:
+            raise NotFound(f"ids: no such incident in this workspace: {some_of([id_text])}")
         return row
 
-    async def patch(self, id_texts: Sequence[str], change: IncidentPatch) -> list[RegisterRow]:
+    async def patch(self, id_texts: Sequence[str], change: IncidentPatch) -> list[RowDict]:
         """Apply `change` to the incidents named (INC-00001 or UUID), all or none; their rows.
         400 if the change is invalid, 404 if any id is unknown; then nothing is written."""
         writes = await self.changes.prepare(mapping.patch_change(change))
-        ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
-        await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
-        return await self.reader.rows_of(ids)
+        # Up to 10,000 rows' short-lived values (relation diffs, answer rows), no cycles: the
+        # collector would walk the heap again and again meanwhile (kit/gc_pause.py).
+        with gc_paused():
+            ids = await incident_ids.resolve(self.session, self.scope.workspace_id, id_texts)
+            await self.changes.apply(await self.changes.lock_existing_ids(ids), writes)
+            return await self.reader.rows_of(ids)
 
-    async def create(self, body: RegisterIncidentCreate) -> RegisterRow:
+    async def create(self, body: RegisterIncidentCreate) -> RowDict:
         """A new incident opened by the caller; SecMaster's mandatory fields that the register
         does not have get documented defaults (`mapping.new_incident`)."""
         source = body.source if body.source is not None else UNSET
