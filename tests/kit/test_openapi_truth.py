@@ -64,6 +64,10 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "key_id": str(uuid.uuid4()),
         "access_key": "NOSUCHACCESSKEY00000",
         "dataclass_id": "NoSuchClass",
+        "workflow_id": str(uuid.uuid4()),
+        "version_id": str(uuid.uuid4()),
+        "component_id": "no_such_component",
+        "action_id": "no_such_action",
         **ids,
     }
     return path.format(**values)

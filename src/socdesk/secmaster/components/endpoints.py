@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 from socdesk.automation.components import COMPONENTS, component
 from socdesk.kit.errors import NotFound
 from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import ActionRefPath, ComponentRefPath
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.secmaster.components.mapping import action_out, component_out
 from socdesk.secmaster.components.schemas import (
     ActionEnvelope,
@@ -43,14 +44,16 @@ async def list_components(
 
 @router.get("/{component_id}", summary="Show a component (by id or name)")
 @may_answer(NotFound)
-async def show_component(component_id: QueryText, scope: SecMasterReader) -> ComponentEnvelope:
+async def show_component(
+    component_id: ComponentRefPath, scope: SecMasterReader
+) -> ComponentEnvelope:
     return ComponentEnvelope(data=component_out(component(component_id)))
 
 
 @router.get("/{component_id}/action", summary="List a component's actions")
 @may_answer(NotFound)
 async def list_component_actions(
-    component_id: QueryText,
+    component_id: ComponentRefPath,
     scope: SecMasterReader,
     offset: Offset = 0,
     limit: Limit = 100,
@@ -64,8 +67,8 @@ async def list_component_actions(
 @router.get("/{component_id}/action/{action_id}", summary="Show a component's action")
 @may_answer(NotFound)
 async def show_component_action(
-    component_id: QueryText,
-    action_id: QueryText,
+    component_id: ComponentRefPath,
+    action_id: ActionRefPath,
     scope: SecMasterReader,
     enabled: Enabled = None,
 ) -> ActionEnvelope:

@@ -33,6 +33,7 @@ from socdesk.kit.errors import (
 )
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
+from socdesk.kit.params import WorkflowIdPath, WorkflowVersionIdPath
 from socdesk.kit.routes import BodySize, SecMasterRoute, body_size, reads_only
 from socdesk.kit.schemas import MAX_OFFSET, QueryText
 from socdesk.kit.uploads import multipart_file, multipart_file_body
@@ -73,7 +74,6 @@ router = APIRouter(
 )
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-IdPath = Annotated[str, QueryText]
 UPLOAD_DESCRIPTION = (
     "A workflow export (JSON: one workflow or a list, DESIGN's format) or a BPMN 2.0 file."
 )
@@ -180,7 +180,7 @@ async def update_workflow_settings(
 @router.get("/versions/{version_id}", summary="Show a workflow version")
 @may_answer(WorkflowVersionNotFound)
 async def show_workflow_version(
-    version_id: IdPath, scope: SecMasterReader, session: SessionDep
+    version_id: WorkflowVersionIdPath, scope: SecMasterReader, session: SessionDep
 ) -> VersionEnvelope:
     service = WorkflowService(session, scope)
     return await _version_envelope(service, await service.find_version(version_id), scope)
@@ -189,7 +189,10 @@ async def show_workflow_version(
 @router.put("/versions/{version_id}", summary="Change a workflow version or move its status")
 @may_answer(WorkflowVersionNotFound, Conflict)
 async def update_workflow_version(
-    version_id: IdPath, body: VersionUpdate, scope: SecMasterWriter, session: SessionDep
+    version_id: WorkflowVersionIdPath,
+    body: VersionUpdate,
+    scope: SecMasterWriter,
+    session: SessionDep,
 ) -> VersionEnvelope:
     """Fields change only on a draft or a rejected version (409 otherwise); `status` moves it
     (pending_submit → pending_approval submits it; activated → not_activated switches it off)."""
@@ -201,7 +204,7 @@ async def update_workflow_version(
 @router.delete("/versions/{version_id}", summary="Delete a workflow version")
 @may_answer(WorkflowVersionNotFound, Conflict)
 async def delete_workflow_version(
-    version_id: IdPath, scope: SecMasterWriter, session: SessionDep
+    version_id: WorkflowVersionIdPath, scope: SecMasterWriter, session: SessionDep
 ) -> VersionEnvelope:
     """An activated version cannot be deleted (409)."""
     service = WorkflowService(session, scope)
@@ -214,7 +217,10 @@ async def delete_workflow_version(
 @router.post("/versions/{version_id}/approval", summary="Approve or reject a workflow version")
 @may_answer(WorkflowVersionNotFound, Conflict)
 async def approve_workflow_version(
-    version_id: IdPath, body: ApprovalBody, scope: SecMasterAdmin, session: SessionDep
+    version_id: WorkflowVersionIdPath,
+    body: ApprovalBody,
+    scope: SecMasterAdmin,
+    session: SessionDep,
 ) -> ApprovalEnvelope:
     """Admins only. PASS activates a version pending approval (the workflow's one active
     version), UN_PASS rejects it."""
@@ -292,7 +298,7 @@ async def create_workflow(
 @router.get("/{workflow_id}", summary="Show a workflow")
 @may_answer(WorkflowNotFound)
 async def show_workflow(
-    workflow_id: IdPath, scope: SecMasterReader, session: SessionDep
+    workflow_id: WorkflowIdPath, scope: SecMasterReader, session: SessionDep
 ) -> WorkflowEnvelope:
     service = WorkflowService(session, scope)
     return await _workflow_envelope(service, await service.find(workflow_id), scope)
@@ -301,7 +307,7 @@ async def show_workflow(
 @router.put("/{workflow_id}", summary="Change, enable or disable a workflow")
 @may_answer(WorkflowNotFound, WorkflowVersionNotFound, Conflict)
 async def update_workflow(
-    workflow_id: IdPath, body: WorkflowUpdate, scope: SecMasterWriter, session: SessionDep
+    workflow_id: WorkflowIdPath, body: WorkflowUpdate, scope: SecMasterWriter, session: SessionDep
 ) -> WorkflowEnvelope:
     """Enabling needs an activated version: `version_id` names one, or the workflow has one."""
     service = WorkflowService(session, scope)
@@ -312,7 +318,7 @@ async def update_workflow(
 @router.delete("/{workflow_id}", summary="Delete a workflow and its versions")
 @may_answer(WorkflowNotFound, Conflict)
 async def delete_workflow(
-    workflow_id: IdPath, scope: SecMasterWriter, session: SessionDep
+    workflow_id: WorkflowIdPath, scope: SecMasterWriter, session: SessionDep
 ) -> WorkflowEnvelope:
     """An enabled workflow is refused (409): disable it first."""
     service = WorkflowService(session, scope)
@@ -325,7 +331,7 @@ async def delete_workflow(
 @router.get("/{workflow_id}/versions", summary="List a workflow's versions")
 @may_answer(WorkflowNotFound)
 async def list_workflow_versions(
-    workflow_id: IdPath,
+    workflow_id: WorkflowIdPath,
     scope: SecMasterReader,
     session: SessionDep,
     status: Annotated[VersionStatus | None, Query(description="Only versions of it.")] = None,
@@ -349,7 +355,7 @@ async def list_workflow_versions(
 @router.post("/{workflow_id}/versions", summary="Add a version to a workflow")
 @may_answer(WorkflowNotFound, Conflict)
 async def create_workflow_version(
-    workflow_id: IdPath, body: VersionCreate, scope: SecMasterWriter, session: SessionDep
+    workflow_id: WorkflowIdPath, body: VersionCreate, scope: SecMasterWriter, session: SessionDep
 ) -> VersionEnvelope:
     """A draft (pending_submit); its taskflow passes every check first (400 naming the
     element at fault)."""
