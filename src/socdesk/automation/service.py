@@ -343,7 +343,10 @@ class WorkflowService:
         row.status = wanted.value
 
     async def _activate(self, workflow: Workflow, row: WorkflowVersion) -> None:
-        """`row` becomes the workflow's one activated version; the one before is not_activated."""
+        """`row` becomes the workflow's one activated version; the one before is not_activated.
+        The workflow's row is locked first, so two approvals of one workflow's versions queue
+        (the database's partial unique index holds the rule in any case)."""
+        await self.workflows.lock([workflow.id])
         await self.versions.set_status_of_workflow(
             workflow.id, VersionStatus.activated.value, VersionStatus.not_activated.value, row.id
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from enum import StrEnum
 
-from sqlalchemy import ForeignKeyConstraint, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socdesk.models.base import Base, Timestamps, UuidPrimaryKey
@@ -38,6 +38,14 @@ class WorkflowVersion(UuidPrimaryKey, Timestamps, Base):
             ondelete="CASCADE",
         ),
         UniqueConstraint("workflow_id", "number"),
+        # One activated version per workflow, whatever races.
+        Index(
+            "uq_workflow_versions_one_activated",
+            "workflow_id",
+            unique=True,
+            sqlite_where=text("status = 'activated'"),
+            postgresql_where=text("status = 'activated'"),
+        ),
     )
 
     workspace_id: Mapped[uuid.UUID]
