@@ -26,11 +26,13 @@ from socdesk.register.risks.endpoints import router as risks_router
 from socdesk.register.sources.endpoints import router as sources_router
 from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
+from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
+from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
 
@@ -51,6 +53,8 @@ ROUTERS = (
     transfer_router,
     incidents_router,
     dataclasses_router,
+    workflows_router,
+    components_router,
     register_users_router,
     register_incidents_router,
     sources_router,

@@ -140,7 +140,9 @@ def _free_port() -> int:
 
 
 def _clone_layout(directory: Path) -> None:
-    """`.venv/bin/socdesk` in `directory`, as README command 1 leaves it in a clone."""
+    """`.venv/bin/socdesk` in `directory`, as README command 1 leaves it in a clone, and the
+    clone's example files (`examples/workflows/...`)."""
+    (directory / "examples").symlink_to(ROOT / "examples", target_is_directory=True)
     binary = directory / ".venv" / "bin"
     binary.mkdir(parents=True)
     launcher = binary / "socdesk"

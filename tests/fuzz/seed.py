@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from socdesk.app import create_app
 from socdesk.models import Role
 from socdesk.settings import Settings
+from tests.automation.bpmn_files import TRIAGE_FILE
 from tests.avatars.images import tiny_jpeg, tiny_png
 from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
 from tests.objects.payloads import alert
@@ -47,6 +48,9 @@ class Seed:
     # Route names of the classes with generic routes, and alerts of the main workspace.
     dataclass_names: list[str] = field(default_factory=list)
     alert_ids: list[str] = field(default_factory=list)
+    # Workflows of the main workspace (the triage example, imported) and their versions.
+    workflow_ids: list[str] = field(default_factory=list)
+    workflow_version_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
     logins: list[dict[str, object]] = field(default_factory=list)
@@ -213,6 +217,7 @@ async def _seed_objects(
         )
     )
     assert isinstance(alerts, list)
+    workflow_ids, version_ids = await _workflows(client, f"{tenant.workspaces_path}/{main}")
     return Seed(
         token=token,
         project_hex=tenant.project_hex,
@@ -229,9 +234,29 @@ async def _seed_objects(
         dataclass_type_ids=type_ids,
         dataclass_names=["alerts", "indicators", "vulnerabilities"],
         alert_ids=[str(a["id"]) for a in alerts],
+        workflow_ids=workflow_ids,
+        workflow_version_ids=version_ids,
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )
+
+
+async def _workflows(client: httpx.AsyncClient, workspace: str) -> tuple[list[str], list[str]]:
+    """The triage example imported twice (two versions of one workflow), and a second one."""
+    path = f"{workspace}/soc/workflows"
+    example = TRIAGE_FILE.read_bytes()
+    for _ in range(2):
+        _ok(await client.post(f"{path}/import", files={"uploadFile": ("t.bpmn", example)}))
+    _ok(await client.post(path, json={"name": "Empty", "dataclass_id": "Alert"}))
+    listed = _ok(await client.get(path, params={"limit": 100}))["data"]
+    assert isinstance(listed, list)
+    workflow_ids = [str(w["id"]) for w in listed]
+    version_ids = []
+    for workflow_id in workflow_ids:
+        versions = _ok(await client.get(f"{path}/{workflow_id}/versions"))["data"]
+        assert isinstance(versions, list)
+        version_ids += [str(v["id"]) for v in versions]
+    return workflow_ids, version_ids
 
 
 def _data_id(envelope: dict[str, object]) -> uuid.UUID:

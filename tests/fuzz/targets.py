@@ -53,6 +53,11 @@ class Target:
         return f"{len(self.findings)} kinds of failure:\n{kinds}\n\n{details}"
 
 
+# SecMaster's codes for an id that names nothing here: an object, a workflow, a workflow
+# version (docs/errors.md).
+UNKNOWN_OBJECT_CODES = frozenset({"SecMaster.20030005", "SecMaster.20040611", "SecMaster.20040605"})
+
+
 def unknown_secmaster_object(failure: Failure, response: Response) -> bool:
     """A schema-valid SecMaster request naming an id that is not in the workspace: the vendor
     API answers 400 for it, not 404 (docs/errors.md, SecMaster.20030005; a batch-update lists
@@ -69,7 +74,7 @@ def unknown_secmaster_object(failure: Failure, response: Response) -> bool:
     if not isinstance(body, dict):
         return False
     message = str(body.get("message", ""))
-    return body.get("code") == "SecMaster.20030005" or (
+    return body.get("code") in UNKNOWN_OBJECT_CODES or (
         body.get("code") == "SecMaster.20000400" and "ids are not incidents of this" in message
     )
 
@@ -122,6 +127,8 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "key_id": seed.api_key_ids,
         "access_key": seed.access_keys,
         "user_id": seed.user_ids,
+        "workflow_id": seed.workflow_ids,
+        "version_id": seed.workflow_version_ids,
     }
 
 
@@ -155,6 +162,7 @@ def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "risk_ids": seed.risk_ids,
         "source": seed.source_names,
         "assigned_to": seed.user_ids,
+        "id": seed.workflow_ids if path.endswith("/soc/workflows/export") else [],
     }
 
 

@@ -68,6 +68,10 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "dataclass_name": "nosuchclasses",
         "data_object_id": str(uuid.uuid4()),
         "dataobject_id": str(uuid.uuid4()),
+        "workflow_id": str(uuid.uuid4()),
+        "version_id": str(uuid.uuid4()),
+        "component_id": "no_such_component",
+        "action_id": "no_such_action",
         **ids,
     }
     return path.format(**values)

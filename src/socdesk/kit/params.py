@@ -18,7 +18,7 @@ from fastapi import Header, Path, Query
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-from socdesk.kit.errors import NotFound
+from socdesk.kit.errors import NotFound, WorkflowNotFound, WorkflowVersionNotFound
 
 _HEX = "[0-9a-fA-F]"
 _DASHED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
@@ -49,15 +49,17 @@ def _matching(pattern: str, what: str) -> Callable[[str | None], str | None]:
     return check
 
 
-def _naming_nothing(pattern: str, message: str) -> Callable[[str], str]:
-    """A check that answers a value outside `pattern` as an unknown object: `message` formatted
-    with the value. (Pydantic lets an exception other than ValueError through to the dialect's
-    error handler.)"""
+def _naming_nothing(
+    pattern: str, message: str, error: type[NotFound] = NotFound
+) -> Callable[[str], str]:
+    """A check that answers a value outside `pattern` as an unknown object (`error`): `message`
+    formatted with the value. (Pydantic lets an exception other than ValueError through to the
+    dialect's error handler.)"""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
         if not compiled.match(value):
-            raise NotFound(message.format(value=value[:100]))
+            raise error(message.format(value=value[:100]))
         return value
 
     return check
@@ -212,5 +214,47 @@ DataPanelObjectIdPath = Annotated[
         description="The data object's UUID.",
         json_schema_extra=_schema(UUID_PATTERN, uuid=True),
         examples=[_UUID_EXAMPLE],
+    ),
+]
+WorkflowIdPath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(UUID_PATTERN, "workflow_id: no workflow {value!r}", WorkflowNotFound)
+    ),
+    Path(
+        description="The workflow's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+WorkflowVersionIdPath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(
+            UUID_PATTERN, "version_id: no workflow version {value!r}", WorkflowVersionNotFound
+        )
+    ),
+    Path(
+        description="The workflow version's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+ComponentRefPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "component_id: no component {value!r}")),
+    Path(
+        description="The component's id or name (`socdesk_data_objects`).",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["socdesk_data_objects"],
+    ),
+]
+ActionRefPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "action_id: no action {value!r}")),
+    Path(
+        description="The action's id or name (`add_tag`).",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["add_tag"],
     ),
 ]

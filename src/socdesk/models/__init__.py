@@ -2,6 +2,7 @@
 
 from socdesk.models.access_key import AccessKey
 from socdesk.models.auth_token import AuthToken, TokenKind
+from socdesk.models.automation_setting import AutomationSetting
 from socdesk.models.base import Base
 from socdesk.models.custom_dataclass import CustomDataClass
 from socdesk.models.data_object import DataObject
@@ -26,11 +27,15 @@ from socdesk.models.source import DEFAULT_SOURCES, Source
 from socdesk.models.spent_signature import SpentSignature
 from socdesk.models.user import User
 from socdesk.models.user_avatar import UserAvatar
+from socdesk.models.workflow import AopType, EngineType, Workflow
+from socdesk.models.workflow_version import EMPTY_TASKCONFIG, VersionStatus, WorkflowVersion
 from socdesk.models.workspace import Workspace
 from socdesk.models.workspace_counter import WorkspaceCounter
 
 __all__ = [
     "AccessKey",
+    "AopType",
+    "AutomationSetting",
     "AuthToken",
     "Base",
     "CustomDataClass",
@@ -38,6 +43,8 @@ __all__ = [
     "DataObjectEvent",
     "DataClassField",
     "DataClassType",
+    "EMPTY_TASKCONFIG",
+    "EngineType",
     "Incident",
     "IncidentAction",
     "IncidentComment",
@@ -60,6 +67,9 @@ __all__ = [
     "TokenKind",
     "User",
     "UserAvatar",
+    "VersionStatus",
+    "Workflow",
+    "WorkflowVersion",
     "Workspace",
     "WorkspaceCounter",
 ]

@@ -1,0 +1,1 @@
+"""Automation: workflows, their versions and BPMN, the component catalogue (docs/workflows.md)."""

@@ -1,0 +1,1 @@
+"""~/soc/components: the component catalogue (SecMaster dialect)."""

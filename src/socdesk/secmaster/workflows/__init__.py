@@ -1,0 +1,1 @@
+"""~/soc/workflows: workflows, versions, import, export, validation (SecMaster dialect)."""
