@@ -99,6 +99,7 @@ def bare_rows(
                 "update_time": now,
                 "version": 1,
                 "creator": user.email,
+                "origin": "DATA_SOURCE",
                 "title": data["title"],
                 "severity": n % 4 + 1,
                 "status": "Open",

@@ -26,6 +26,7 @@ from socdesk.register.risks.endpoints import router as risks_router
 from socdesk.register.sources.endpoints import router as sources_router
 from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
+from socdesk.secmaster.alerts.endpoints import router as alerts_router
 from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
@@ -62,6 +63,8 @@ ROUTERS = (
     risks_router,
     avatars_router,
     datapanel_router,
+    # The SDK's alert shapes where they differ from the generic ones, which would match them.
+    alerts_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,
 )

@@ -48,6 +48,9 @@ class DataObject(Base):
     update_time: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)
     creator: Mapped[str] = mapped_column(String(254))
+    # How the object came in, SecMaster's data `type` (objects/origins.py): MANUAL through the
+    # API one at a time, DATA_SOURCE through a batch-create or an import.
+    origin: Mapped[str] = mapped_column(String(16))
     # Promoted fields (classes/registry.py PROMOTED_COLUMNS).
     title: Mapped[str | None] = mapped_column(String(255))
     severity: Mapped[int | None] = mapped_column(SmallInteger)

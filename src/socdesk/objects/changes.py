@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,6 +20,7 @@ from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
 from socdesk.models import DataObject
 from socdesk.objects.documents import normalise_times, promoted_values, stamp
+from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -55,10 +57,15 @@ class ObjectChanges:
         }
 
     async def create(
-        self, data_class: DataClass, objects: Sequence[dict[str, Any]], batch: Batch
+        self,
+        data_class: DataClass,
+        objects: Sequence[dict[str, Any]],
+        batch: Batch,
+        origin: str = DATA_SOURCE,
     ) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
         """Store checked objects of `data_class` (their documents are completed in place), with
-        a create event each; each new id and the incident it is linked to, in input order."""
+        a create event each; each new id and the incident it is linked to, in input order.
+        `origin` is how they came in (objects/origins.py)."""
         now = utcnow()
         now_text = format_time(now)
         ids = time_ordered_uuids(len(objects))
@@ -80,6 +87,7 @@ class ObjectChanges:
                     "update_time": now,
                     "version": 1,
                     "creator": creator,
+                    "origin": origin,
                     **promoted_values(data_class, data),
                 }
             )
@@ -103,7 +111,31 @@ class ObjectChanges:
     ) -> None:
         """Replace a locked object's document by `merged` (checked whole), bump its version and
         record the fields that differ."""
+        await self.change_many(data_class, [(row, merged)], batch)
+
+    async def change_many(
+        self,
+        data_class: DataClass,
+        changes: Sequence[tuple[DataObject, dict[str, Any]]],
+        batch: Batch,
+    ) -> None:
+        """Replace each locked object's document by its merged one (checked whole), bump their
+        versions and record the fields that differ: one flush (the ORM sends the rows' UPDATEs
+        as one executemany) and one insert of all the events."""
         now = utcnow()
+        events = [self._apply(data_class, row, merged, now, batch) for row, merged in changes]
+        await self.session.flush()
+        await self.events.add(events)
+
+    def _apply(
+        self,
+        data_class: DataClass,
+        row: DataObject,
+        merged: dict[str, Any],
+        now: datetime,
+        batch: Batch,
+    ) -> dict[str, Any]:
+        """Write `merged` over the row in the session; its update event."""
         normalise_times(data_class, merged)
         before = row.data_object
         merged["id"] = str(row.id)
@@ -121,8 +153,7 @@ class ObjectChanges:
             setattr(row, column, value)
         if merged.get("create_time"):
             row.create_time = parse_time(merged["create_time"])
-        await self.session.flush()
-        event = {
+        return {
             "id": time_ordered_uuids(1)[0],
             "class_id": uuid.UUID(data_class.id),
             "object_id": row.id,
@@ -131,7 +162,6 @@ class ObjectChanges:
             "snapshot": None,
             **self._event("update", batch),
         }
-        await self.events.add([event])
 
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with

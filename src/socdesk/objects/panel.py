@@ -70,7 +70,10 @@ class DataPanel:
 
     def _incident(self, row: Row[Any], data_class: DataClass) -> ObjectRecord:
         data = mapping.data_object(row, hex_id(self.scope.project.id))
-        return ObjectRecord(row.id, data_class, row.create_time, row.update_time, row.version, data)
+        # Incidents keep no origin: their `type` is the class name, as the incident routes show.
+        return ObjectRecord(
+            row.id, data_class, row.create_time, row.update_time, row.version, data, data_class.name
+        )
 
 
 def _incident_objects(data_class: DataClass, objects: Sequence[Any]) -> list[IncidentObject]:

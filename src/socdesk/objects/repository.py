@@ -29,6 +29,20 @@ class DataObjectRepository(WorkspaceScoped[DataObject]):
         )
         return found
 
+    async def many(self, class_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[DataObject]:
+        """The objects `ids` of the class here, in id order, read afresh (a caller that locked
+        them sees every change committed before its lock)."""
+        found: list[DataObject] = []
+        for part in chunks(sorted(ids)):
+            statement = (
+                self.select()
+                .where(self.of_class(class_id), self.among(DataObject.id, part))
+                .order_by(DataObject.id)
+                .execution_options(populate_existing=True)
+            )
+            found.extend(await self.session.scalars(statement))
+        return found
+
     async def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """New objects (column dicts with the same keys): COPY on PostgreSQL, multi-row INSERT
         statements on SQLite."""

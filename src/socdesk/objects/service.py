@@ -22,6 +22,7 @@ from socdesk.kit.conditions import SearchBody
 from socdesk.kit.errors import ErrorDetail, NotFound, ValidationFailed
 from socdesk.models import DataObject, DataObjectEvent
 from socdesk.objects.changes import Batch, ObjectChanges
+from socdesk.objects.origins import DATA_SOURCE, MANUAL
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
 from socdesk.objects.search import ObjectSearch
 from socdesk.workspaces.scope import WorkspaceScope
@@ -41,6 +42,8 @@ class ObjectRecord:
     update_time: datetime
     version: int
     data_object: dict[str, Any]
+    # How it came in (objects/origins.py), SecMaster's data `type`.
+    origin: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,12 @@ class Created:
 
     id: uuid.UUID
     event_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    done: list[ObjectRecord]
+    refused: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +79,13 @@ def refusal(problems: list[ErrorDetail]) -> ValidationFailed:
 
 def record(row: DataObject, data_class: DataClass) -> ObjectRecord:
     return ObjectRecord(
-        row.id, data_class, row.create_time, row.update_time, row.version, row.data_object
+        row.id,
+        data_class,
+        row.create_time,
+        row.update_time,
+        row.version,
+        row.data_object,
+        row.origin,
     )
 
 
@@ -138,7 +153,7 @@ class DataObjectService:
     async def create(self, data_class: DataClass, data: Any, batch: Batch) -> ObjectRecord:
         """A new object of the class; 400 listing every problem of it."""
         await self.check(data_class, [data], rows=False)
-        ((new_id, _incident),) = await self.changes.create(data_class, [data], batch)
+        ((new_id, _incident),) = await self.changes.create(data_class, [data], batch, MANUAL)
         return await self.show(data_class, str(new_id))
 
     async def create_many(
@@ -151,7 +166,7 @@ class DataObjectService:
                 "data_object", f"a batch has at most {MAX_BATCH} objects", len(objects)
             )
         await self.check(data_class, objects)
-        created = await self.changes.create(data_class, objects, batch)
+        created = await self.changes.create(data_class, objects, batch, DATA_SOURCE)
         return [Created(new_id, incident_id) for new_id, incident_id in created]
 
     async def _row(self, data_class: DataClass, object_text: str) -> DataObject:
@@ -182,6 +197,33 @@ class DataObjectService:
         await self.check(data_class, [merged], rows=False)
         await self.changes.change(data_class, row, merged, batch)
         return record(row, data_class)
+
+    async def change_many(
+        self, data_class: DataClass, batch_ids: Sequence[Any], data: Any, batch: Batch
+    ) -> ChangeResult:
+        """Write the same fields over each listed object of the class here (a field sent as
+        null is removed), all or none: every result is checked whole, and any problem makes
+        one 400 listing them all (row = the object's index among those found) with nothing
+        written. Malformed, repeated, unknown and other workspaces' ids are set aside as sent;
+        404 when none is left."""
+        if type(data) is not dict:
+            raise ValidationFailed.for_field("data_object", "must be an object")
+        ids, refused = unique_ids(batch_ids)
+        class_id = uuid.UUID(data_class.id)
+        found = await self.objects.lock_of_class(class_id, ids)
+        if not found:
+            raise NotFound(f"batch_ids: no {data_class.name} of this workspace has these ids")
+        rows = await self.objects.many(class_id, found)
+        merged = [
+            {k: v for k, v in {**row.data_object, **data}.items() if v is not None} for row in rows
+        ]
+        await self.check(data_class, merged)
+        await self.changes.change_many(data_class, list(zip(rows, merged, strict=True)), batch)
+        gone = set(found)
+        return ChangeResult(
+            [record(row, data_class) for row in rows],
+            refused + [str(i) for i in ids if i not in gone],
+        )
 
     async def delete(self, data_class: DataClass, batch_ids: Sequence[Any] | None) -> DeleteResult:
         """Delete the listed objects of the class here; malformed, repeated, unknown and other

@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("update_time", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("creator", sa.String(length=254), nullable=False),
+        sa.Column("origin", sa.String(length=16), nullable=False),
         sa.Column("title", sa.String(length=255), nullable=True),
         sa.Column("severity", sa.SmallInteger(), nullable=True),
         sa.Column("status", sa.String(length=64), nullable=True),

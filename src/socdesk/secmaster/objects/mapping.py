@@ -26,7 +26,7 @@ def detail(record: ObjectRecord, scope: WorkspaceScope) -> ObjectDetail:
         version=record.version,
         format_version=1,
         dataclass_ref=DataclassRef(id=data_class.id, name=data_class.name),
-        type=data_class.name,
+        type=record.origin,
         data_object=record.data_object,
     )
 

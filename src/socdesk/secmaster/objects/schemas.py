@@ -80,7 +80,10 @@ class ObjectDetail(ResponseBody):
     version: int
     format_version: int
     dataclass_ref: DataclassRef
-    type: str
+    type: str = Field(
+        description="How the object came in: MANUAL (created one at a time through the API) or"
+        " DATA_SOURCE (a batch-create or an import)."
+    )
     data_object: dict[str, Any]
 
 

@@ -1,0 +1,239 @@
+"""The alert scale benches of issue 13: batch-create beside the bare insert, one-at-a-time
+creates, and the search page over 1,000,000 alerts in one workspace.
+
+For each store (SQLite in a temporary directory; PostgreSQL in a freshly created database on the
+server at SOCDESK_BENCH_POSTGRES_URL, dropped afterwards), built by the migrations:
+
+- batch-create: seed 003's `POST ~/soc/datapanel/Alert/data-objects/batch-create` of 10,000
+  alerts (trigger_flag false) beside the bare insert of the same rows and audit events —
+  bench/objects.py's measure, run from here (ceiling 3x; target 10,000 alerts/s on PostgreSQL);
+- sequential creates: `--creates` alerts posted one after another to `POST ~/soc/alerts`, each
+  a request of its own through the in-process ASGI client: creates/s (target 300/s) and the
+  p50 latency (target under 10 ms);
+- search (`--search-rows`, PostgreSQL only unless `--search-sqlite`): that many alerts written
+  straight into the store beforehand (COPY on PostgreSQL, as kit/bulk.py writes them, then
+  ANALYZE), then `POST ~/soc/alerts/search` for a page of 100 filtered by severity and
+  handle_status, sorted by create_time, with its total: p50 of `--repeat` calls for the first
+  page (target under 100 ms on PostgreSQL) and for a page 10,000 rows deep. On PostgreSQL the
+  plans of the page's two statements (rows and count) are printed with the indexes they use.
+
+It prints the figures beside the targets ("OVER" when one is missed). It asserts nothing.
+
+    .venv/bin/python bench/alerts.py [--backend sqlite|postgresql|both] [--repeat 5]
+        [--creates 1000] [--search-rows 1000000] [--search-sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import objects as batch_bench
+import psycopg
+from common import Bench, _libpq, backends, bench_app, database
+from sqlalchemy import event, select
+
+from socdesk.classes.registry import ALERT
+from socdesk.kit.bulk import bulk_insert
+from socdesk.kit.clock import format_time, utcnow
+from socdesk.kit.ids import time_ordered_uuids
+from socdesk.models import DataObject, User, Workspace
+from socdesk.objects.documents import promoted_values
+
+CREATES_PER_SECOND = 300
+CREATE_P50_MS = 10.0
+SEARCH_P50_MS = 100.0
+PAGE = 100
+DEEP_OFFSET = 10_000
+SEED_CHUNK = 50_000
+SEVERITIES = ("Tips", "Low", "Medium", "High", "Fatal")
+STATUSES = ("Open", "Block", "Closed")
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000
+
+
+async def sequential_creates(bench: Bench, count: int) -> tuple[float, float]:
+    """Creates/s and p50 ms of `count` creates posted one after another."""
+    path = f"{bench.workspace_path}/soc/alerts"
+    for n in range(10):  # warm-up
+        await bench.client.post(path, json={"data_object": batch_bench.alert(n)})
+    times = []
+    started = time.perf_counter()
+    for n in range(count):
+        one = time.perf_counter()
+        response = await bench.client.post(path, json={"data_object": batch_bench.alert(n)})
+        times.append(time.perf_counter() - one)
+        assert response.status_code == 200, response.text[:500]
+    total = time.perf_counter() - started
+    return count / total, _ms(statistics.median(times))
+
+
+def _seed_rows(workspace_id: uuid.UUID, creator: str, start: int, count: int) -> list[Any]:
+    """`count` alerts as the store keeps them, one a second back from now, cycling through
+    every severity and handle status (a filter on one of each matches 1 in 15)."""
+    now = utcnow()
+    class_id = uuid.UUID(ALERT.id)
+    rows = []
+    for object_id, n in zip(time_ordered_uuids(count), range(start, start + count), strict=True):
+        created = now - timedelta(seconds=n)
+        stamp = format_time(created)
+        data = {
+            **batch_bench.alert(n),
+            "severity": SEVERITIES[n % 5],
+            "handle_status": STATUSES[n % 3],
+            "id": str(object_id),
+            "create_time": stamp,
+            "update_time": stamp,
+        }
+        rows.append(
+            {
+                "id": object_id,
+                "workspace_id": workspace_id,
+                "class_id": class_id,
+                "data_object": data,
+                "create_time": created,
+                "update_time": created,
+                "version": 1,
+                "creator": creator,
+                "origin": "DATA_SOURCE",
+                **promoted_values(ALERT, data),
+            }
+        )
+    return rows
+
+
+async def seed(bench: Bench, count: int) -> float:
+    """`count` alerts written straight into the store; the seconds it took."""
+    sessions = bench.app.state.sessionmaker
+    async with sessions.begin() as session:
+        workspace = await session.scalar(select(Workspace).limit(1))
+        user = await session.scalar(select(User).limit(1))
+        assert workspace is not None
+        assert user is not None
+        workspace_id, creator = workspace.id, user.email
+    started = time.perf_counter()
+    for start in range(0, count, SEED_CHUNK):
+        rows = _seed_rows(workspace_id, creator, start, min(SEED_CHUNK, count - start))
+        async with sessions.begin() as session:
+            await bulk_insert(session, DataObject, rows)
+    if bench.url.startswith("postgresql"):
+        with psycopg.connect(_libpq(bench.url), autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE data_objects")
+    return time.perf_counter() - started
+
+
+def _search_body(offset: int) -> dict[str, Any]:
+    return {
+        "limit": PAGE,
+        "offset": offset,
+        "sort_by": "create_time",
+        "order": "DESC",
+        "condition": {
+            "conditions": [
+                {"name": "grave", "data": ["severity", "=", "High"]},
+                {"name": "open", "data": ["handle_status", "=", "Open"]},
+            ],
+            "logics": ["grave", "and", "open"],
+        },
+    }
+
+
+async def search_p50(bench: Bench, offset: int, repeat: int) -> tuple[float, int]:
+    path = f"{bench.workspace_path}/soc/alerts/search"
+    body = _search_body(offset)
+    await bench.client.post(path, json=body)  # warm-up
+    times, total = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = await bench.client.post(path, json=body)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.text[:500]
+        assert len(response.json()["data"]) <= PAGE
+        total = response.json()["total"]
+    return _ms(statistics.median(times)), total
+
+
+async def plans(bench: Bench) -> list[str]:
+    """The PostgreSQL plans of the statements a first-page search runs on data_objects."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM data_objects" in statement:
+            seen.append((statement, parameters))
+
+    engine = bench.app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        await bench.client.post(f"{bench.workspace_path}/soc/alerts/search", json=_search_body(0))
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    lines = []
+    with psycopg.connect(_libpq(bench.url)) as connection:
+        for statement, parameters in seen:
+            explained = connection.execute(
+                "EXPLAIN (ANALYZE, COSTS OFF) " + statement,  # type: ignore[arg-type]
+                parameters,
+            ).fetchall()
+            lines += [row[0] for row in explained] + [""]
+    return lines
+
+
+async def run_backend(backend: str, args: argparse.Namespace) -> None:
+    api, bare = await batch_bench.run_backend(backend, args.repeat)
+    batch_bench.report(backend, api, bare)
+    async with database(backend) as url, bench_app(url) as bench:
+        rate, p50 = await sequential_creates(bench, args.creates)
+    over = rate < CREATES_PER_SECOND or p50 > CREATE_P50_MS
+    print(f"\n  {backend}: {args.creates:,} sequential POST ~/soc/alerts")
+    print(f"  {'creates/s':>10}{'target':>8}{'p50 ms':>9}{'target':>8}")
+    print(
+        f"  {rate:>10,.0f}{CREATES_PER_SECOND:>8}{p50:>9.2f}{CREATE_P50_MS:>8.0f}"
+        f"{'  OVER' if over else ''}"
+    )
+    if backend == "sqlite" and not args.search_sqlite:
+        return
+    async with database(backend) as url, bench_app(url) as bench:
+        seeded = await seed(bench, args.search_rows)
+        first, total = await search_p50(bench, 0, args.repeat)
+        deep, _ = await search_p50(bench, DEEP_OFFSET, args.repeat)
+        explained = await plans(bench) if backend == "postgresql" else []
+    target = SEARCH_P50_MS if backend == "postgresql" else None
+    print(
+        f"\n  {backend}: alert search over {args.search_rows:,} alerts (seeded in {seeded:.0f} s),"
+        f" severity = High and handle_status = Open ({total:,} match), newest first, with total"
+    )
+    print(f"  {'page':<26}{'p50 ms':>9}{'target':>8}")
+    for name, value in (("first 100", first), (f"100 at offset {DEEP_OFFSET:,}", deep)):
+        shown = f"{target:>8.0f}" if target and name == "first 100" else f"{'':>8}"
+        missed = target is not None and name == "first 100" and value > target
+        print(f"  {name:<26}{value:>9.1f}{shown}{'  OVER' if missed else ''}")
+    if explained:
+        print("\n  plans of the first page's statements (EXPLAIN ANALYZE):")
+        for line in explained:
+            print(f"    {line}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--creates", type=int, default=1000)
+    parser.add_argument("--search-rows", type=int, default=1_000_000)
+    parser.add_argument("--search-sqlite", action="store_true")
+    args = parser.parse_args()
+    if min(args.repeat, args.creates, args.search_rows) < 1:
+        parser.error("--repeat, --creates and --search-rows must be positive")
+    for backend in backends(args.backend):
+        asyncio.run(run_backend(backend, args))
+    print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""SecMaster alert routes that differ from the generic data-object ones."""
