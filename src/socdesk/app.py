@@ -26,10 +26,12 @@ from socdesk.register.risks.endpoints import router as risks_router
 from socdesk.register.sources.endpoints import router as sources_router
 from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
+from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
+from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
@@ -58,6 +60,8 @@ ROUTERS = (
     risks_router,
     avatars_router,
     datapanel_router,
+    alerts_order_router,
+    relations_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,
 )

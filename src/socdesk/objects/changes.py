@@ -9,17 +9,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.classes.registry import DataClass
+from socdesk.classes.fields import LINKED_INCIDENT
+from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.kit.clock import format_time, parse_time, utcnow
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
 from socdesk.models import DataObject
 from socdesk.objects.documents import normalise_times, promoted_values, stamp
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
+from socdesk.relations.repository import LinkRepository
 from socdesk.workspaces.scope import WorkspaceScope
 
 
@@ -41,6 +44,7 @@ class ObjectChanges:
         self.scope = scope
         self.objects = DataObjectRepository(session, scope.workspace_id)
         self.events = DataObjectEventRepository(session, scope.workspace_id)
+        self.links = LinkRepository(session, scope.workspace_id)
 
     def _event(self, action: str, batch: Batch) -> dict[str, Any]:
         user = self.scope.user
@@ -96,6 +100,17 @@ class ObjectChanges:
             )
         await self.objects.insert_many(rows)
         await self.events.add(events)
+        # An object named with its incident is linked to it: the link table is the truth of
+        # an incident's objects (the create event records `incident_id` in its snapshot).
+        incident_class = uuid.UUID(INCIDENT.id)
+        await self.links.add(
+            [
+                ((class_id, row["id"]), (incident_class, row["incident_id"]))
+                for row in rows
+                if row["incident_id"] is not None
+            ],
+            now,
+        )
         return [(row["id"], row["incident_id"]) for row in rows]
 
     async def change(
@@ -122,6 +137,7 @@ class ObjectChanges:
         if merged.get("create_time"):
             row.create_time = parse_time(merged["create_time"])
         await self.session.flush()
+        await self._move_incident_link(row.class_id, row.id, before, merged, now)
         event = {
             "id": time_ordered_uuids(1)[0],
             "class_id": uuid.UUID(data_class.id),
@@ -133,6 +149,25 @@ class ObjectChanges:
         }
         await self.events.add([event])
 
+    async def _move_incident_link(
+        self,
+        class_id: uuid.UUID,
+        object_id: uuid.UUID,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        """A change of `incident_id` moves the object's link from the incident it named to
+        the one it names (the change's event records the field's before and after)."""
+        old, new = before.get(LINKED_INCIDENT.key), after.get(LINKED_INCIDENT.key)
+        if old == new:
+            return
+        end, incident_class = (class_id, object_id), uuid.UUID(INCIDENT.id)
+        if old:
+            await self.links.remove([(end, (incident_class, uuid.UUID(old)))])
+        if new:
+            await self.links.add([(end, (incident_class, uuid.UUID(new)))], now)
+
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with
         the object's last state); the ids deleted."""
@@ -140,5 +175,6 @@ class ObjectChanges:
         if found:
             event = {"at": utcnow(), "changes": {}, **self._event("delete", Batch())}
             await self.events.add_deletes(found, event)
+            await self.links.remove_touching(found)
             await self.objects.delete_many(found)
         return found
