@@ -30,6 +30,7 @@ from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_rout
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
 from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
@@ -61,6 +62,7 @@ ROUTERS = (
     avatars_router,
     datapanel_router,
     alerts_order_router,
+    notes_router,
     relations_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,
