@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field
 
@@ -11,6 +11,9 @@ from socdesk.relations.ordering import MAX_ORDERED
 from socdesk.secmaster.incidents.schemas import BatchOutcome
 
 Name = Annotated[str, Field(min_length=1, max_length=128)]
+
+# An id as sent: one that names nothing lands in error_ids.
+IdText = Annotated[str, Field(max_length=100)]
 
 
 class OrderIncidentType(RequestBody):
@@ -25,7 +28,7 @@ class OrderIncidentContent(RequestBody):
 
 
 class OrderAlert(RequestBody):
-    ids: list[Any] = Field(
+    ids: list[IdText] = Field(
         min_length=1,
         max_length=MAX_ORDERED,
         description="The alerts; malformed, unknown, other workspaces' and closed ones land "

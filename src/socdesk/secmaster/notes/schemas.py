@@ -15,6 +15,9 @@ NOTE_MAX_CHARS = 10_000
 Short = Annotated[str, Field(max_length=64)]
 ObjectId = Annotated[str, Field(min_length=1, max_length=64)]
 
+# An id as sent: one that names nothing lands in error_ids.
+IdText = Annotated[str, Field(max_length=100)]
+
 
 class NoteCreate(RequestBody):
     war_room_id: ObjectId = Field(description="The data object noted (any class's id).")
@@ -41,7 +44,7 @@ class NoteSearch(RequestBody):
 
 
 class NoteIds(RequestBody):
-    batch_ids: list[Any] = Field(
+    batch_ids: list[IdText] = Field(
         max_length=10_000,
         description="Notes to delete; malformed, unknown or repeated ids land in error_ids.",
     )

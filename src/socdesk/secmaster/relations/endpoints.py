@@ -9,6 +9,7 @@ from fastapi import APIRouter
 
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.db import SessionDep
+from socdesk.kit.logs import current_request_id
 from socdesk.kit.params import DataclassTypePath, DataObjectIdPath, RelatedDataclassTypePath
 from socdesk.kit.routes import SecMasterRoute, reads_only, without_transaction
 from socdesk.relations.service import LinkOutcome, LinkService
@@ -27,7 +28,8 @@ router = APIRouter(
 
 def _envelope(outcome: LinkOutcome) -> RelationEnvelope:
     return RelationEnvelope(
-        data=BatchOutcome(success_ids=outcome.success_ids, error_ids=outcome.error_ids)
+        request_id=current_request_id.get(),
+        data=BatchOutcome(success_ids=outcome.success_ids, error_ids=outcome.error_ids),
     )
 
 
