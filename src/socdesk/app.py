@@ -27,11 +27,14 @@ from socdesk.register.sources.endpoints import router as sources_router
 from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
 from socdesk.secmaster.alerts.endpoints import router as alerts_router
+from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_router
 from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
+from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
@@ -65,6 +68,9 @@ ROUTERS = (
     datapanel_router,
     # The SDK's alert shapes where they differ from the generic ones, which would match them.
     alerts_router,
+    alerts_order_router,
+    notes_router,
+    relations_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,
 )

@@ -122,6 +122,9 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "dataclass_id": seed.dataclass_refs,
         "dataclass": seed.dataclass_refs,
         "dataclass_name": seed.dataclass_names,
+        # Relation routes name both classes, incidents included.
+        "dataclass_type": ["incidents", *seed.dataclass_names],
+        "related_dataclass_type": ["incidents", *seed.dataclass_names],
         "data_object_id": seed.alert_ids,
         "dataobject_id": seed.alert_ids,
         "key_id": seed.api_key_ids,
@@ -152,6 +155,11 @@ def _id_pool(seed: Seed, path: str) -> list[str]:
         return seed.incident_ids
     if path.endswith(("/types", "/types/enable")):
         return seed.dataclass_type_ids
+    if path.endswith("/batch-order"):
+        return seed.alert_ids
+    if "/soc/" in path:
+        # A relation's related objects: alerts or incidents, whichever the path names.
+        return [*seed.alert_ids, *seed.incident_uuids]
     return []
 
 
@@ -160,6 +168,9 @@ def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "batch_ids": seed.alert_ids if "/soc/incidents" not in path else seed.incident_uuids,
         "ids": _id_pool(seed, path),
         "risk_ids": seed.risk_ids,
+        "dataobject_ids": [*seed.alert_ids, *seed.incident_uuids],
+        "related_dataobject_ids": [*seed.alert_ids, *seed.incident_uuids],
+        "war_room_id": [*seed.alert_ids, *seed.incident_uuids],
         "source": seed.source_names,
         "assigned_to": seed.user_ids,
         "id": seed.workflow_ids if path.endswith("/soc/workflows/export") else [],
@@ -253,7 +264,7 @@ def aim(case: Any, seed: Seed) -> None:
             if pool and rng.random() < BODY_SHARE:
                 if isinstance(value, list):
                     body[name] = rng.sample(pool, k=rng.randint(1, len(pool)))
-                elif isinstance(value, str) and name in {"source", "assigned_to"}:
+                elif isinstance(value, str) and name in {"source", "assigned_to", "war_room_id"}:
                     body[name] = rng.choice(pool)
         if path == "/v3/auth/tokens" and seed.logins and rng.random() < LOGIN_SHARE:
             body.clear()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row, and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
@@ -115,10 +115,17 @@ class IncidentService:
         await self.changes.apply(locked, await self.changes.prepare(IncidentChange.of_record(sent)))
         return [str(i) for i in ids]
 
-    async def search(self, body: SearchBody) -> tuple[Sequence[Row[Any]], int]:
-        """The page of incidents the search asks for (their columns), and how many match."""
+    async def search(
+        self, body: SearchBody, within: ColumnElement[bool] | None = None
+    ) -> tuple[Sequence[Row[Any]], int]:
+        """The page of incidents the search asks for (their columns; among those `within`
+        admits, when given), and how many match."""
+        where = where_clause(body)
         return await self.incidents.offset_page(
-            where_clause(body), order_by(body), body.offset, body.limit
+            where if within is None else and_(where, within),
+            order_by(body),
+            body.offset,
+            body.limit,
         )
 
     async def batch_delete(self, batch_ids: Sequence[Any] | None) -> BatchResult:

@@ -258,3 +258,26 @@ ActionRefPath = Annotated[
         examples=["add_tag"],
     ),
 ]
+DataclassTypePath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(DATACLASS_REF_PATTERN, "dataclass_type: no data class {value!r}")
+    ),
+    Path(
+        description="The class of the object whose links these are: its route name "
+        "(`incidents`, `alerts`, ...), name, business code or id.",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["incidents"],
+    ),
+]
+RelatedDataclassTypePath = Annotated[
+    str,
+    AfterValidator(
+        _naming_nothing(DATACLASS_REF_PATTERN, "related_dataclass_type: no data class {value!r}")
+    ),
+    Path(
+        description="The class of the linked objects: its route name, name, business code or id.",
+        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        examples=["alerts"],
+    ),
+]

@@ -7,6 +7,8 @@ from socdesk.models.base import Base
 from socdesk.models.custom_dataclass import CustomDataClass
 from socdesk.models.data_object import DataObject
 from socdesk.models.data_object_event import DataObjectEvent
+from socdesk.models.data_object_link import DataObjectLink
+from socdesk.models.data_object_note import DataObjectNote
 from socdesk.models.dataclass_field import DataClassField
 from socdesk.models.dataclass_type import DataClassType
 from socdesk.models.incident import Incident, Severity, Status
@@ -41,6 +43,8 @@ __all__ = [
     "CustomDataClass",
     "DataObject",
     "DataObjectEvent",
+    "DataObjectLink",
+    "DataObjectNote",
     "DataClassField",
     "DataClassType",
     "EMPTY_TASKCONFIG",

@@ -18,6 +18,9 @@ class IncidentAction(StrEnum):
     update = "update"
     delete = "delete"
     import_ = "import"
+    # A link to another data object made or removed (relations/).
+    link = "link"
+    unlink = "unlink"
 
 
 class IncidentEvent(UuidPrimaryKey, Base):

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.classes.registry import DataClass
+from socdesk.classes.fields import LINKED_INCIDENT
+from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.kit.clock import format_time, parse_time, utcnow
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
@@ -22,6 +23,7 @@ from socdesk.models import DataObject
 from socdesk.objects.documents import normalise_times, promoted_values, stamp
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
+from socdesk.relations.repository import LinkRepository
 from socdesk.workspaces.scope import WorkspaceScope
 
 
@@ -43,6 +45,7 @@ class ObjectChanges:
         self.scope = scope
         self.objects = DataObjectRepository(session, scope.workspace_id)
         self.events = DataObjectEventRepository(session, scope.workspace_id)
+        self.links = LinkRepository(session, scope.workspace_id)
 
     def _event(self, action: str, batch: Batch) -> dict[str, Any]:
         user = self.scope.user
@@ -104,6 +107,17 @@ class ObjectChanges:
             )
         await self.objects.insert_many(rows)
         await self.events.add(events)
+        # An object named with its incident is linked to it: the link table is the truth of
+        # an incident's objects (the create event records `incident_id` in its snapshot).
+        incident_class = uuid.UUID(INCIDENT.id)
+        await self.links.add(
+            [
+                ((class_id, row["id"]), (incident_class, row["incident_id"]))
+                for row in rows
+                if row["incident_id"] is not None
+            ],
+            now,
+        )
         return [(row["id"], row["incident_id"]) for row in rows]
 
     async def change(
@@ -123,8 +137,13 @@ class ObjectChanges:
         versions and record the fields that differ: one flush (the ORM sends the rows' UPDATEs
         as one executemany) and one insert of all the events."""
         now = utcnow()
+        befores = [row.data_object for row, _merged in changes]
         events = [self._apply(data_class, row, merged, now, batch) for row, merged in changes]
         await self.session.flush()
+        await self._move_incident_links(
+            [(row, before, merged) for (row, merged), before in zip(changes, befores, strict=True)],
+            now,
+        )
         await self.events.add(events)
 
     def _apply(
@@ -163,6 +182,28 @@ class ObjectChanges:
             **self._event("update", batch),
         }
 
+    async def _move_incident_links(
+        self, changes: Sequence[tuple[DataObject, dict[str, Any], dict[str, Any]]], now: datetime
+    ) -> None:
+        """A change of `incident_id` moves the object's link from the incident it named to
+        the one it names (the change's event records the field's before and after): one
+        statement for the links removed and one for those added."""
+        incident_class = uuid.UUID(INCIDENT.id)
+        removed, added = [], []
+        for row, before, after in changes:
+            old, new = before.get(LINKED_INCIDENT.key), after.get(LINKED_INCIDENT.key)
+            if old == new:
+                continue
+            end = (row.class_id, row.id)
+            if old:
+                removed.append((end, (incident_class, uuid.UUID(old))))
+            if new:
+                added.append((end, (incident_class, uuid.UUID(new))))
+        if removed:
+            await self.links.remove(removed)
+        if added:
+            await self.links.add(added, now)
+
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with
         the object's last state); the ids deleted."""
@@ -170,5 +211,6 @@ class ObjectChanges:
         if found:
             event = {"at": utcnow(), "changes": {}, **self._event("delete", Batch())}
             await self.events.add_deletes(found, event)
+            await self.links.remove_touching(found)
             await self.objects.delete_many(found)
         return found

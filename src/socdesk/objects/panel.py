@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.registry import INCIDENT, DataClass
@@ -61,11 +61,12 @@ class DataPanel:
         return self._incident(await self.incidents.show(object_text), data_class)
 
     async def search(
-        self, data_class: DataClass, body: SearchBody
+        self, data_class: DataClass, body: SearchBody, within: ColumnElement[bool] | None = None
     ) -> tuple[list[ObjectRecord], int]:
+        """The page the search asks for (among the objects `within` admits, when given)."""
         if data_class.id != INCIDENT.id:
-            return await self.objects.search(data_class, body)
-        rows, total = await self.incidents.search(body)
+            return await self.objects.search(data_class, body, within)
+        rows, total = await self.incidents.search(body, within)
         return [self._incident(row, data_class) for row in rows], total
 
     def _incident(self, row: Row[Any], data_class: DataClass) -> ObjectRecord:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.fields import LINKED_INCIDENT
@@ -236,13 +237,15 @@ class DataObjectService:
         )
 
     async def search(
-        self, data_class: DataClass, body: SearchBody
+        self, data_class: DataClass, body: SearchBody, within: ColumnElement[bool] | None = None
     ) -> tuple[list[ObjectRecord], int]:
-        """The page of the class's objects the search asks for, and how many match."""
+        """The page of the class's objects the search asks for (among those `within` admits,
+        when given), and how many match."""
         search = ObjectSearch(data_class)
+        where = search.where(body)
         rows, total = await self.objects.offset_page(
             uuid.UUID(data_class.id),
-            search.where(body),
+            where if within is None else and_(where, within),
             search.order_by(body),
             body.offset,
             body.limit,

@@ -1,0 +1,1 @@
+"""Notes on data objects (SecMaster's notes): an incident's are its comments."""

@@ -1,0 +1,1 @@
+"""Links between data objects of any classes, incidents included, and notes on objects."""

@@ -1,0 +1,1 @@
+"""SecMaster's batch-order route: alerts made into one incident."""

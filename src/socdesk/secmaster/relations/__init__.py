@@ -1,0 +1,1 @@
+"""SecMaster relation routes: links between data objects of any classes, incidents included."""
