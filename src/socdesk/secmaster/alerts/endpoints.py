@@ -52,7 +52,7 @@ async def change_alerts(
     body: AlertsChange, scope: SecMasterWriter, session: SessionDep
 ) -> AlertsChangedEnvelope:
     """All or none: every changed alert is checked whole, any problem is one 400 listing them
-    all and nothing is written. `data` is the first alert changed (the SDK answers one)."""
+    all and nothing is written. `data` is the changed alert first by id (the SDK answers one)."""
     service = DataObjectService(session, scope)
     data_class = await service.by_route_name(ALERT.route_name)
     batch = Batch(trigger_flag=bool(body.trigger_flag))

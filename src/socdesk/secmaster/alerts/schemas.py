@@ -40,7 +40,7 @@ class CreatedAlertEnvelope(ResponseBody):
 
 
 class AlertsChangedEnvelope(ResponseBody):
-    """The SDK's ChangeAlertsResponse answers one AlertDetail: the first alert changed. Which
+    """The SDK's ChangeAlertsResponse answers one AlertDetail: the changed alert first by id. Which
     alerts were changed and which not are at the top level (SOCdesk extension)."""
 
     code: str = "00000000"
