@@ -66,6 +66,8 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "dataclass_id": "NoSuchClass",
         "dataclass": "NoSuchClass",
         "dataclass_name": "nosuchclasses",
+        "dataclass_type": "nosuchclasses",
+        "related_dataclass_type": "nosuchclasses",
         "data_object_id": str(uuid.uuid4()),
         "dataobject_id": str(uuid.uuid4()),
         "workflow_id": str(uuid.uuid4()),

@@ -54,8 +54,8 @@ from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.kit.ids import hex_id
 from socdesk.kit.sqljson import Dialect, RowValues
+from socdesk.links.repository import LinkRepository
 from socdesk.models import Incident, IncidentAction
-from socdesk.relations.repository import LinkRepository
 from socdesk.workspaces.scope import WorkspaceScope
 
 

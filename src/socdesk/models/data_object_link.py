@@ -27,6 +27,9 @@ class DataObjectLink(Base):
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
     )
+    # No foreign keys on the ends: they live in two tables (incidents, data_objects). Links are
+    # written only between objects found in the workspace (relations/service.py), and every
+    # delete path removes an object's links with it.
     first_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     second_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     # A built-in class's fixed id or a custom_dataclasses id, as on data_objects.

@@ -14,9 +14,9 @@ from socdesk.models.base import Base, UuidPrimaryKey
 
 class DataObjectNote(UuidPrimaryKey, Base):
     __tablename__ = "data_object_notes"
-    __table_args__ = (
-        Index("ix_data_object_notes_object", "workspace_id", "object_id", "created_date"),
-    )
+    # The object's id leads: an object's page of notes, and the lookup the cascade runs for
+    # every object deleted (thousands in one batch-delete).
+    __table_args__ = (Index("ix_data_object_notes_object", "object_id", "created_date"),)
 
     workspace_id: Mapped[uuid.UUID]
     object_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("data_objects.id", ondelete="CASCADE"))

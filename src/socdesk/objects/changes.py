@@ -19,11 +19,11 @@ from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.kit.clock import format_time, parse_time, utcnow
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
+from socdesk.links.repository import LinkRepository
 from socdesk.models import DataObject
 from socdesk.objects.documents import normalise_times, promoted_values, stamp
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
-from socdesk.relations.repository import LinkRepository
 from socdesk.workspaces.scope import WorkspaceScope
 
 

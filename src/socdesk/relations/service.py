@@ -26,11 +26,11 @@ from socdesk.kit.conditions import SearchBody
 from socdesk.kit.errors import NotFound, ValidationFailed
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
+from socdesk.links.repository import End, LinkRepository, ordered
 from socdesk.models import DataObject, Incident, IncidentAction
 from socdesk.objects.panel import DataPanel
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
 from socdesk.objects.service import ObjectRecord, unique_ids
-from socdesk.relations.repository import End, LinkRepository, ordered
 from socdesk.workspaces.scope import WorkspaceScope
 
 # Most links one request writes (batch-create links every object to every related one).

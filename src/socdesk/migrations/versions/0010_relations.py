@@ -66,7 +66,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_data_object_notes_object",
         "data_object_notes",
-        ["workspace_id", "object_id", "created_date"],
+        ["object_id", "created_date"],
     )
 
 

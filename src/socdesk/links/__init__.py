@@ -1,0 +1,1 @@
+"""The link table between data objects, below every domain package that writes or deletes links."""
