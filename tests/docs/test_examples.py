@@ -207,8 +207,20 @@ def _serve_demo(directory: Path, environment: dict[str, str]) -> Iterator[Demo]:
         process.wait(timeout=30)
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.name)
-def test_example_runs_against_the_demo(demo: Demo, example: Example) -> None:
+# Each page's examples, in page order: a later example may use what an earlier one made (an
+# imported workflow, a created object), as a reader running the page top to bottom would.
+PAGES: dict[str, list[Example]] = {}
+for _example in EXAMPLES:
+    PAGES.setdefault(_example.name.partition(":")[0], []).append(_example)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_examples_run_against_the_demo(demo: Demo, page: str) -> None:
+    for example in PAGES[page]:
+        _run(demo, example)
+
+
+def _run(demo: Demo, example: Example) -> None:
     script = example.code.replace(DEMO_ADDRESS, f"127.0.0.1:{demo.port}")
     prelude = "set -eo pipefail\n" if example.refused else CURL_WRAPPER
     done = subprocess.run(

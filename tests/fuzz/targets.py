@@ -152,7 +152,9 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "incident_id": seed.incident_ids if register else seed.incident_uuids,
         "dataclass_id": seed.dataclass_refs,
         "dataclass": seed.dataclass_refs,
-        "dataclass_name": seed.dataclass_names,
+        # Not `alerts`: its literal routes (secmaster/alerts/) serve other methods than the
+        # generic `~/soc/{dataclass_name}` documents, so a 405's Allow can only match one.
+        "dataclass_name": [name for name in seed.dataclass_names if name != "alerts"],
         # Relation routes name both classes, incidents included.
         "dataclass_type": ["incidents", *seed.dataclass_names],
         "related_dataclass_type": ["incidents", *seed.dataclass_names],

@@ -186,7 +186,8 @@ DataclassNamePath = Annotated[
     Path(
         description="The data class's plural route name (`alerts`, `indicators`, a custom one).",
         json_schema_extra=_schema(DATACLASS_REF_PATTERN),
-        examples=["alerts"],
+        # Not `alerts`, whose create and batch routes are the SDK's own (docs/alerts.md).
+        examples=["indicators"],
     ),
 ]
 DataPanelClassPath = Annotated[
