@@ -12,7 +12,7 @@ from socdesk.incidents.catalog import INCIDENT_DATACLASS_ID, INCIDENT_DATACLASS_
 from socdesk.incidents.service import BatchResult
 from socdesk.kit.clock import format_time
 from socdesk.kit.ids import hex_id
-from socdesk.models import Incident, IncidentEvent
+from socdesk.models import DataObjectEvent, Incident, IncidentEvent
 from socdesk.secmaster.incidents.schemas import (
     BatchOutcome,
     DataclassRef,
@@ -41,23 +41,25 @@ def detail(row: Incident | Row[Any], scope: WorkspaceScope) -> IncidentDetail:
 
 
 def history(events: Sequence[IncidentEvent]) -> list[HistoryEvent]:
-    return [
-        HistoryEvent(
-            id=e.id,
-            action=e.action,
-            time=format_time(e.at),
-            actor_id=e.actor_id,
-            actor=e.actor_email,
-            request_id=e.request_id,
-            source=e.source,
-            changes=[
-                HistoryChange(field=k, before=v["before"], after=v["after"])
-                for k, v in e.changes.items()
-            ],
-            snapshot=e.snapshot,
-        )
-        for e in events
-    ]
+    return [history_event(e, e.source) for e in events]
+
+
+def history_event(e: IncidentEvent | DataObjectEvent, source: str | None) -> HistoryEvent:
+    """One audit event as the history routes show it, an incident's or another object's."""
+    return HistoryEvent(
+        id=e.id,
+        action=e.action,
+        time=format_time(e.at),
+        actor_id=e.actor_id,
+        actor=e.actor_email,
+        request_id=e.request_id,
+        source=source,
+        changes=[
+            HistoryChange(field=k, before=v["before"], after=v["after"])
+            for k, v in e.changes.items()
+        ],
+        snapshot=e.snapshot,
+    )
 
 
 def batch_outcome(result: BatchResult) -> BatchOutcome:

@@ -10,7 +10,8 @@ from socdesk.kit.clock import format_time
 from socdesk.kit.ids import hex_id
 from socdesk.models import DataObjectEvent
 from socdesk.objects.service import Created, ObjectRecord
-from socdesk.secmaster.incidents.schemas import HistoryChange, HistoryEvent
+from socdesk.secmaster.incidents.mapping import history_event
+from socdesk.secmaster.incidents.schemas import HistoryEvent
 from socdesk.secmaster.objects.schemas import DataclassRef, ObjectDetail
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -47,20 +48,4 @@ def created_array(items: Sequence[Created]) -> bytes:
 
 def history(events: Sequence[DataObjectEvent]) -> list[HistoryEvent]:
     """The events as the incident history shows its own; `source` is the batch's name."""
-    return [
-        HistoryEvent(
-            id=e.id,
-            action=e.action,
-            time=format_time(e.at),
-            actor_id=e.actor_id,
-            actor=e.actor_email,
-            request_id=e.request_id,
-            source=e.batch_name,
-            changes=[
-                HistoryChange(field=k, before=v["before"], after=v["after"])
-                for k, v in e.changes.items()
-            ],
-            snapshot=e.snapshot,
-        )
-        for e in events
-    ]
+    return [history_event(e, e.batch_name) for e in events]
