@@ -11,8 +11,8 @@ from socdesk.kit.ids import hex_id
 from socdesk.models import DataObjectEvent
 from socdesk.objects.service import Created, ObjectRecord
 from socdesk.secmaster.incidents.mapping import history_event
-from socdesk.secmaster.incidents.schemas import HistoryEvent
-from socdesk.secmaster.objects.schemas import DataclassRef, ObjectDetail
+from socdesk.secmaster.incidents.schemas import DataclassRef, HistoryEvent
+from socdesk.secmaster.objects.schemas import ObjectDetail
 from socdesk.workspaces.scope import WorkspaceScope
 
 

@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 
 from socdesk.kit.schemas import RequestBody, ResponseBody
 from socdesk.objects.service import MAX_BATCH
+from socdesk.secmaster.incidents.schemas import DataclassRef
 
 Label = Annotated[str, Field(max_length=255)]
 FormatVersion = Annotated[
@@ -64,11 +65,6 @@ class BatchCreate(RequestBody):
     )
 
     _version = field_validator("format_version")(_only_version_one)
-
-
-class DataclassRef(ResponseBody):
-    id: str
-    name: str
 
 
 class ObjectDetail(ResponseBody):
