@@ -29,7 +29,8 @@ async def enabled_workflow(client: httpx.AsyncClient, soc: str, enable: bool = T
     files = {"uploadFile": (TRIAGE_FILE.name, TRIAGE_FILE.read_bytes())}
     ok(await client.post(f"{flows}/import", files=files))
     [workflow] = [
-        w for w in ok(await client.get(flows, params={"limit": 100}))["data"]
+        w
+        for w in ok(await client.get(flows, params={"limit": 100}))["data"]
         if w["name"] == TRIAGE_WORKFLOW
     ]
     [version] = ok(await client.get(f"{flows}/{workflow['id']}/versions"))["data"]
