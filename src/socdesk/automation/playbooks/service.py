@@ -137,6 +137,9 @@ class PlaybookService:
             creator_id=user.id,
             modifier_id=user.id,
         )
+        # On SQLite a savepoint opened first would be the whole transaction, its release a
+        # commit: a write first makes the request's transaction hold it (a no-op elsewhere).
+        await self.playbooks.take_write_lock([row.id])
         await add_or_refuse(
             self.session, row, Conflict(f"name: the workspace has a playbook named {name!r}")
         )
@@ -232,6 +235,10 @@ class PlaybookService:
         return await self.add_version(await self.find(playbook_ref), spec)
 
     async def add_version(self, playbook: Playbook, spec: VersionSpec) -> PlaybookVersion:
+        """Versions of one playbook are numbered in turn: its row is locked first (which on
+        SQLite also makes the request's transaction hold the savepoint below)."""
+        await self.session.flush()
+        await self.playbooks.lock([playbook.id])
         data_class = await self._class_of(playbook, spec.dataclass_ref)
         user = self.scope.user
         row = PlaybookVersion(

@@ -319,10 +319,10 @@ async def list_playbook_versions(
     session: SessionDep,
     status: Annotated[PlaybookStatus | None, Query(description="Only versions of it.")] = None,
     enabled: Annotated[
-        Literal[0, 1] | None, Query(description="1: the version the playbook runs; 0: others.")
+        int | None, Query(ge=0, le=1, description="1: the version the playbook runs; 0: others.")
     ] = None,
     version_type: Annotated[
-        Literal[0, 1] | None, Query(description="1: PUBLISHED versions; 0: drafts.")
+        int | None, Query(ge=0, le=1, description="1: PUBLISHED versions; 0: drafts.")
     ] = None,
     offset: Offset = 0,
     limit: Limit = 10,
