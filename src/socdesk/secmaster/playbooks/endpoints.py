@@ -279,8 +279,14 @@ async def show_playbook_monitors(
     playbook_id: PlaybookIdPath,
     scope: SecMasterReader,
     session: SessionDep,
-    start_time: Annotated[QueryText | None, Query(max_length=64)] = None,
-    end_time: Annotated[QueryText | None, Query(max_length=64)] = None,
+    start_time: Annotated[
+        QueryText | None,
+        Query(max_length=64, description="ISO 8601 with an offset, or `...Z+0800`."),
+    ] = None,
+    end_time: Annotated[
+        QueryText | None,
+        Query(max_length=64, description="ISO 8601 with an offset, or `...Z+0800`."),
+    ] = None,
     version_query_type: Annotated[
         Literal["ALL", "VALID", "DELETED"] | None, Query(description="Which versions count.")
     ] = None,
