@@ -14,12 +14,12 @@ from socdesk.automation.playbooks.repository import (
     PlaybookActionRepository,
     PlaybookVersionRepository,
 )
-from socdesk.automation.playbooks.rules import ConditionInfo, rule_text, stored_rule
+from socdesk.automation.playbooks.rules import ConditionInfo, has_cron, rule_text, stored_rule
 from socdesk.automation.playbooks.statuses import check_editable
 from socdesk.automation.repository import WorkflowRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
-from socdesk.models import PlaybookAction, PlaybookStatus, PlaybookVersion, Workflow
+from socdesk.models import PlaybookAction, PlaybookStatus, PlaybookVersion, TriggerType, Workflow
 from socdesk.workspaces.scope import WorkspaceScope
 
 ACTION_TYPE = "AOP_WORKFLOW"
@@ -238,3 +238,40 @@ class VersionParts:
         """The names of the workflows `actions` run that are not enabled."""
         found = await self.workflows.of_ids(list({a.workflow_id for a in actions}))
         return sorted(w.name for w in found if not w.enabled)
+
+    async def check_submittable(self, row: PlaybookVersion) -> None:
+        """What SecMaster asks of a version sent for approval: actions whose workflows are
+        enabled, an event to fire on (EVENT) or a cron (TIMER), a rule where it is enabled."""
+        problems: list[ValidationFailed] = []
+        actions = await self.actions.of_version(row.id)
+        if not actions:
+            problems.append(
+                ValidationFailed.for_field("actions", "the version runs no workflow: add one")
+            )
+        disabled = await self.disabled_workflows(actions)
+        if disabled:
+            problems.append(
+                ValidationFailed.for_field(
+                    "actions",
+                    f"workflows not enabled: {', '.join(repr(n) for n in disabled)}: enable "
+                    "them (an activated version) before submitting",
+                )
+            )
+        rule = self.rule_of(row)
+        if row.trigger_type == TriggerType.EVENT.value:
+            if not (row.dataobject_create or row.dataobject_update or row.dataobject_delete):
+                problems.append(
+                    ValidationFailed.for_field(
+                        "dataobject_create",
+                        "an EVENT version fires on dataobject_create, _update or _delete: "
+                        "choose one",
+                    )
+                )
+            if row.rule_enable and rule is None:
+                problems.append(
+                    ValidationFailed.for_field("rule", "rule_enable is on but there is no rule")
+                )
+        elif not has_cron(rule):
+            problems.append(ValidationFailed.for_field("rule.cron", "a TIMER version needs a cron"))
+        if problems:
+            raise ValidationFailed.combining(problems)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.playbooks.changes import PlaybookChange, VersionChange, VersionSpec
 from socdesk.automation.playbooks.parts import ActionSpec, VersionParts
 from socdesk.automation.playbooks.repository import (
     PlaybookApprovalRepository,
@@ -19,7 +20,6 @@ from socdesk.automation.playbooks.repository import (
     PlaybookVersionRepository,
     VersionFilter,
 )
-from socdesk.automation.playbooks.rules import ConditionInfo, has_cron
 from socdesk.automation.playbooks.statuses import (
     ApprovalResult,
     check_approvable,
@@ -38,67 +38,6 @@ from socdesk.models import (
     TriggerType,
 )
 from socdesk.workspaces.scope import WorkspaceScope
-
-
-@dataclass(frozen=True, slots=True)
-class PlaybookChange:
-    """Only the fields given (not None) change."""
-
-    name: str | None = None
-    description: str | None = None
-    enabled: bool | None = None
-    active_version_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VersionSpec:
-    """A new version; `actions` and `rule` are made with it."""
-
-    dataclass_ref: str
-    description: str = ""
-    trigger_type: TriggerType = TriggerType.EVENT
-    dataobject_create: bool = False
-    dataobject_update: bool = False
-    dataobject_delete: bool = False
-    rule_enable: bool = False
-    action_strategy: str = "ASYNC"
-    actions: Sequence[ActionSpec] = ()
-    rule: ConditionInfo | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class VersionChange:
-    """Only the fields given (not None) change; `actions` and `rule` replace the version's;
-    `status` moves it (statuses.py); `enabled` makes a published version the one its playbook
-    runs (or stops the playbook running it)."""
-
-    description: str | None = None
-    dataclass_ref: str | None = None
-    trigger_type: TriggerType | None = None
-    dataobject_create: bool | None = None
-    dataobject_update: bool | None = None
-    dataobject_delete: bool | None = None
-    rule_enable: bool | None = None
-    action_strategy: str | None = None
-    actions: Sequence[ActionSpec] | None = None
-    rule: ConditionInfo | None = None
-    status: PlaybookStatus | None = None
-    enabled: bool | None = None
-
-    def fields(self) -> list[str]:
-        names = (
-            "description",
-            "dataclass_ref",
-            "trigger_type",
-            "dataobject_create",
-            "dataobject_update",
-            "dataobject_delete",
-            "rule_enable",
-            "action_strategy",
-            "actions",
-            "rule",
-        )
-        return [n.replace("_ref", "_id") for n in names if getattr(self, n) is not None]
 
 
 def _uuid(ref: str) -> uuid.UUID | None:
@@ -319,7 +258,7 @@ class PlaybookService:
             await self.parts.replace_actions(row, change.actions)
         if change.status is not None and change.status != current:
             if change.status is PlaybookStatus.APPROVING:
-                await self.check_submittable(row)
+                await self.parts.check_submittable(row)
                 row.submitter_id = self.scope.user.id
             row.status = change.status.value
         if change.enabled is not None:
@@ -338,43 +277,6 @@ class PlaybookService:
         elif playbook.version_id == row.id:
             playbook.enabled = False
         self._modified(playbook)
-
-    async def check_submittable(self, row: PlaybookVersion) -> None:
-        """What SecMaster asks of a version sent for approval: actions whose workflows are
-        enabled, an event to fire on (EVENT) or a cron (TIMER), a rule where it is enabled."""
-        problems: list[ValidationFailed] = []
-        actions = await self.parts.actions.of_version(row.id)
-        if not actions:
-            problems.append(
-                ValidationFailed.for_field("actions", "the version runs no workflow: add one")
-            )
-        disabled = await self.parts.disabled_workflows(actions)
-        if disabled:
-            problems.append(
-                ValidationFailed.for_field(
-                    "actions",
-                    f"workflows not enabled: {', '.join(repr(n) for n in disabled)}: enable "
-                    "them (an activated version) before submitting",
-                )
-            )
-        rule = self.parts.rule_of(row)
-        if row.trigger_type == TriggerType.EVENT.value:
-            if not (row.dataobject_create or row.dataobject_update or row.dataobject_delete):
-                problems.append(
-                    ValidationFailed.for_field(
-                        "dataobject_create",
-                        "an EVENT version fires on dataobject_create, _update or _delete: "
-                        "choose one",
-                    )
-                )
-            if row.rule_enable and rule is None:
-                problems.append(
-                    ValidationFailed.for_field("rule", "rule_enable is on but there is no rule")
-                )
-        elif not has_cron(rule):
-            problems.append(ValidationFailed.for_field("rule.cron", "a TIMER version needs a cron"))
-        if problems:
-            raise ValidationFailed.combining(problems)
 
     async def delete_version(self, ref: str) -> PlaybookVersion:
         """Delete a version; the one an enabled playbook runs is refused."""

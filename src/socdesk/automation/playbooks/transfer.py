@@ -16,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from socdesk.automation.playbooks.changes import VersionSpec
 from socdesk.automation.playbooks.evaluator import refuse_bad_rule
 from socdesk.automation.playbooks.parts import MAX_ACTIONS, ActionSpec
 from socdesk.automation.playbooks.rules import ConditionInfo, stored_rule
-from socdesk.automation.playbooks.service import PlaybookService, VersionSpec
+from socdesk.automation.playbooks.service import PlaybookService
 from socdesk.automation.repository import WorkflowRepository
 from socdesk.kit.errors import NotFound, ValidationFailed, some_of
 from socdesk.models import Playbook, PlaybookVersion, TriggerType

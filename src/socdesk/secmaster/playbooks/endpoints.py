@@ -10,14 +10,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from socdesk.automation.playbooks.changes import PlaybookChange, VersionChange, VersionSpec
 from socdesk.automation.playbooks.parts import ActionSpec
 from socdesk.automation.playbooks.repository import PlaybookFilter, VersionFilter
-from socdesk.automation.playbooks.service import (
-    PlaybookChange,
-    PlaybookService,
-    VersionChange,
-    VersionSpec,
-)
+from socdesk.automation.playbooks.service import PlaybookService
 from socdesk.kit.clock import parse_time
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
