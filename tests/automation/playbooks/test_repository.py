@@ -11,7 +11,11 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.playbooks.evaluator import matches
-from socdesk.automation.playbooks.repository import DataObjectEvent, PlaybookVersionRepository
+from socdesk.automation.playbooks.repository import (
+    DataObjectEvent,
+    PlaybookVersionRepository,
+    enabled_trigger_versions,
+)
 from socdesk.classes.registry import built_in_class
 from tests.factories import TenantInfo, login, make_tenant
 from tests.secmaster.playbooks.helpers import enabled_workflow, ok, playbook, published, soc_path
@@ -106,9 +110,9 @@ async def test_actions_come_in_their_sort_order(
     ok(await admin_client.put(path, json={"enabled": True}))
 
     async with sessions() as session:
-        [found] = await PlaybookVersionRepository(
-            session, tenant.workspace_id
-        ).enabled_trigger_versions(_class_id("Incident"), DataObjectEvent.create)
+        [found] = await enabled_trigger_versions(
+            session, tenant.workspace_id, _class_id("Incident"), DataObjectEvent.create
+        )
 
     assert [a.name for a in found.actions] == ["first", "second", "third"]
     assert (found.rule_enable, found.rule) == (False, None)

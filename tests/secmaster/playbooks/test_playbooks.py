@@ -343,3 +343,30 @@ async def test_another_workspaces_playbooks_and_versions_name_nothing(
     assert ok(await client.get(theirs))["total"] == 0
     mine = ok(await admin_client.get(f"{soc}/playbooks/versions/{version['id']}"))["data"]
     assert (mine["description"], len(mine["actions"])) == ("triage", 1)
+
+
+async def test_a_workflows_approval_is_listed_and_deleting_it_removes_its_actions(
+    admin_client: httpx.AsyncClient, soc: str
+) -> None:
+    workflow_id = await enabled_workflow(admin_client, soc)
+    [workflow_version] = ok(await admin_client.get(f"{soc}/workflows/{workflow_id}/versions"))[
+        "data"
+    ]
+    playbook_id = await playbook(admin_client, soc)
+    version = await draft(admin_client, soc, playbook_id, workflow_id)
+    approvals = f"{soc}/playbooks/versions/approval"
+
+    of_workflow = ok(
+        await admin_client.get(
+            approvals,
+            params={"resource_id": workflow_version["id"], "approve_type": "AOP_WORKFLOW"},
+        )
+    )["data"]
+    enabled_delete = await admin_client.delete(f"{soc}/workflows/{workflow_id}")
+    ok(await admin_client.put(f"{soc}/workflows/{workflow_id}", json={"enabled": False}))
+    ok(await admin_client.delete(f"{soc}/workflows/{workflow_id}"))
+    left = ok(await admin_client.get(f"{soc}/playbooks/versions/{version['id']}"))["data"]
+
+    assert of_workflow == [{"result": "PASS", "content": "ok"}]
+    assert enabled_delete.status_code == 409
+    assert left["actions"] == []

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.repository import WorkspaceScoped
 from socdesk.models import (
@@ -258,6 +259,16 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
             if row[5] is not None:
                 version.actions.append(TriggerAction(row[5], row[6], row[7]))
         return list(found.values())
+
+
+async def enabled_trigger_versions(
+    session: AsyncSession, workspace_id: uuid.UUID, dataclass_id: uuid.UUID, event: DataObjectEvent
+) -> list[TriggerVersion]:
+    """What the trigger wiring asks on a write: PlaybookVersionRepository's query of that
+    name, for the workspace `workspace_id`."""
+    return await PlaybookVersionRepository(session, workspace_id).enabled_trigger_versions(
+        dataclass_id, event
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,9 +346,16 @@ class PlaybookService:
         await self.session.flush()
         return approval
 
-    async def approvals_of(self, ref: str) -> Sequence[PlaybookApproval]:
+    async def approvals_of(self, ref: str, workflow: bool = False) -> list[tuple[str, str]]:
+        """(result, content) of each approval of playbook version `ref`, oldest first; or,
+        with `workflow`, of workflow version `ref` (which keeps its last one)."""
+        if workflow:
+            version = await self.workflows.find_version(ref, "resource_id")
+            if not version.approval_result:
+                return []
+            return [(version.approval_result, version.approval_content)]
         row = await self.find_version(ref, "resource_id")
-        return await self.approvals.of_version(row.id)
+        return [(a.result, a.content) for a in await self.approvals.of_version(row.id)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from socdesk.automation.playbooks.repository import PlaybookFilter, VersionFilte
 from socdesk.automation.playbooks.service import PlaybookService
 from socdesk.kit.clock import parse_time
 from socdesk.kit.db import SessionDep
-from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
+from socdesk.kit.errors import Conflict, NotFound, ValidationFailed, WorkflowVersionNotFound
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import PlaybookIdPath, PlaybookVersionIdPath
 from socdesk.kit.routes import SecMasterRoute
@@ -106,18 +106,20 @@ async def show_playbook_statistics(
 
 
 @router.get("/versions/approval", summary="List the approvals of a playbook version")
-@may_answer(NotFound)
+@may_answer(NotFound, WorkflowVersionNotFound)
 async def list_playbook_approves(
     scope: SecMasterReader,
     session: SessionDep,
     resource_id: Annotated[QueryText, Query(max_length=64, description="The version's id.")],
     approve_type: Annotated[
-        Literal["PLAYBOOK"] | None, Query(description="PLAYBOOK (workflows: their routes).")
+        Literal["PLAYBOOK", "AOP_WORKFLOW"] | None,
+        Query(description="PLAYBOOK (default): a playbook version; AOP_WORKFLOW: a workflow's."),
     ] = None,
 ) -> ApprovalList:
-    """Oldest first."""
-    rows = await PlaybookService(session, scope).approvals_of(resource_id)
-    return ApprovalList(data=[ApprovalOut(result=r.result, content=r.content) for r in rows])
+    """Oldest first (a workflow version keeps its last approval)."""
+    service = PlaybookService(session, scope)
+    rows = await service.approvals_of(resource_id, workflow=approve_type == "AOP_WORKFLOW")
+    return ApprovalList(data=[ApprovalOut(result=r, content=c) for r, c in rows])
 
 
 @router.get("/versions/{version_id}", summary="Show a playbook version")
