@@ -8,8 +8,9 @@ from typing import Any
 
 import huaweicloudsdksecmaster.v1 as sdk_models
 
-# Response headers the SDK models carry among their attributes; they are not body keys.
-HEADER_KEYS = frozenset({"X-request-id"})
+# Response headers the SDK models carry among their attributes (the request id; the
+# deprecation notices of routes SecMaster retires): they are not body keys.
+HEADER_KEYS = frozenset({"X-request-id", "X-API-Deprecation-Info", "X-API-Deprecation-Date"})
 _ELEMENT = re.compile(r"list\[(.+)\]")
 
 

@@ -34,6 +34,9 @@ from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
 from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
+from socdesk.secmaster.playbooks.endpoints import router as playbooks_router
+from socdesk.secmaster.playbooks.parts import router as playbook_parts_router
+from socdesk.secmaster.playbooks.transfer import router as playbook_transfer_router
 from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
@@ -58,6 +61,11 @@ ROUTERS = (
     incidents_router,
     dataclasses_router,
     workflows_router,
+    # Literal ~/soc/playbooks paths (import, export, a version's parts) before
+    # `~/soc/playbooks/{playbook_id}` (the instance routes' router goes before it too).
+    playbook_transfer_router,
+    playbook_parts_router,
+    playbooks_router,
     components_router,
     register_users_router,
     register_incidents_router,

@@ -51,6 +51,11 @@ class Seed:
     # Workflows of the main workspace (the triage example, imported) and their versions.
     workflow_ids: list[str] = field(default_factory=list)
     workflow_version_ids: list[str] = field(default_factory=list)
+    # Playbooks of the main workspace (EDITING versions with a rule and an action each).
+    playbook_ids: list[str] = field(default_factory=list)
+    playbook_version_ids: list[str] = field(default_factory=list)
+    playbook_rule_ids: list[str] = field(default_factory=list)
+    playbook_action_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
     logins: list[dict[str, object]] = field(default_factory=list)
@@ -218,6 +223,7 @@ async def _seed_objects(
     )
     assert isinstance(alerts, list)
     workflow_ids, version_ids = await _workflows(client, f"{tenant.workspaces_path}/{main}")
+    playbooks = await _playbooks(client, f"{tenant.workspaces_path}/{main}", workflow_ids)
     return Seed(
         token=token,
         project_hex=tenant.project_hex,
@@ -236,6 +242,10 @@ async def _seed_objects(
         alert_ids=[str(a["id"]) for a in alerts],
         workflow_ids=workflow_ids,
         workflow_version_ids=version_ids,
+        playbook_ids=playbooks["playbooks"],
+        playbook_version_ids=playbooks["versions"],
+        playbook_rule_ids=playbooks["rules"],
+        playbook_action_ids=playbooks["actions"],
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )
@@ -257,6 +267,37 @@ async def _workflows(client: httpx.AsyncClient, workspace: str) -> tuple[list[st
         assert isinstance(versions, list)
         version_ids += [str(v["id"]) for v in versions]
     return workflow_ids, version_ids
+
+
+async def _playbooks(
+    client: httpx.AsyncClient, workspace: str, workflow_ids: list[str]
+) -> dict[str, list[str]]:
+    """Two playbooks, each with an EDITING version running the first (Incident) workflow
+    under a rule."""
+    path = f"{workspace}/soc/playbooks"
+    found: dict[str, list[str]] = {"playbooks": [], "versions": [], "rules": [], "actions": []}
+    incident_flows = [
+        str(w["id"])
+        for w in _ok(await client.get(f"{workspace}/soc/workflows", params={"limit": 100}))["data"]  # type: ignore[union-attr]
+        if w["dataclass_name"] == "Incident" and str(w["id"]) in workflow_ids
+    ]
+    rule = {"conditions": [{"name": "high", "data": ["severity", "=", "High"]}]}
+    for name in ("Seeded triage", "Seeded spare"):
+        playbook = _data_id(_ok(await client.post(path, json={"name": name})))
+        body = {
+            "dataclass_id": "Incident",
+            "dataobject_create": True,
+            "rule_enable": True,
+            "rule": {"rule": rule},
+            "actions": [{"name": "triage", "action_id": incident_flows[0]}],
+        }
+        version = _ok(await client.post(f"{path}/{playbook}/versions", json=body))["data"]
+        assert isinstance(version, dict)
+        found["playbooks"].append(str(playbook))
+        found["versions"].append(str(version["id"]))
+        found["rules"].append(str(version["rule_id"]))
+        found["actions"] += [str(a["id"]) for a in version["actions"]]
+    return found
 
 
 def _data_id(envelope: dict[str, object]) -> uuid.UUID:

@@ -145,6 +145,7 @@ ACTIVE = _Active()
 
 def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
     register = path.startswith("/v1/incidents")
+    playbooks = "/soc/playbooks" in path
     return {
         "project_id": [seed.project_hex],
         "workspace_id": seed.workspace_ids,
@@ -164,7 +165,11 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "access_key": seed.access_keys,
         "user_id": seed.user_ids,
         "workflow_id": seed.workflow_ids,
-        "version_id": seed.workflow_version_ids,
+        # `version_id` and `action_id` name a playbook's on playbook routes.
+        "version_id": seed.playbook_version_ids if playbooks else seed.workflow_version_ids,
+        "playbook_id": seed.playbook_ids,
+        "rule_id": seed.playbook_rule_ids,
+        **({"action_id": seed.playbook_action_ids} if playbooks else {}),
     }
 
 
@@ -177,6 +182,8 @@ def _header_pools(seed: Seed, method: str) -> dict[str, list[str]]:
 
 def _query_pools(seed: Seed) -> dict[str, list[str]]:
     return {
+        # A playbook version's approvals (GET ~/soc/playbooks/versions/approval).
+        "resource_id": seed.playbook_version_ids,
         "ids": [",".join(seed.workspace_ids), seed.workspace_ids[0]],
         "source": seed.source_names,
     }
@@ -206,7 +213,13 @@ def _body_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "war_room_id": [*seed.alert_ids, *seed.incident_uuids],
         "source": seed.source_names,
         "assigned_to": seed.user_ids,
-        "id": seed.workflow_ids if path.endswith("/soc/workflows/export") else [],
+        "id": (
+            seed.workflow_ids
+            if path.endswith("/soc/workflows/export")
+            else seed.playbook_ids
+            if path.endswith("/soc/playbooks/export")
+            else []
+        ),
     }
 
 

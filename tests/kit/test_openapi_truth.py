@@ -72,6 +72,8 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "dataobject_id": str(uuid.uuid4()),
         "workflow_id": str(uuid.uuid4()),
         "version_id": str(uuid.uuid4()),
+        "playbook_id": str(uuid.uuid4()),
+        "rule_id": str(uuid.uuid4()),
         "component_id": "no_such_component",
         "action_id": "no_such_action",
         **ids,

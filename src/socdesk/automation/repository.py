@@ -94,6 +94,10 @@ class WorkflowRepository(WorkspaceScoped[Workflow]):
         rows: list[Workflow] = await self.scalars_in_chunks(self.select(), Workflow.id, ids)
         return rows
 
+    async def of_names(self, names: Sequence[str]) -> list[Workflow]:
+        rows: list[Workflow] = await self.scalars_in_chunks(self.select(), Workflow.name, names)
+        return rows
+
 
 class WorkflowVersionRepository(WorkspaceScoped[WorkflowVersion]):
     model = WorkflowVersion

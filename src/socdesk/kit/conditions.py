@@ -7,8 +7,9 @@ Values are bound parameters: characters that mean something to SQL are just data
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BeforeValidator, Field, PlainSerializer, field_validator
 from sqlalchemy import ColumnElement, and_, case, false, not_, or_, true
@@ -19,6 +20,7 @@ from socdesk.kit.schemas import MAX_OFFSET, MAX_QUERY_TEXT, RequestBody
 
 OPERATORS = ("=", "!=", ">", ">=", "<", "<=", "contains", "in")
 ORDERED_OPERATORS = frozenset({">", ">=", "<", "<="})
+T = TypeVar("T")
 # Most values one `in` condition lists (each is a bound parameter; SQLite allows 32,766).
 MAX_IN_VALUES = 1000
 
@@ -112,12 +114,34 @@ def compare(column: Any, operator: str, values: list[Any]) -> ColumnElement[bool
     return comparisons[operator]()
 
 
-class _LogicParser:
+@dataclass(frozen=True, slots=True)
+class LogicOps(Generic[T]):
+    """How `logics` joins clauses of one kind: SQL booleans (search), Python predicates (a
+    playbook's rule, automation/playbooks/evaluator.py). One grammar for both."""
+
+    all_of: Callable[[list[T]], T]
+    any_of: Callable[[list[T]], T]
+    negate: Callable[[T], T]
+
+
+def _sql_not(clause: ColumnElement[bool]) -> ColumnElement[bool]:
+    # A comparison with NULL is unknown, and NOT unknown is unknown: make the inner clause
+    # plain true/false first, so `not a` keeps the rows where `a` has no value.
+    return not_(case((clause, true()), else_=false()))
+
+
+SQL_LOGIC: LogicOps[ColumnElement[bool]] = LogicOps(
+    all_of=lambda parts: and_(*parts), any_of=lambda parts: or_(*parts), negate=_sql_not
+)
+
+
+class LogicParser(Generic[T]):
     """`a and (b or c)` over condition names; `and` binds tighter than `or`."""
 
-    def __init__(self, tokens: list[str], clauses: dict[str, ColumnElement[bool]]) -> None:
+    def __init__(self, tokens: list[str], clauses: dict[str, T], ops: LogicOps[T]) -> None:
         self.tokens = tokens
         self.clauses = clauses
+        self.ops = ops
         self.position = 0
         self.used: set[str] = set()
 
@@ -129,35 +153,33 @@ class _LogicParser:
         self.position += 1
         return token
 
-    def parse(self) -> ColumnElement[bool]:
+    def parse(self) -> T:
         clause = self._or()
         if self.position != len(self.tokens):
             raise ValidationFailed.for_field("condition.logics", f"unexpected {self._take()!r}")
         return clause
 
-    def _or(self) -> ColumnElement[bool]:
+    def _or(self) -> T:
         parts = [self._and()]
         while self._peek() == "or":
             self._take()
             parts.append(self._and())
-        return parts[0] if len(parts) == 1 else or_(*parts)
+        return parts[0] if len(parts) == 1 else self.ops.any_of(parts)
 
-    def _and(self) -> ColumnElement[bool]:
+    def _and(self) -> T:
         parts = [self._factor()]
         while self._peek() == "and":
             self._take()
             parts.append(self._factor())
-        return parts[0] if len(parts) == 1 else and_(*parts)
+        return parts[0] if len(parts) == 1 else self.ops.all_of(parts)
 
-    def _factor(self) -> ColumnElement[bool]:
+    def _factor(self) -> T:
         token = self._peek()
         if token is None:
             raise ValidationFailed.for_field("condition.logics", "ends where a condition is needed")
         if token == "not":
             self._take()
-            # A comparison with NULL is unknown, and NOT unknown is unknown: make the inner
-            # clause plain true/false first, so `not a` keeps the rows where `a` has no value.
-            return not_(case((self._factor(), true()), else_=false()))
+            return self.ops.negate(self._factor())
         if token == "(":
             self._take()
             clause = self._or()
@@ -198,7 +220,7 @@ def search_filter(
     if problems:
         raise ValidationFailed.combining(problems)
     if group.logics:
-        parser = _LogicParser(group.logics, clauses)
+        parser = LogicParser(group.logics, clauses, SQL_LOGIC)
         parts.append(parser.parse())
         unused = set(clauses) - parser.used
         if unused:

@@ -282,3 +282,40 @@ RelatedDataclassTypePath = Annotated[
         examples=["alerts"],
     ),
 ]
+
+PlaybookIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "playbook_id: no playbook {value!r}")),
+    Path(
+        description="The playbook's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+PlaybookVersionIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "version_id: no playbook version {value!r}")),
+    Path(
+        description="The playbook version's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+PlaybookRuleIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "rule_id: no playbook rule {value!r}")),
+    Path(
+        description="The playbook rule's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+PlaybookActionIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "action_id: no playbook action {value!r}")),
+    Path(
+        description="The playbook action's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]

@@ -23,6 +23,10 @@ from socdesk.models.incident_threat_objective import (
 )
 from socdesk.models.login_throttle import LoginThrottle
 from socdesk.models.membership import Membership, Role
+from socdesk.models.playbook import Playbook
+from socdesk.models.playbook_action import PlaybookAction
+from socdesk.models.playbook_approval import PlaybookApproval
+from socdesk.models.playbook_version import PlaybookStatus, PlaybookVersion, TriggerType
 from socdesk.models.project import Project
 from socdesk.models.risk import Risk
 from socdesk.models.source import DEFAULT_SOURCES, Source
@@ -58,6 +62,11 @@ __all__ = [
     "IncidentThreatObjective",
     "LoginThrottle",
     "Membership",
+    "Playbook",
+    "PlaybookAction",
+    "PlaybookApproval",
+    "PlaybookStatus",
+    "PlaybookVersion",
     "Project",
     "Relevance",
     "Risk",
@@ -69,6 +78,7 @@ __all__ = [
     "Status",
     "ThreatObjective",
     "TokenKind",
+    "TriggerType",
     "User",
     "UserAvatar",
     "VersionStatus",

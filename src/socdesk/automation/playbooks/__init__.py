@@ -1,0 +1,1 @@
+"""Playbooks: when workflows run (docs/playbooks.md)."""

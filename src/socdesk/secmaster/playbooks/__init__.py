@@ -1,0 +1,1 @@
+"""`~/soc/playbooks`: the SecMaster dialect of playbooks."""
