@@ -282,3 +282,21 @@ RelatedDataclassTypePath = Annotated[
         examples=["alerts"],
     ),
 ]
+InstanceIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "instance_id: no workflow instance {value!r}")),
+    Path(
+        description="The workflow instance's (run's) id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+TodoIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "task_id: no to-do {value!r}")),
+    Path(
+        description="The to-do's id.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]

@@ -30,6 +30,15 @@ from socdesk.models.spent_signature import SpentSignature
 from socdesk.models.user import User
 from socdesk.models.user_avatar import UserAvatar
 from socdesk.models.workflow import AopType, EngineType, Workflow
+from socdesk.models.workflow_run import (
+    DueHandle,
+    RunStatus,
+    TodoStatus,
+    TriggerType,
+    WorkflowRun,
+    WorkflowRunTask,
+    WorkflowTodo,
+)
 from socdesk.models.workflow_version import EMPTY_TASKCONFIG, VersionStatus, WorkflowVersion
 from socdesk.models.workspace import Workspace
 from socdesk.models.workspace_counter import WorkspaceCounter
@@ -74,6 +83,13 @@ __all__ = [
     "VersionStatus",
     "Workflow",
     "WorkflowVersion",
+    "DueHandle",
+    "RunStatus",
+    "TodoStatus",
+    "TriggerType",
+    "WorkflowRun",
+    "WorkflowRunTask",
+    "WorkflowTodo",
     "Workspace",
     "WorkspaceCounter",
 ]
