@@ -165,6 +165,8 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "user_id": seed.user_ids,
         "workflow_id": seed.workflow_ids,
         "version_id": seed.workflow_version_ids,
+        "instance_id": seed.instance_ids,
+        "task_id": seed.todo_ids,
     }
 
 
