@@ -82,7 +82,9 @@ class RunQueue:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def claim(self, owner: str, now: datetime, lease: timedelta) -> uuid.UUID | None:
+    async def claim(
+        self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None = None
+    ) -> uuid.UUID | None:
         """The next due run, now leased to `owner` until `now + lease`: one UPDATE whose WHERE
         holds the claim's conditions again, so two runners never both take a run (on
         PostgreSQL the candidate is also skipped while another transaction has it locked)."""
@@ -91,6 +93,7 @@ class RunQueue:
         candidate = (
             select(WorkflowRun.id)
             .where(WorkflowRun.status.in_(LIVE_STATUSES), due, free)
+            .where(*([WorkflowRun.id == run_id] if run_id is not None else []))
             .order_by(WorkflowRun.due_at, WorkflowRun.id)
             .limit(1)
         )
@@ -108,6 +111,22 @@ class RunQueue:
         )
         claimed: uuid.UUID | None = await self.session.scalar(statement)
         return claimed
+
+    async def abandoned(self, now: datetime) -> list[uuid.UUID]:
+        """Live runs whose lease ran out (their runner died), released so each is handed
+        out once: one UPDATE."""
+        statement = (
+            update(WorkflowRun)
+            .where(
+                WorkflowRun.status.in_(LIVE_STATUSES),
+                WorkflowRun.lease_until.is_not(None),
+                WorkflowRun.lease_until < now,
+            )
+            .values(lease_owner="", lease_until=None)
+            .returning(WorkflowRun.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(await self.session.scalars(statement))
 
     async def held(self, run_id: uuid.UUID, owner: str) -> WorkflowRun | None:
         """The run, locked, if `owner` still holds its lease."""

@@ -1,5 +1,5 @@
-"""Starting runs: `enqueue_runs` inside the caller's transaction, so a run and the change that
-caused it commit (or roll back) together. Runs are their own queue entries (runner.py)."""
+"""Starting runs: `enqueue_runs` inside the caller's transaction, so a run (and, on PostgreSQL,
+its procrastinate job) and the change that caused it commit (or roll back) together."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.repository import WorkflowRepository
+from socdesk.automation.runs.jobs import defer_runs
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import ValidationFailed
 from socdesk.models import RunStatus, TriggerType, Workflow, WorkflowRun
@@ -76,6 +77,7 @@ async def enqueue_runs(session: AsyncSession, requests: Sequence[RunRequest]) ->
         )
     if values:
         await session.execute(insert(WorkflowRun), values)
+        await defer_runs(session, [v["id"] for v in values])  # type: ignore[misc]
     return [v["id"] for v in values]  # type: ignore[misc]
 
 

@@ -32,6 +32,7 @@ from socdesk.automation.runs.engine import (
     StepLimit,
     load_process,
 )
+from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunQueue, TodoRepository
 from socdesk.automation.runs.scope import run_scope
 from socdesk.classes.service import DataClassService
@@ -88,6 +89,26 @@ class Runner:
         async with self.sessions() as session, session.begin():
             lease = timedelta(seconds=self.limits.lease_seconds)
             return await RunQueue(session).claim(self.owner, utcnow(), lease)
+
+    async def claim_run(self, run_id: uuid.UUID) -> bool:
+        async with self.sessions() as session, session.begin():
+            lease = timedelta(seconds=self.limits.lease_seconds)
+            return await RunQueue(session).claim(self.owner, utcnow(), lease, run_id) is not None
+
+    async def run_if_due(self, run_id: uuid.UUID) -> bool:
+        """A job's body: run `run_id` if it is due and no runner holds it (else another job,
+        or the runner that holds it, will); whether it ran."""
+        if not await self.claim_run(run_id):
+            return False
+        await self.run(run_id)
+        return True
+
+    async def rescue(self) -> int:
+        """Jobs for the live runs whose runner died (their lease ran out): how many."""
+        async with self.sessions() as session, session.begin():
+            lost = await RunQueue(session).abandoned(utcnow())
+            await defer_runs(session, lost)
+            return len(lost)
 
     async def drain(self, max_runs: int | None = None) -> int:
         """Run due runs until none is left (or `max_runs` were taken); how many were taken."""
@@ -148,9 +169,12 @@ class _RunStep:
         self.run.lease_owner = ""
         self.run.lease_until = None
 
-    def _park(self, until: datetime) -> _Step:
+    async def _park(self, until: datetime, *, wake: bool = True) -> _Step:
         self.run.due_at = until
         self._release()
+        if wake and until != NEVER:
+            # The job that wakes it commits with the park (PostgreSQL).
+            await defer_runs(self.session, [self.run.id], until)
         return _Step.stop
 
     async def go(self) -> _Step:
@@ -238,7 +262,7 @@ class _RunStep:
                 input=_json(call.params),
                 output=_json({"until": until.isoformat()}),
             )
-            return self._park(until)
+            return await self._park(until)
         data_class = await DataClassService(self.session, scope).find(str(run.dataclass_id))
         context = ActionContext(self.session, scope, data_class, run.dataobject_id)
         try:
@@ -296,10 +320,11 @@ class _RunStep:
             )
             self.session.add(todo)
             run.state = engine.serialized()
-            return self._park(due or NEVER)
+            return await self._park(due or NEVER)
         if todo.status == TodoStatus.waiting.value:
             if todo.due_at is None or todo.due_at > self.now:
-                return self._park(todo.due_at or NEVER)
+                # Taken before it was due: its waking job is still to come.
+                return await self._park(todo.due_at or NEVER, wake=False)
             if todo.due_handle == DueHandle.INTERRUPT.value:
                 todo.status, todo.answer = TodoStatus.canceled.value, "DUE"
                 return self._end(

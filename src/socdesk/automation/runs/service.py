@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunRepository, RunTaskRepository, TodoRepository
 from socdesk.automation.runs.requests import RunRequest, enqueue_runs
 from socdesk.automation.service import WorkflowService
@@ -203,6 +204,7 @@ class RunService:
         run.status, run.error, run.ended_at = RunStatus.RETRYING.value, "", None
         run.retry_count += 1
         run.started_at = run.due_at = utcnow()
+        await defer_runs(self.session, [run.id])
         return run
 
 
@@ -263,6 +265,7 @@ class TodoService:
             if run is not None and run.status not in ENDED:
                 # Due now: a runner takes it and goes on from the user task (or ends it).
                 run.due_at = utcnow()
+                await defer_runs(self.session, [run.id])
             return todo
         comments: list[dict[str, Any]] = json.loads(todo.comments or "[]")
         if action is TodoAction.ADD_COMMENT:

@@ -14,7 +14,7 @@ from socdesk.automation.runs.service import RunFilter, RunService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, WorkflowNotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import InstanceIdPath, WorkflowIdPath
+from socdesk.kit.params import UUID_PATTERN, InstanceIdPath, WorkflowIdPath
 from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import RunStatus, TriggerType
@@ -35,7 +35,7 @@ router = APIRouter(
     tags=["SecMaster: workflow instances"],
     route_class=SecMasterRoute,
 )
-Uuid = Annotated[str, Query(max_length=64, pattern=r"^[0-9a-fA-F-]{32,36}$")]
+Uuid = Annotated[str, Query(max_length=64, pattern=UUID_PATTERN)]
 
 
 @router.post("/{workflow_id}/instances", summary="Run a workflow on a data object (on demand)")
