@@ -264,8 +264,63 @@ async def test_another_workspace_sees_no_run_and_viewers_cannot_start_one(
         json={"playbook_context": {"data_object": {"content": {"id": incident_id}}}},
         headers={"X-Auth-Token": viewer_token},
     )
+    terminate = await client.put(
+        f"{workflows_path(tenant)}/instances/{run_id}",
+        json={"command_type": "ActionInstanceTerminateCommand"},
+        headers={"X-Auth-Token": viewer_token},
+    )
+    foreign_terminate = await client.put(
+        f"{workflows_path(other)}/instances/{run_id}",
+        json={"command_type": "ActionInstanceTerminateCommand"},
+        headers={"X-Auth-Token": other_token},
+    )
     assert foreign.status_code == 400
     assert foreign_list.json()["count"] == 0
     assert refused.status_code == 403
+    assert terminate.status_code == 403
+    assert foreign_terminate.status_code == 400
+    assert (await instance(admin_client, tenant, run_id))["status"] == "RUNNING"
     async with sessions() as session:
         assert len((await session.scalars(select(WorkflowRun))).all()) == 1
+
+
+async def test_another_workspace_sees_no_to_do_and_viewers_cannot_answer_one(
+    client: httpx.AsyncClient,
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    workflow_id = await runnable(admin_client, tenant, USER, "asking")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions).drain()
+    tasks = f"/v1/{tenant.project_hex}/workspaces/{tenant.workspace_id}/soc/tasks"
+    (todo,) = (await admin_client.get(tasks)).json()["data"]
+    other = await make_tenant(sessions)
+    other_token = await login(client, other.admin_email, other.project_name)
+    other_tasks = f"/v1/{other.project_hex}/workspaces/{other.workspace_id}/soc/tasks"
+    viewer_token = await login(
+        client, await make_member(sessions, tenant, Role.viewer), tenant.project_name
+    )
+
+    foreign = await client.get(f"{other_tasks}/{todo['id']}", headers={"X-Auth-Token": other_token})
+    foreign_answer = await client.put(
+        f"{other_tasks}/{todo['id']}",
+        json={"action": "CONTINUE"},
+        headers={"X-Auth-Token": other_token},
+    )
+    foreign_list = await client.get(other_tasks, headers={"X-Auth-Token": other_token})
+    viewer_read = await client.get(f"{tasks}/{todo['id']}", headers={"X-Auth-Token": viewer_token})
+    viewer_answer = await client.put(
+        f"{tasks}/{todo['id']}",
+        json={"action": "CONTINUE"},
+        headers={"X-Auth-Token": viewer_token},
+    )
+    unknown_action = await admin_client.put(f"{tasks}/{todo['id']}", json={"action": "APPROVE"})
+
+    assert (foreign.status_code, foreign_answer.status_code) == (400, 400)
+    assert foreign_list.json()["data"] == []
+    assert viewer_read.status_code == 200
+    assert viewer_answer.status_code == 403
+    assert unknown_action.status_code == 400
+    assert (await admin_client.get(f"{tasks}/{todo['id']}")).json()["data"]["status"] == "waiting"
