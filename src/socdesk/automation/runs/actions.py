@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.components import ACTIONS, ParamType
@@ -211,3 +212,6 @@ async def perform(ctx: ActionContext, name: str, raw: dict[str, str]) -> dict[st
         raise ActionFailed(str(error)) from None
     except (ValueError, KeyError, TypeError) as error:
         raise ActionFailed(f"{type(error).__name__}: {error}") from None
+    except SQLAlchemyError as error:
+        # Rolled back to the task's savepoint: the run fails with the reason, nothing written.
+        raise ActionFailed(f"the store refused the change: {type(error).__name__}") from None

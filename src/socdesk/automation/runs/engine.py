@@ -77,6 +77,8 @@ class Process:
     """A version's process, loaded: SpiffWorkflow's spec and SOCdesk's tasks by element id."""
 
     spec: Any
+    # Whether a flow has a condition (only then is the data object read for a step).
+    has_conditions: bool = False
     actions: dict[str, ActionCall] = field(default_factory=dict)
     user_tasks: dict[str, UserTaskDefinition] = field(default_factory=dict)
 
@@ -124,7 +126,11 @@ def load_process(xml: str) -> Process:
     parser = _Parser()
     parser.add_bpmn_str(document.xml.encode("utf-8"))
     spec = parser.get_spec(process.attributes.get("id", ""))
-    loaded = Process(spec)
+    conditional = any(
+        n.local == "conditionExpression" and document.namespace_of(n) == BPMN_MODEL
+        for n in process.walk()
+    )
+    loaded = Process(spec, conditional)
     for node in process.walk():
         if document.namespace_of(node) != BPMN_MODEL:
             continue

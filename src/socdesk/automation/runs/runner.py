@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
@@ -28,6 +29,7 @@ from socdesk.automation.runs.engine import (
     EngineError,
     Next,
     NextKind,
+    Process,
     RunEngine,
     StepLimit,
     load_process,
@@ -35,6 +37,7 @@ from socdesk.automation.runs.engine import (
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunQueue, TodoRepository
 from socdesk.automation.runs.scope import run_scope
+from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import AppError
@@ -135,27 +138,58 @@ class Runner:
 
     async def run(self, run_id: uuid.UUID) -> None:
         """Step the claimed run until it ends, parks or is taken from this runner."""
-        while await self._step(run_id) is _Step.again:
+        known = _Known()
+        while await self._step(run_id, known) is _Step.again:
             pass
 
-    async def _step(self, run_id: uuid.UUID) -> _Step:
+    async def _step(self, run_id: uuid.UUID, known: _Known) -> _Step:
         async with self.sessions() as session, session.begin():
             run = await RunQueue(session).held(run_id, self.owner)
             if run is None:
                 return _Step.stop
             now = utcnow()
             run.lease_until = now + timedelta(seconds=self.limits.lease_seconds)
-            return await _RunStep(session, run, self.limits, now).go()
+            return await _RunStep(session, run, self.limits, now, known).go()
+
+
+@dataclass
+class _Known:
+    """What one run's steps share (none of it changes while the run runs): its version's
+    process, its scope and its data class, read by the first step."""
+
+    process: Process | None = None
+    scope: WorkspaceScope | None = None
+    data_class: DataClass | None = None
 
 
 class _RunStep:
     def __init__(
-        self, session: AsyncSession, run: WorkflowRun, limits: RunLimits, now: datetime
+        self,
+        session: AsyncSession,
+        run: WorkflowRun,
+        limits: RunLimits,
+        now: datetime,
+        known: _Known,
     ) -> None:
         self.session = session
         self.run = run
         self.limits = limits
         self.now = now
+        self.known = known
+
+    async def _load(self) -> tuple[Process, WorkspaceScope, DataClass] | None:
+        known = self.known
+        if known.process is None or known.scope is None or known.data_class is None:
+            version = await self.session.get(WorkflowVersion, self.run.version_id)
+            scope = await run_scope(self.session, self.run)
+            if version is None or scope is None:
+                return None
+            known.process = load_process(version.taskflow)
+            known.data_class = await DataClassService(self.session, scope).find(
+                str(self.run.dataclass_id)
+            )
+            known.scope = scope
+        return known.process, known.scope, known.data_class
 
     def _end(self, status: RunStatus, error: str = "") -> _Step:
         self.run.status = status.value
@@ -190,18 +224,18 @@ class _RunStep:
                 f"timeout: the run took over {self.limits.timeout_seconds} seconds "
                 "(SOCDESK_RUN_TIMEOUT_SECONDS)",
             )
-        version = await self.session.get(WorkflowVersion, run.version_id)
-        scope = await run_scope(self.session, run)
-        if version is None or scope is None:
-            return self._end(RunStatus.FAILED, "the workflow version or workspace is gone")
         try:
-            process = load_process(version.taskflow)
-            engine = RunEngine(process, run.state, await self._context(scope))
+            loaded = await self._load()
+            if loaded is None:
+                return self._end(RunStatus.FAILED, "the workflow version or workspace is gone")
+            process, scope, data_class = loaded
+            context = await self._context(scope, data_class) if process.has_conditions else {}
+            engine = RunEngine(process, run.state, context)
             budget = self.limits.max_steps - run.steps
             following = engine.advance(budget)
         except StepLimit:
             return self._step_limit()
-        except (EngineError, AppError, ValueError) as error:
+        except (EngineError, AppError, ValueError, SpiffWorkflowException) as error:
             return self._end(RunStatus.FAILED, f"engine: {error}")
         run.steps += engine.engine_steps
         if following.kind is NextKind.finished:
@@ -211,7 +245,7 @@ class _RunStep:
             return self._step_limit()
         if following.kind is NextKind.user_task:
             return await self._user_task(engine, following)
-        return await self._action(engine, following, scope)
+        return await self._action(engine, following, scope, data_class)
 
     def _step_limit(self) -> _Step:
         return self._end(
@@ -219,13 +253,12 @@ class _RunStep:
             f"step limit: the run ran over {self.limits.max_steps} tasks (SOCDESK_RUN_MAX_STEPS)",
         )
 
-    async def _context(self, scope: WorkspaceScope) -> dict[str, Any]:
+    async def _context(self, scope: WorkspaceScope, data_class: DataClass) -> dict[str, Any]:
         """The data object's fields, for conditions ({} when the run has none or it is gone)."""
         run = self.run
         if run.dataobject_id is None:
             return {}
         try:
-            data_class = await DataClassService(self.session, scope).find(str(run.dataclass_id))
             shown = await DataPanel(self.session, scope).show(data_class, str(run.dataobject_id))
         except AppError:
             return {}
@@ -246,7 +279,9 @@ class _RunStep:
         self.session.add(row)
         return row
 
-    async def _action(self, engine: RunEngine, following: Next, scope: WorkspaceScope) -> _Step:
+    async def _action(
+        self, engine: RunEngine, following: Next, scope: WorkspaceScope, data_class: DataClass
+    ) -> _Step:
         run = self.run
         call = engine.process.actions[following.element_id]
         if call.name == WAIT:
@@ -263,7 +298,6 @@ class _RunStep:
                 output=_json({"until": until.isoformat()}),
             )
             return await self._park(until)
-        data_class = await DataClassService(self.session, scope).find(str(run.dataclass_id))
         context = ActionContext(self.session, scope, data_class, run.dataobject_id)
         try:
             async with self.session.begin_nested():
