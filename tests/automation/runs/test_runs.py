@@ -324,3 +324,60 @@ async def test_another_workspace_sees_no_to_do_and_viewers_cannot_answer_one(
     assert viewer_answer.status_code == 403
     assert unknown_action.status_code == 400
     assert (await admin_client.get(f"{tasks}/{todo['id']}")).json()["data"]["status"] == "waiting"
+
+
+@pytest.mark.parametrize(
+    ("handle", "status", "todo_status"),
+    [("CONTINUE", "FINISHED", "finished"), ("INTERRUPT", "FAILED", "canceled")],
+)
+async def test_a_to_do_past_its_due_date_is_handled_as_it_says(
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    handle: str,
+    status: str,
+    todo_status: str,
+) -> None:
+    due = USER.replace(
+        '<bpmn:userTask id="ask" name="Confirm containment"/>',
+        '<bpmn:userTask id="ask" name="Confirm containment" socdesk:due_seconds="1"'
+        f' socdesk:due_handle="{handle}"/>',
+    )
+    workflow_id = await runnable(admin_client, tenant, due, "asking")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions).drain()
+    tasks = f"/v1/{tenant.project_hex}/workspaces/{tenant.workspace_id}/soc/tasks"
+    (todo,) = (await admin_client.get(tasks)).json()["data"]
+    await asyncio.sleep(1.1)
+    await runner(sessions).drain()
+    shown = await instance(admin_client, tenant, run_id)
+    answered = (await admin_client.get(f"{tasks}/{todo['id']}")).json()["data"]
+    assert (todo["due_handle"], todo["due_date"] is not None) == (handle, True)
+    assert shown["status"] == status, shown
+    assert answered["status"] == todo_status
+
+
+async def test_http_actions_fail_as_not_available_and_debug_is_refused(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    calling = chain(
+        "calling",
+        ("call", service_task("call", "http_request", method="GET", url="https://example.com/")),
+    )
+    workflow_id = await runnable(admin_client, tenant, calling, "calling")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions).drain()
+    shown = await instance(admin_client, tenant, run_id)
+    debug = await admin_client.put(
+        f"{workflows_path(tenant)}/instances/{run_id}",
+        json={"command_type": "ActionInstanceDebugCommand", "task_id": "call"},
+    )
+    assert shown["status"] == "FAILED"
+    assert "not available" in shown["error"]
+    assert [(n["action_id"], n["status"]) for n in shown["topology"]["audit_logs"]] == [
+        ("call", "FAILED")
+    ]
+    assert debug.status_code == 400
+    assert "command_type" in debug.text
