@@ -11,11 +11,21 @@ from socdesk.iam.principal import AuthMethod, Principal
 from socdesk.models import Project, Role, User, Workflow, WorkflowRun, Workspace
 from socdesk.workspaces.scope import WorkspaceScope
 
+RUN_ACTOR_PREFIX = "workflow:"
+
+
+def acts_as_run(scope: WorkspaceScope) -> bool:
+    """Whether the scope is a run's: its changes must not fire playbooks again."""
+    return scope.user.email.startswith(RUN_ACTOR_PREFIX)
+
 
 def run_actor(run: WorkflowRun, project: Project, on_behalf_of: uuid.UUID | None) -> User:
     """A user value that is never stored: the run as an actor."""
     return User(
-        id=on_behalf_of, project_id=project.id, email=f"workflow:{run.id}", first_name="workflow"
+        id=on_behalf_of,
+        project_id=project.id,
+        email=f"{RUN_ACTOR_PREFIX}{run.id}",
+        first_name="workflow",
     )
 
 

@@ -225,6 +225,8 @@ class TodoService:
         self,
         handled: bool,
         name: str | None,
+        since: datetime | None,
+        until: datetime | None,
         ascending: bool,
         by_update: bool,
         offset: int,
@@ -237,6 +239,10 @@ class TodoService:
         ]
         if name:
             criteria.append(WorkflowTodo.name.contains(name, autoescape=True))
+        if since is not None:
+            criteria.append(WorkflowTodo.created_at >= since)
+        if until is not None:
+            criteria.append(WorkflowTodo.created_at <= until)
         column = WorkflowTodo.updated_at if by_update else WorkflowTodo.created_at
         order = (
             (column.asc(), WorkflowTodo.id.asc())

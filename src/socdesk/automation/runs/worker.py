@@ -102,10 +102,17 @@ async def _take_jobs(
     stop = asyncio.Event()
 
     async def rescue() -> None:
-        # A run whose worker died (its lease ran out) gets a new job: never lost.
+        # A run whose worker died (its lease ran out) gets a new job: never lost. The dead
+        # worker's own job (left "doing") is retried too, so procrastinate's table is not left
+        # with it; whichever job comes first runs the run, the other finds it taken.
         while not stop.is_set():
             try:
                 await runner.rescue()
+                stalled = await app.job_manager.get_stalled_jobs(
+                    queue=QUEUE, seconds_since_heartbeat=max(30.0, settings.run_lease_seconds * 2)
+                )
+                for job in stalled:
+                    await app.job_manager.retry_job(job)
             except Exception:  # noqa: BLE001 - the next round tries again (logged)
                 log.exception("workflow worker: rescuing abandoned runs failed")
             with contextlib.suppress(TimeoutError):

@@ -87,6 +87,8 @@ async def list_tasks(
     rows, total = await TodoService(session, scope).listing(
         query_type == "all_handled",
         name,
+        from_date,
+        to_date,
         sort_dir == "ASC",
         sort_key == "update_time",
         offset,
