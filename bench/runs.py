@@ -2,10 +2,10 @@
 p99; targets under 50 ms and 250 ms) and runs/s sustained with 1 and 2 runners (target 100/s
 with 2 workers on PostgreSQL).
 
-Runs are started through `POST ~/soc/workflows/{id}/instances` (the in-process ASGI client) and
-taken by runners in this process (asyncio tasks, each with its own sessions: on SQLite that is
-the server's in-process runner; on PostgreSQL it stands for `socdesk worker` processes, which
-share nothing but the database). It prints the figures beside the targets; it asserts nothing.
+Runs are started through `POST ~/soc/workflows/{id}/instances` (the in-process ASGI client). On
+SQLite they are taken by in-process runners (asyncio tasks, as the server runs them); on
+PostgreSQL by real `socdesk worker` processes (procrastinate jobs). It prints the figures beside
+the targets; it asserts nothing.
 
     .venv/bin/python bench/runs.py [--backend sqlite|postgresql|both] [--runs 200] [--latency 50]
 """
@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -81,15 +84,31 @@ async def _open(bench: Bench) -> int:
         )
 
 
+def _workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCDESK_")}
+    env.update(SOCDESK_SECRET_KEY="bench-secret-key-0123456789", SOCDESK_DATABASE_URL=url)
+    command = [sys.executable, "-m", "socdesk", "worker"]
+    return [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
+
+
 async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> None:
     workflow_id = await _workflow(bench)
     incident_id = await _incident(bench)
     stop = asyncio.Event()
     limits = RunLimits(max_steps=1000, timeout_seconds=3600, lease_seconds=30)
-    tasks = [
-        asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, 0.005))
-        for _ in range(runners)
-    ]
+    processes: list[subprocess.Popen[bytes]] = []
+    tasks = []
+    if bench.url.startswith("sqlite"):
+        tasks = [
+            asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, 0.005))
+            for _ in range(runners)
+        ]
+    else:
+        processes = _workers(bench.url, runners)
+        await asyncio.sleep(3)  # the workers connect and listen
     try:
         latencies = []
         for _ in range(latency_runs):
@@ -107,11 +126,16 @@ async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> 
     finally:
         stop.set()
         await asyncio.gather(*tasks)
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
     latencies.sort()
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    kind = "in-process runner(s)" if tasks else "socdesk worker(s)"
     print(
-        f"  {runners} runner(s): trigger-to-finish p50 {p50:.1f} ms"
+        f"  {runners} {kind}: trigger-to-finish p50 {p50:.1f} ms"
         f"{' OVER' if p50 > 50 else ''}, p99 {p99:.1f} ms{' OVER' if p99 > 250 else ''};"
         f" {runs} runs (one incident) in {elapsed:.2f} s = {runs / elapsed:.0f} runs/s"
     )
