@@ -213,6 +213,17 @@ async def test_a_user_task_opens_a_to_do_and_the_run_waits_for_the_answer(
     assert (await instance(admin_client, tenant, run_id))["status"] == status
     handled = (await admin_client.get(tasks, params={"query_type": "all_handled"})).json()
     assert [t["id"] for t in handled["data"]] == [todo["id"]]
+    if answer == "TERMINATE":
+        # A retried run asks its to-do again.
+        retried = await admin_client.put(
+            f"{workflows_path(tenant)}/instances/{run_id}",
+            json={"command_type": "ActionInstanceRetryCommand"},
+        )
+        await runner(sessions).drain()
+        reopened = (await admin_client.get(f"{tasks}/{todo['id']}")).json()["data"]
+        assert retried.status_code == 200
+        assert reopened["status"] == "waiting"
+        assert (await instance(admin_client, tenant, run_id))["status"] == "RUNNING"
 
 
 async def test_runs_are_listed_with_filters_and_unknown_ids_name_nothing(

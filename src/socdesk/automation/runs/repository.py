@@ -63,6 +63,22 @@ class TodoRepository(WorkspaceScoped[WorkflowTodo]):
             .values(status="canceled", answer=answer)
         )
 
+    async def reopen_cancelled(self, run_id: uuid.UUID, now: datetime) -> None:
+        """A retried run asks its cancelled to-dos again (a passed due date is dropped)."""
+        statement = self.update().where(
+            WorkflowTodo.run_id == run_id, WorkflowTodo.status == "canceled"
+        )
+        await self.session.execute(
+            statement.where(or_(WorkflowTodo.due_at.is_(None), WorkflowTodo.due_at > now)).values(
+                status="waiting", answer=""
+            )
+        )
+        await self.session.execute(
+            statement.where(WorkflowTodo.due_at <= now).values(
+                status="waiting", answer="", due_at=None
+            )
+        )
+
     async def offset_page(
         self, criteria: Sequence[Any], order: Any, offset: int, limit: int
     ) -> tuple[Sequence[WorkflowTodo], int]:

@@ -204,6 +204,7 @@ class RunService:
         run.status, run.error, run.ended_at = RunStatus.RETRYING.value, "", None
         run.retry_count += 1
         run.started_at = run.due_at = utcnow()
+        await self.todos.reopen_cancelled(run.id, run.started_at)
         await defer_runs(self.session, [run.id])
         return run
 
