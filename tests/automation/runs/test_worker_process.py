@@ -122,3 +122,62 @@ async def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_once(
     assert sorted(tags) == ["one", "two"]
     assert list(notes) == ["once"]
     assert sorted(await _records(sessions, run_id)) == ["t1", "t2", "t3", "w"]
+
+
+MANY = chain(
+    "many",
+    *((f"t{i:02d}", service_task(f"t{i:02d}", "add_tag", tag=f"tag{i:02d}")) for i in range(60)),
+)
+
+
+async def test_a_worker_killed_between_tasks_leaves_its_run_to_the_next_after_the_lease(
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("on SQLite the server's own runner takes runs")
+    workflow_id = await runnable(admin_client, tenant, MANY, "many")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+
+    first = _worker(settings.database_url)
+    try:
+
+        async def some_done() -> bool:
+            return len(await _records(sessions, run_id)) >= 3
+
+        await _until(some_done, 30)
+    finally:
+        # Mid-run (57 tasks to go): the run is leased to this worker, which never commits
+        # again; the next worker takes it once the lease (2 s here) has run out.
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+    second = _worker(settings.database_url)
+    try:
+
+        async def ended() -> bool:
+            async with sessions() as session:
+                run = await session.get(WorkflowRun, uuid.UUID(run_id))
+                return run is not None and run.status != "RUNNING"
+
+        await _until(ended, 60)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.wait(timeout=10)
+
+    async with sessions() as session:
+        run = await session.get(WorkflowRun, uuid.UUID(run_id))
+        tags = (
+            await session.scalars(
+                select(IncidentTag.content).where(IncidentTag.incident_id == uuid.UUID(incident_id))
+            )
+        ).all()
+    records = await _records(sessions, run_id)
+    assert run is not None
+    assert (run.status, run.error) == ("FINISHED", "")
+    assert sorted(tags) == [f"tag{i:02d}" for i in range(60)]
+    # Each task recorded (so applied) once: a task the killed worker had not committed was
+    # done again by the second, one it had committed was not.
+    assert sorted(records) == [f"t{i:02d}" for i in range(60)]
