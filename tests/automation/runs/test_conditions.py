@@ -9,12 +9,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.automation.bpmn import read_taskflow
+from socdesk.automation.runs.engine import EngineError, RunEngine, load_process
 from socdesk.automation.runs.expressions import ExpressionRefused, evaluate
 from socdesk.models import IncidentTag
 from tests.automation.runs.helpers import HEAD, instance, runnable, runner, service_task, started
 from tests.factories import TenantInfo
 from tests.secmaster.incidents.factories import seed_incidents
 from tests.secmaster.incidents.payloads import incident_object
+from tests.secmaster.workflows.helpers import upload, workflows, workflows_path
 
 
 def gateway(condition: str) -> str:
@@ -53,7 +56,16 @@ def test_the_evaluator_reads_fields_and_compares(expression: str, value: bool) -
 
 @pytest.mark.parametrize(
     "expression",
-    ["__import__('os').system('id')", "severity.upper()", "[x for x in y]", "a[0]", "lambda: 1"],
+    [
+        "__import__('os').system('id')",
+        "severity.upper()",
+        "[x for x in y]",
+        "a[0]",
+        "lambda: 1",
+        "-" * 1990 + "1",
+        "a" + ".b" * 990,
+        "x" * 2001,
+    ],
 )
 def test_the_evaluator_refuses_anything_but_comparisons(expression: str) -> None:
     with pytest.raises(ExpressionRefused):
@@ -68,7 +80,7 @@ async def _tags(sessions: async_sessionmaker[AsyncSession], incident_id: str) ->
         return sorted(rows)
 
 
-async def test_a_gateway_routes_on_the_incident_and_a_hostile_condition_fails_the_run(
+async def test_a_gateway_routes_on_the_incident(
     admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     routed = await runnable(admin_client, tenant, gateway('severity == "High"'), "routed")
@@ -83,13 +95,24 @@ async def test_a_gateway_routes_on_the_incident_and_a_hostile_condition_fails_th
     assert await _tags(sessions, high) == ["high"]
     assert await _tags(sessions, low) == ["other"]
 
-    hostile = gateway("__import__(&apos;os&apos;).getpid() == 1").replace(
-        'id="routed" name="routed"', 'id="hostile" name="hostile"'
-    )
-    hostile_id = await runnable(admin_client, tenant, hostile, "hostile")
-    failed = await started(admin_client, tenant, hostile_id, high)
-    await runner(sessions).drain()
-    shown = await instance(admin_client, tenant, failed)
-    assert shown["status"] == "FAILED"
-    assert "Call is not allowed" in shown["error"]
-    assert await _tags(sessions, high) == ["high"]
+
+HOSTILE = gateway("__import__(&apos;os&apos;).getpid() == 1").replace(
+    'id="routed" name="routed"', 'id="hostile" name="hostile"'
+)
+
+
+async def test_a_hostile_condition_is_refused_at_import_naming_its_flow(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo
+) -> None:
+    path = workflows_path(tenant)
+    refused = await upload(admin_client, path, HOSTILE, "hostile.bpmn")
+    assert refused.status_code == 400
+    assert "sequenceFlow 'to_high'" in refused.json()["message"]
+    assert "Call is not allowed" in refused.json()["message"]
+    assert await workflows(admin_client, path) == []
+
+
+def test_the_engine_refuses_a_hostile_condition_stored_before_the_check() -> None:
+    engine = RunEngine(load_process(read_taskflow(HOSTILE).xml), "", {"severity": "High"})
+    with pytest.raises(EngineError, match="Call is not allowed"):
+        engine.advance(100)

@@ -81,6 +81,8 @@ def _value(node: ast.expr, data: Mapping[str, Any]) -> Any:
             return not operand
         if isinstance(node.op, ast.USub) and isinstance(operand, int | float):
             return -operand
+        if isinstance(node.op, ast.USub) and operand is None:
+            return None
         raise ExpressionRefused("only `not` and `-` of a number are allowed as unary operators")
     if isinstance(node, ast.Compare):
         left = _value(node.left, data)
@@ -103,9 +105,14 @@ def parse(expression: str) -> ast.expr:
         tree = ast.parse(expression.strip(), mode="eval")
     except SyntaxError as error:
         raise ExpressionRefused(f"the condition does not parse: {error.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionRefused("the condition is nested too deeply") from None
     return tree.body
 
 
 def evaluate(expression: str, data: Mapping[str, Any]) -> Any:
     """The value of `expression` over `data` (the data object's fields)."""
-    return _value(parse(expression), data)
+    try:
+        return _value(parse(expression), data)
+    except RecursionError:
+        raise ExpressionRefused("the condition is nested too deeply") from None
