@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from socdesk import __version__
+from socdesk.automation.runs.worker import in_process_runner
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
@@ -32,12 +33,14 @@ from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.instances.endpoints import router as instances_router
 from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
 from socdesk.secmaster.playbooks.endpoints import router as playbooks_router
 from socdesk.secmaster.playbooks.parts import router as playbook_parts_router
 from socdesk.secmaster.playbooks.transfer import router as playbook_transfer_router
 from socdesk.secmaster.relations.endpoints import router as relations_router
+from socdesk.secmaster.todos.endpoints import router as todos_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
@@ -60,12 +63,15 @@ ROUTERS = (
     transfer_router,
     incidents_router,
     dataclasses_router,
+    # Before the workflows router: its `~/soc/workflows/{workflow_id}` would match `instances`.
+    instances_router,
     workflows_router,
     # Literal ~/soc/playbooks paths (import, export, a version's parts) before
     # `~/soc/playbooks/{playbook_id}` (the instance routes' router goes before it too).
     playbook_transfer_router,
     playbook_parts_router,
     playbooks_router,
+    todos_router,
     components_router,
     register_users_router,
     register_incidents_router,
@@ -107,7 +113,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        # On SQLite the server runs workflow runs itself; on PostgreSQL `socdesk worker` does.
+        async with in_process_runner(settings, app.state.sessionmaker):
+            yield
         await engine.dispose()
 
     app = FastAPI(

@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     xlsx_max_compression_ratio: int = Field(default=100, gt=1)
     export_max_rows: int = Field(default=500_000, gt=0)
     # Largest avatar image a user may upload (PNG or JPEG).
+    # Workflow runs (docs/workflows.md, "Runs"): a run over either limit ends FAILED.
+    run_max_steps: int = Field(default=1000, ge=1)
+    run_timeout_seconds: int = Field(default=3600, ge=1)
+    # How long a runner holds a run between two tasks; a run whose runner died is taken again
+    # after it.
+    run_lease_seconds: int = Field(default=30, ge=1)
+    runner_poll_seconds: float = Field(default=0.2, gt=0, le=60)
+    # None: in the server process on SQLite, in `socdesk worker` on PostgreSQL.
+    runner_in_process: bool | None = None
     avatar_max_bytes: int = Field(default=1024 * 1024, gt=0)
 
     @model_validator(mode="after")

@@ -14,9 +14,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.app import create_app
+from socdesk.automation.runs.runner import Runner
 from socdesk.models import Role
 from socdesk.settings import Settings
 from tests.automation.bpmn_files import TRIAGE_FILE
+from tests.automation.runs.helpers import chain, runnable, service_task, started
 from tests.avatars.images import tiny_jpeg, tiny_png
 from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
 from tests.objects.payloads import alert
@@ -25,6 +27,8 @@ from tests.secmaster.incidents.payloads import incident_object
 SECMASTER_INCIDENTS = 4
 REGISTER_INCIDENTS = 3
 SOURCES = ("Mail gateway", "Firewall")
+TAGGING = chain("fuzz tagging", ("tag", service_task("tag", "add_tag", tag="fuzzed")))
+ASKING = chain("fuzz asking", ("ask", '<bpmn:userTask id="ask" name="Confirm"/>\n'))
 
 
 @dataclass
@@ -56,6 +60,9 @@ class Seed:
     playbook_version_ids: list[str] = field(default_factory=list)
     playbook_rule_ids: list[str] = field(default_factory=list)
     playbook_action_ids: list[str] = field(default_factory=list)
+    # Runs of the triage and a user-task workflow, and the to-do the second opened.
+    instance_ids: list[str] = field(default_factory=list)
+    todo_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
     logins: list[dict[str, object]] = field(default_factory=list)
@@ -155,7 +162,9 @@ async def seed_store(settings: Settings) -> Seed:
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver", headers={"X-Auth-Token": token}
         ) as client:
-            return await _seed_objects(client, tenant, member, token, spare)
+            seed = await _seed_objects(client, tenant, member, token, spare)
+            await _runs(client, sessions, seed, tenant)
+            return seed
     finally:
         await app.state.engine.dispose()
 
@@ -298,6 +307,27 @@ async def _playbooks(
         found["rules"].append(str(version["rule_id"]))
         found["actions"] += [str(a["id"]) for a in version["actions"]]
     return found
+
+
+async def _runs(
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    seed: Seed,
+    tenant: TenantInfo,
+) -> None:
+    """A finished run of a tagging workflow and a run waiting on its to-do."""
+    workspace = f"{tenant.workspaces_path}/{seed.workspace_ids[0]}"
+    for bpmn, name in (
+        (TAGGING, "fuzz tagging"),
+        (ASKING, "fuzz asking"),
+    ):
+        seed.workflow_ids.append(await runnable(client, tenant, bpmn, name))
+        run = await started(client, tenant, seed.workflow_ids[-1], seed.incident_uuids[0])
+        seed.instance_ids.append(run)
+    await Runner(sessions).drain()
+    todos = _ok(await client.get(f"{workspace}/soc/tasks"))["data"]
+    assert isinstance(todos, list)
+    seed.todo_ids = [str(t["id"]) for t in todos]
 
 
 def _data_id(envelope: dict[str, object]) -> uuid.UUID:

@@ -75,6 +75,8 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "playbook_id": str(uuid.uuid4()),
         "rule_id": str(uuid.uuid4()),
         "component_id": "no_such_component",
+        "instance_id": str(uuid.uuid4()),
+        "task_id": str(uuid.uuid4()),
         "action_id": "no_such_action",
         **ids,
     }

@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from socdesk.automation.bpmn import BPMN_MODEL, SOCDESK_BPMN, BpmnDocument
 from socdesk.automation.components import ACTIONS, ParamType
+from socdesk.automation.runs.expressions import ExpressionRefused, evaluate
 from socdesk.automation.xmltree import Node
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 
@@ -106,6 +107,7 @@ class ProcessChecks:
                 self._paths(process)
             if CheckMode.APP_PARAMS in modes:
                 self._service_tasks(process)
+                self._conditions(process)
         return self.problems
 
     def _flow_nodes(self, scope: Node) -> dict[str, Node]:
@@ -175,6 +177,20 @@ class ProcessChecks:
         for node in process.walk():
             if self._bpmn(node) and node.local == "serviceTask":
                 self._service_task(node)
+
+    def _conditions(self, process: Node) -> None:
+        """Each flow's condition is one the safe evaluator runs (automation/runs/expressions.py):
+        comparisons of fields and literals, no calls."""
+        for flow in self._flows(process):
+            for condition in flow.elements:
+                if condition.local != "conditionExpression" or not self._bpmn(condition):
+                    continue
+                try:
+                    evaluate(condition.text, {})
+                except ExpressionRefused as error:
+                    self._add(
+                        flow, f"{described(flow)}: condition {condition.text[:100]!r}: {error}"
+                    )
 
     def _socdesk(self, node: Node, local: str) -> list[Node]:
         return [

@@ -3,6 +3,7 @@ that scripts call: exit 0 on success, 1 when the action is refused, 2 on a usage
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
@@ -11,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.runs.worker import work
 from socdesk.cli.demo_data import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
@@ -224,6 +226,23 @@ def serve(
         _refuse(error.message)
     _can_listen(host, port)
     _serve(host, port, workers)
+
+
+@app.command("worker")
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=64, help="Runs taken at once.")
+    ] = 1,
+) -> None:
+    """Take workflow runs from the store until stopped (SIGINT or SIGTERM): run any number,
+    on any machines, against the same database (docs/serving.md)."""
+    settings = _settings()
+    try:
+        require_current_schema(settings)
+    except AppError as error:
+        _refuse(str(error))
+    typer.echo(json.dumps({"worker": "started", "concurrency": concurrency}), err=True)
+    asyncio.run(work(settings, concurrency))
 
 
 @app.command("demo")

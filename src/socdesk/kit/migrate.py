@@ -39,3 +39,9 @@ def current_revision(database_url: str) -> str | None:
             return MigrationContext.configure(connection).get_current_revision()
     finally:
         engine.dispose()
+
+
+def ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Whether autogenerate compares a database object: not procrastinate's own tables
+    (created from its schema SQL by migration 0012, not described by our models)."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))

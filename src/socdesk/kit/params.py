@@ -84,6 +84,21 @@ def _optional_text(extra: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
 _UUID_CHECK = AfterValidator(_matching(UUID_PATTERN, "a UUID, dashed or as 32 hex digits"))
 _UUID_EXAMPLE = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
+
+def uuid_path(name: str, what: str, description: str, error: type[NotFound] = NotFound) -> Any:
+    """A path parameter holding an object's UUID: any other text is that object not found
+    (`error`), named by `name` and `what`."""
+    return Annotated[
+        str,
+        AfterValidator(_naming_nothing(UUID_PATTERN, f"{name}: no {what} {{value!r}}", error)),
+        Path(
+            description=description,
+            json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+            examples=[_UUID_EXAMPLE],
+        ),
+    ]
+
+
 ProjectIdPath = Annotated[
     str,
     _UUID_CHECK,
@@ -104,15 +119,7 @@ WorkspaceIdPath = Annotated[
         examples=[_UUID_EXAMPLE],
     ),
 ]
-IncidentUuidPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "incident_id: no incident {value!r}")),
-    Path(
-        description="The incident's UUID.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
+IncidentUuidPath = uuid_path("incident_id", "incident", "The incident's UUID.")
 UserIdPath = Annotated[
     str,
     _UUID_CHECK,
@@ -199,48 +206,12 @@ DataPanelClassPath = Annotated[
         examples=["Alert"],
     ),
 ]
-DataObjectIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "data_object_id: no data object {value!r}")),
-    Path(
-        description="The data object's UUID.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-DataPanelObjectIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "dataobject_id: no data object {value!r}")),
-    Path(
-        description="The data object's UUID.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-WorkflowIdPath = Annotated[
-    str,
-    AfterValidator(
-        _naming_nothing(UUID_PATTERN, "workflow_id: no workflow {value!r}", WorkflowNotFound)
-    ),
-    Path(
-        description="The workflow's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-WorkflowVersionIdPath = Annotated[
-    str,
-    AfterValidator(
-        _naming_nothing(
-            UUID_PATTERN, "version_id: no workflow version {value!r}", WorkflowVersionNotFound
-        )
-    ),
-    Path(
-        description="The workflow version's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
+DataObjectIdPath = uuid_path("data_object_id", "data object", "The data object's UUID.")
+DataPanelObjectIdPath = uuid_path("dataobject_id", "data object", "The data object's UUID.")
+WorkflowIdPath = uuid_path("workflow_id", "workflow", "The workflow's id.", WorkflowNotFound)
+WorkflowVersionIdPath = uuid_path(
+    "version_id", "workflow version", "The workflow version's id.", WorkflowVersionNotFound
+)
 ComponentRefPath = Annotated[
     str,
     AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "component_id: no component {value!r}")),
@@ -282,40 +253,11 @@ RelatedDataclassTypePath = Annotated[
         examples=["alerts"],
     ),
 ]
-
-PlaybookIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "playbook_id: no playbook {value!r}")),
-    Path(
-        description="The playbook's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-PlaybookVersionIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "version_id: no playbook version {value!r}")),
-    Path(
-        description="The playbook version's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-PlaybookRuleIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "rule_id: no playbook rule {value!r}")),
-    Path(
-        description="The playbook rule's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
-PlaybookActionIdPath = Annotated[
-    str,
-    AfterValidator(_naming_nothing(UUID_PATTERN, "action_id: no playbook action {value!r}")),
-    Path(
-        description="The playbook action's id.",
-        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
-        examples=[_UUID_EXAMPLE],
-    ),
-]
+PlaybookIdPath = uuid_path("playbook_id", "playbook", "The playbook's id.")
+PlaybookVersionIdPath = uuid_path("version_id", "playbook version", "The playbook version's id.")
+PlaybookRuleIdPath = uuid_path("rule_id", "playbook rule", "The playbook rule's id.")
+PlaybookActionIdPath = uuid_path("action_id", "playbook action", "The playbook action's id.")
+InstanceIdPath = uuid_path(
+    "instance_id", "workflow instance", "The workflow instance's (run's) id."
+)
+TodoIdPath = uuid_path("task_id", "to-do", "The to-do's id.")

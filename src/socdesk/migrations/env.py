@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from socdesk.kit.db import install_sqlite_pragmas, sync_url
+from socdesk.kit.migrate import ours
 from socdesk.models import Base
 
 config = context.config
@@ -24,6 +25,7 @@ def run_migrations() -> None:
             # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
             render_as_batch=is_sqlite,
             compare_type=True,
+            include_name=ours,
         )
         with context.begin_transaction():
             context.run_migrations()

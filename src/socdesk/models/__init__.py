@@ -26,7 +26,7 @@ from socdesk.models.membership import Membership, Role
 from socdesk.models.playbook import Playbook
 from socdesk.models.playbook_action import PlaybookAction
 from socdesk.models.playbook_approval import PlaybookApproval
-from socdesk.models.playbook_version import PlaybookStatus, PlaybookVersion, TriggerType
+from socdesk.models.playbook_version import PlaybookStatus, PlaybookTrigger, PlaybookVersion
 from socdesk.models.project import Project
 from socdesk.models.risk import Risk
 from socdesk.models.source import DEFAULT_SOURCES, Source
@@ -34,6 +34,15 @@ from socdesk.models.spent_signature import SpentSignature
 from socdesk.models.user import User
 from socdesk.models.user_avatar import UserAvatar
 from socdesk.models.workflow import AopType, EngineType, Workflow
+from socdesk.models.workflow_run import (
+    DueHandle,
+    RunStatus,
+    TodoStatus,
+    TriggerType,
+    WorkflowRun,
+    WorkflowRunTask,
+    WorkflowTodo,
+)
 from socdesk.models.workflow_version import EMPTY_TASKCONFIG, VersionStatus, WorkflowVersion
 from socdesk.models.workspace import Workspace
 from socdesk.models.workspace_counter import WorkspaceCounter
@@ -66,6 +75,7 @@ __all__ = [
     "PlaybookAction",
     "PlaybookApproval",
     "PlaybookStatus",
+    "PlaybookTrigger",
     "PlaybookVersion",
     "Project",
     "Relevance",
@@ -78,12 +88,18 @@ __all__ = [
     "Status",
     "ThreatObjective",
     "TokenKind",
-    "TriggerType",
     "User",
     "UserAvatar",
     "VersionStatus",
     "Workflow",
     "WorkflowVersion",
+    "DueHandle",
+    "RunStatus",
+    "TodoStatus",
+    "TriggerType",
+    "WorkflowRun",
+    "WorkflowRunTask",
+    "WorkflowTodo",
     "Workspace",
     "WorkspaceCounter",
 ]

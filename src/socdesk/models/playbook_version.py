@@ -21,7 +21,7 @@ class PlaybookStatus(StrEnum):
     PUBLISHED = "PUBLISHED"
 
 
-class TriggerType(StrEnum):
+class PlaybookTrigger(StrEnum):
     EVENT = "EVENT"
     TIMER = "TIMER"
 
@@ -51,7 +51,7 @@ class PlaybookVersion(UuidPrimaryKey, Timestamps, Base):
     number: Mapped[int] = mapped_column(Integer())
     description: Mapped[str] = mapped_column(String(1024), default="")
     status: Mapped[str] = mapped_column(String(16), default=PlaybookStatus.EDITING.value)
-    trigger_type: Mapped[str] = mapped_column(String(16), default=TriggerType.EVENT.value)
+    trigger_type: Mapped[str] = mapped_column(String(16), default=PlaybookTrigger.EVENT.value)
     dataobject_create: Mapped[bool] = mapped_column(default=False)
     dataobject_update: Mapped[bool] = mapped_column(default=False)
     dataobject_delete: Mapped[bool] = mapped_column(default=False)

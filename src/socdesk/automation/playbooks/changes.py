@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from socdesk.automation.playbooks.parts import ActionSpec
 from socdesk.automation.playbooks.rules import ConditionInfo
-from socdesk.models import PlaybookStatus, TriggerType
+from socdesk.models import PlaybookStatus, PlaybookTrigger
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class VersionSpec:
 
     dataclass_ref: str
     description: str = ""
-    trigger_type: TriggerType = TriggerType.EVENT
+    trigger_type: PlaybookTrigger = PlaybookTrigger.EVENT
     dataobject_create: bool = False
     dataobject_update: bool = False
     dataobject_delete: bool = False
@@ -44,7 +44,7 @@ class VersionChange:
 
     description: str | None = None
     dataclass_ref: str | None = None
-    trigger_type: TriggerType | None = None
+    trigger_type: PlaybookTrigger | None = None
     dataobject_create: bool | None = None
     dataobject_update: bool | None = None
     dataobject_delete: bool | None = None

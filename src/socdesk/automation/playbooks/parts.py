@@ -19,7 +19,13 @@ from socdesk.automation.playbooks.statuses import check_editable
 from socdesk.automation.repository import WorkflowRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
-from socdesk.models import PlaybookAction, PlaybookStatus, PlaybookVersion, TriggerType, Workflow
+from socdesk.models import (
+    PlaybookAction,
+    PlaybookStatus,
+    PlaybookTrigger,
+    PlaybookVersion,
+    Workflow,
+)
 from socdesk.workspaces.scope import WorkspaceScope
 
 ACTION_TYPE = "AOP_WORKFLOW"
@@ -258,7 +264,7 @@ class VersionParts:
                 )
             )
         rule = self.rule_of(row)
-        if row.trigger_type == TriggerType.EVENT.value:
+        if row.trigger_type == PlaybookTrigger.EVENT.value:
             if not (row.dataobject_create or row.dataobject_update or row.dataobject_delete):
                 problems.append(
                     ValidationFailed.for_field(

@@ -18,8 +18,8 @@ from socdesk.models import (
     PlaybookAction,
     PlaybookApproval,
     PlaybookStatus,
+    PlaybookTrigger,
     PlaybookVersion,
-    TriggerType,
 )
 
 
@@ -239,7 +239,7 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
             )
             .where(
                 PlaybookVersion.dataclass_id == dataclass_id,
-                PlaybookVersion.trigger_type == TriggerType.EVENT.value,
+                PlaybookVersion.trigger_type == PlaybookTrigger.EVENT.value,
                 PlaybookVersion.status == PlaybookStatus.PUBLISHED.value,
                 getattr(PlaybookVersion, event.value).is_(True),
             )

@@ -34,8 +34,8 @@ from socdesk.models import (
     Playbook,
     PlaybookApproval,
     PlaybookStatus,
+    PlaybookTrigger,
     PlaybookVersion,
-    TriggerType,
 )
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -301,7 +301,7 @@ class PlaybookService:
         spec = VersionSpec(
             dataclass_ref=str(source.dataclass_id),
             description=source.description,
-            trigger_type=TriggerType(source.trigger_type),
+            trigger_type=PlaybookTrigger(source.trigger_type),
             dataobject_create=source.dataobject_create,
             dataobject_update=source.dataobject_update,
             dataobject_delete=source.dataobject_delete,

@@ -23,7 +23,7 @@ from socdesk.automation.playbooks.rules import ConditionInfo, stored_rule
 from socdesk.automation.playbooks.service import PlaybookService
 from socdesk.automation.repository import WorkflowRepository
 from socdesk.kit.errors import NotFound, ValidationFailed, some_of
-from socdesk.models import Playbook, PlaybookVersion, TriggerType
+from socdesk.models import Playbook, PlaybookTrigger, PlaybookVersion
 
 UPLOAD_FIELD = "uploadFile"
 MAX_PLAYBOOKS_PER_FILE = 100
@@ -45,7 +45,7 @@ class VersionFile(BaseModel):
 
     description: str = Field(default="", max_length=1024)
     dataclass_name: str = Field(min_length=1, max_length=64)
-    trigger_type: TriggerType = TriggerType.EVENT
+    trigger_type: PlaybookTrigger = PlaybookTrigger.EVENT
     dataobject_create: bool = False
     dataobject_update: bool = False
     dataobject_delete: bool = False

@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, field_validator
 from socdesk.automation.playbooks.rules import RuleValue
 from socdesk.automation.playbooks.statuses import ApprovalResult
 from socdesk.kit.schemas import NotBlank, RequestBody, ResponseBody
-from socdesk.models import PlaybookStatus, TriggerType
+from socdesk.models import PlaybookStatus, PlaybookTrigger
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64), NotBlank]
 Description = Annotated[str, StringConstraints(max_length=1024)]
@@ -159,7 +159,7 @@ class VersionCreate(RequestBody):
     dataclass_id: Ref = Field(description="The data class's id or name (`Incident`).")
     rule_enable: bool = False
     rule_id: Ref | None = Field(default=None, description="Ignored: a rule is the version's own.")
-    trigger_type: TriggerType = TriggerType.EVENT
+    trigger_type: PlaybookTrigger = PlaybookTrigger.EVENT
     dataobject_create: bool = False
     dataobject_update: bool = False
     dataobject_delete: bool = False
@@ -180,7 +180,7 @@ class VersionUpdate(RequestBody):
         default=None, description="Move the version: docs/playbooks.md lists the moves."
     )
     rule_id: Ref | None = Field(default=None, description="Ignored: a rule is the version's own.")
-    trigger_type: TriggerType | None = None
+    trigger_type: PlaybookTrigger | None = None
     dataobject_create: bool | None = None
     dataobject_update: bool | None = None
     dataobject_delete: bool | None = None

@@ -1,0 +1,158 @@
+"""Workflow runs (issue 14): trigger-to-finish latency of a 5-task workflow at low load (p50,
+p99; targets under 50 ms and 250 ms) and runs/s sustained with 1 and 2 runners (target 100/s
+with 2 workers on PostgreSQL).
+
+Runs are started through `POST ~/soc/workflows/{id}/instances` (the in-process ASGI client). On
+SQLite they are taken by in-process runners (asyncio tasks, as the server runs them); on
+PostgreSQL by real `socdesk worker` processes (procrastinate jobs). It prints the figures beside
+the targets; it asserts nothing.
+
+    .venv/bin/python bench/runs.py [--backend sqlite|postgresql|both] [--runs 200] [--latency 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from common import Bench, backends, bench_app, database
+from sqlalchemy import func, select
+
+from socdesk.automation.runs.runner import RunLimits, Runner
+from socdesk.models import WorkflowRun
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.automation.runs.helpers import chain, service_task  # noqa: E402
+from tests.secmaster.incidents.payloads import incident_object  # noqa: E402
+
+FIVE = chain(
+    "bench five",
+    ("t1", service_task("t1", "add_tag", tag="one")),
+    ("t2", service_task("t2", "add_tag", tag="two")),
+    ("t3", service_task("t3", "set_severity", severity="High")),
+    ("t4", service_task("t4", "add_note", text="benched")),
+    ("t5", service_task("t5", "remove_tag", tag="one")),
+)
+
+
+async def _workflow(bench: Bench) -> str:
+    path = f"{bench.workspace_path}/soc/workflows"
+    c = bench.client
+    r = await c.post(f"{path}/import", files={"uploadFile": ("five.bpmn", FIVE.encode())})
+    assert r.status_code == 200, r.text
+    (workflow,) = (await c.get(path, params={"name": "bench five"})).json()["data"]
+    (version,) = (await c.get(f"{path}/{workflow['id']}/versions")).json()["data"]
+    await c.put(f"{path}/versions/{version['id']}", json={"status": "pending_approval"})
+    await c.post(f"{path}/versions/{version['id']}/approval", json={"result": "PASS"})
+    return str(workflow["id"])
+
+
+async def _incident(bench: Bench) -> str:
+    r = await bench.client.post(
+        f"{bench.workspace_path}/soc/incidents", json={"data_object": incident_object()}
+    )
+    assert r.status_code == 200, r.text
+    return str(r.json()["data"]["id"])
+
+
+async def _start(bench: Bench, workflow_id: str, incident_id: str) -> uuid.UUID:
+    r = await bench.client.post(
+        f"{bench.workspace_path}/soc/workflows/{workflow_id}/instances",
+        json={"playbook_context": {"data_object": {"content": {"id": incident_id}}}},
+    )
+    assert r.status_code == 200, r.text
+    return uuid.UUID(r.json()["action_instance_id"])
+
+
+async def _open(bench: Bench) -> int:
+    async with bench.app.state.sessionmaker() as session:
+        return int(
+            await session.scalar(
+                select(func.count())
+                .select_from(WorkflowRun)
+                .where(WorkflowRun.status.in_(["RUNNING", "RETRYING"]))
+            )
+            or 0
+        )
+
+
+def _workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCDESK_")}
+    env.update(SOCDESK_SECRET_KEY="bench-secret-key-0123456789", SOCDESK_DATABASE_URL=url)
+    command = [sys.executable, "-m", "socdesk", "worker"]
+    return [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(count)
+    ]
+
+
+async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> None:
+    workflow_id = await _workflow(bench)
+    incident_id = await _incident(bench)
+    stop = asyncio.Event()
+    limits = RunLimits(max_steps=1000, timeout_seconds=3600, lease_seconds=30)
+    processes: list[subprocess.Popen[bytes]] = []
+    tasks = []
+    if bench.url.startswith("sqlite"):
+        tasks = [
+            asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, 0.005))
+            for _ in range(runners)
+        ]
+    else:
+        processes = _workers(bench.url, runners)
+        await asyncio.sleep(3)  # the workers connect and listen
+    try:
+        latencies = []
+        for _ in range(latency_runs):
+            began = time.perf_counter()
+            await _start(bench, workflow_id, incident_id)
+            while await _open(bench):
+                await asyncio.sleep(0.001)
+            latencies.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        for _ in range(runs):
+            await _start(bench, workflow_id, incident_id)
+        while await _open(bench):
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - began
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    kind = "in-process runner(s)" if tasks else "socdesk worker(s)"
+    print(
+        f"  {runners} {kind}: trigger-to-finish p50 {p50:.1f} ms"
+        f"{' OVER' if p50 > 50 else ''}, p99 {p99:.1f} ms{' OVER' if p99 > 250 else ''};"
+        f" {runs} runs (one incident) in {elapsed:.2f} s = {runs / elapsed:.0f} runs/s"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql", "both"])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--latency", type=int, default=50)
+    args = parser.parse_args()
+    for backend in backends(args.backend):
+        print(f"{backend}: 5-task workflow")
+        for runners in (1, 2):
+            async with database(backend) as url, bench_app(url) as bench:
+                await _measure(bench, runners, args.runs, args.latency)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Running workflows durably: run rows, the engine over SpiffWorkflow, the actions, the runner."""

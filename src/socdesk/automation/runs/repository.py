@@ -1,0 +1,156 @@
+"""Queries on runs, their task records and to-dos. `RunQueue` is the one cross-tenant query:
+a runner claims the next due run of any workspace (runs are the queue), atomically."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.kit.repository import WorkspaceScoped
+from socdesk.models import WorkflowRun, WorkflowRunTask, WorkflowTodo
+from socdesk.models.workflow_run import LIVE_STATUSES
+
+
+class RunRepository(WorkspaceScoped[WorkflowRun]):
+    model = WorkflowRun
+
+    async def offset_page(
+        self, criteria: Sequence[Any], order: Any, offset: int, limit: int
+    ) -> tuple[Sequence[WorkflowRun], int]:
+        statement = self.select().where(*criteria)
+        total = int(
+            await self.session.scalar(
+                self.select(func.count()).select_from(WorkflowRun).where(*criteria)
+            )
+            or 0
+        )
+        rows = (
+            await self.session.scalars(statement.order_by(*order).offset(offset).limit(limit))
+        ).all()
+        return rows, total
+
+
+class RunTaskRepository(WorkspaceScoped[WorkflowRunTask]):
+    model = WorkflowRunTask
+
+    async def of_run(self, run_id: uuid.UUID) -> Sequence[WorkflowRunTask]:
+        statement = (
+            self.select()
+            .where(WorkflowRunTask.run_id == run_id)
+            .order_by(WorkflowRunTask.started_at, WorkflowRunTask.id)
+        )
+        return (await self.session.scalars(statement)).all()
+
+
+class TodoRepository(WorkspaceScoped[WorkflowTodo]):
+    model = WorkflowTodo
+
+    async def of_task(self, run_id: uuid.UUID, task_key: str) -> WorkflowTodo | None:
+        found: WorkflowTodo | None = await self.session.scalar(
+            self.select().where(WorkflowTodo.run_id == run_id, WorkflowTodo.task_key == task_key)
+        )
+        return found
+
+    async def cancel_waiting(self, run_id: uuid.UUID, answer: str) -> None:
+        await self.session.execute(
+            self.update()
+            .where(WorkflowTodo.run_id == run_id, WorkflowTodo.status == "waiting")
+            .values(status="canceled", answer=answer)
+        )
+
+    async def reopen_cancelled(self, run_id: uuid.UUID, now: datetime) -> None:
+        """A retried run asks its cancelled to-dos again (a passed due date is dropped)."""
+        statement = self.update().where(
+            WorkflowTodo.run_id == run_id, WorkflowTodo.status == "canceled"
+        )
+        await self.session.execute(
+            statement.where(or_(WorkflowTodo.due_at.is_(None), WorkflowTodo.due_at > now)).values(
+                status="waiting", answer=""
+            )
+        )
+        await self.session.execute(
+            statement.where(WorkflowTodo.due_at <= now).values(
+                status="waiting", answer="", due_at=None
+            )
+        )
+
+    async def offset_page(
+        self, criteria: Sequence[Any], order: Any, offset: int, limit: int
+    ) -> tuple[Sequence[WorkflowTodo], int]:
+        total = int(
+            await self.session.scalar(
+                self.select(func.count()).select_from(WorkflowTodo).where(*criteria)
+            )
+            or 0
+        )
+        statement = self.select().where(*criteria).order_by(*order).offset(offset).limit(limit)
+        return (await self.session.scalars(statement)).all(), total
+
+
+class RunQueue:
+    """The due runs of every workspace, claimed by runners with a lease."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(
+        self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None = None
+    ) -> uuid.UUID | None:
+        """The next due run, now leased to `owner` until `now + lease`: one UPDATE whose WHERE
+        holds the claim's conditions again, so two runners never both take a run (on
+        PostgreSQL the candidate is also skipped while another transaction has it locked)."""
+        free = or_(WorkflowRun.lease_until.is_(None), WorkflowRun.lease_until < now)
+        due = or_(WorkflowRun.due_at.is_(None), WorkflowRun.due_at <= now)
+        candidate = (
+            select(WorkflowRun.id)
+            .where(WorkflowRun.status.in_(LIVE_STATUSES), due, free)
+            .where(*([WorkflowRun.id == run_id] if run_id is not None else []))
+            .order_by(WorkflowRun.due_at, WorkflowRun.id)
+            .limit(1)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            candidate = candidate.with_for_update(skip_locked=True)
+        statement = (
+            update(WorkflowRun)
+            .where(
+                and_(WorkflowRun.id == candidate.scalar_subquery(), free),
+                WorkflowRun.status.in_(LIVE_STATUSES),
+            )
+            .values(lease_owner=owner, lease_until=now + lease)
+            .returning(WorkflowRun.id)
+            .execution_options(synchronize_session=False)
+        )
+        claimed: uuid.UUID | None = await self.session.scalar(statement)
+        return claimed
+
+    async def abandoned(self, now: datetime) -> list[uuid.UUID]:
+        """Live runs whose lease ran out (their runner died), released so each is handed
+        out once: one UPDATE."""
+        statement = (
+            update(WorkflowRun)
+            .where(
+                WorkflowRun.status.in_(LIVE_STATUSES),
+                WorkflowRun.lease_until.is_not(None),
+                WorkflowRun.lease_until < now,
+            )
+            .values(lease_owner="", lease_until=None)
+            .returning(WorkflowRun.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def held(self, run_id: uuid.UUID, owner: str) -> WorkflowRun | None:
+        """The run, locked, if `owner` still holds its lease."""
+        statement = (
+            select(WorkflowRun)
+            .where(WorkflowRun.id == run_id, WorkflowRun.lease_owner == owner)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found: WorkflowRun | None = await self.session.scalar(statement)
+        return found

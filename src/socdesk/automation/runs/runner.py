@@ -1,0 +1,381 @@
+"""The runner: claims due runs and runs them one committed task at a time.
+
+Each step is one transaction on the run's locked row: the engine's own tasks up to the next
+one SOCdesk does, then that task — a data-changing action commits its effect, the run's new
+state and the task's record together (exactly once: a runner killed before the commit leaves
+neither, and the next one redoes the task from the last committed state). A `wait` and a user
+task park the run in the database (`due_at`), releasing it; any runner takes it when it is due.
+A runner that dies stops renewing its lease; once the lease runs out another takes the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
+from socdesk.automation.runs.engine import (
+    EngineError,
+    Next,
+    NextKind,
+    Process,
+    RunEngine,
+    StepLimit,
+    load_process,
+)
+from socdesk.automation.runs.jobs import defer_runs
+from socdesk.automation.runs.repository import RunQueue, TodoRepository
+from socdesk.automation.runs.scope import run_scope
+from socdesk.classes.registry import DataClass
+from socdesk.classes.service import DataClassService
+from socdesk.kit.clock import utcnow
+from socdesk.kit.errors import AppError
+from socdesk.models import (
+    RunStatus,
+    TodoStatus,
+    WorkflowRun,
+    WorkflowRunTask,
+    WorkflowTodo,
+    WorkflowVersion,
+)
+from socdesk.models.workflow_run import DueHandle, TaskRecordStatus
+from socdesk.objects.panel import DataPanel
+from socdesk.workspaces.scope import WorkspaceScope
+
+log = logging.getLogger(__name__)
+# A parked run that waits for a person without a due date: far enough never to come.
+NEVER = datetime(9999, 1, 1, tzinfo=utcnow().tzinfo)
+
+
+@dataclass(frozen=True, slots=True)
+class RunLimits:
+    max_steps: int = 1000
+    timeout_seconds: int = 3600
+    lease_seconds: int = 30
+
+
+class _Step(Enum):
+    again = "again"
+    stop = "stop"
+
+
+def runner_name() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)[:65536]
+
+
+class Runner:
+    """Takes due runs from the store and runs them (any number of runners, any processes)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], limits: RunLimits | None = None
+    ) -> None:
+        self.sessions = sessions
+        self.limits = limits or RunLimits()
+        self.owner = runner_name()
+
+    async def claim(self) -> uuid.UUID | None:
+        async with self.sessions() as session, session.begin():
+            lease = timedelta(seconds=self.limits.lease_seconds)
+            return await RunQueue(session).claim(self.owner, utcnow(), lease)
+
+    async def claim_run(self, run_id: uuid.UUID) -> bool:
+        async with self.sessions() as session, session.begin():
+            lease = timedelta(seconds=self.limits.lease_seconds)
+            return await RunQueue(session).claim(self.owner, utcnow(), lease, run_id) is not None
+
+    async def run_if_due(self, run_id: uuid.UUID) -> bool:
+        """A job's body: run `run_id` if it is due and no runner holds it (else another job,
+        or the runner that holds it, will); whether it ran."""
+        if not await self.claim_run(run_id):
+            return False
+        await self.run(run_id)
+        return True
+
+    async def rescue(self) -> int:
+        """Jobs for the live runs whose runner died (their lease ran out): how many."""
+        async with self.sessions() as session, session.begin():
+            lost = await RunQueue(session).abandoned(utcnow())
+            await defer_runs(session, lost)
+            return len(lost)
+
+    async def drain(self, max_runs: int | None = None) -> int:
+        """Run due runs until none is left (or `max_runs` were taken); how many were taken."""
+        taken = 0
+        while max_runs is None or taken < max_runs:
+            run_id = await self.claim()
+            if run_id is None:
+                return taken
+            taken += 1
+            await self.run(run_id)
+        return taken
+
+    async def serve(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
+        """Drain, then wait `poll_seconds`, until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
+                log.exception("workflow runner: a run failed unexpectedly")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def run(self, run_id: uuid.UUID) -> None:
+        """Step the claimed run until it ends, parks or is taken from this runner."""
+        known = _Known()
+        while await self._step(run_id, known) is _Step.again:
+            pass
+
+    async def _step(self, run_id: uuid.UUID, known: _Known) -> _Step:
+        async with self.sessions() as session, session.begin():
+            run = await RunQueue(session).held(run_id, self.owner)
+            if run is None:
+                return _Step.stop
+            now = utcnow()
+            run.lease_until = now + timedelta(seconds=self.limits.lease_seconds)
+            return await _RunStep(session, run, self.limits, now, known).go()
+
+
+@dataclass
+class _Known:
+    """What one run's steps share (none of it changes while the run runs): its version's
+    process, its scope and its data class, read by the first step."""
+
+    process: Process | None = None
+    scope: WorkspaceScope | None = None
+    data_class: DataClass | None = None
+
+
+class _RunStep:
+    def __init__(
+        self,
+        session: AsyncSession,
+        run: WorkflowRun,
+        limits: RunLimits,
+        now: datetime,
+        known: _Known,
+    ) -> None:
+        self.session = session
+        self.run = run
+        self.limits = limits
+        self.now = now
+        self.known = known
+
+    async def _load(self) -> tuple[Process, WorkspaceScope, DataClass] | None:
+        known = self.known
+        if known.process is None or known.scope is None or known.data_class is None:
+            version = await self.session.get(WorkflowVersion, self.run.version_id)
+            scope = await run_scope(self.session, self.run)
+            if version is None or scope is None:
+                return None
+            known.process = load_process(version.taskflow)
+            known.data_class = await DataClassService(self.session, scope).find(
+                str(self.run.dataclass_id)
+            )
+            known.scope = scope
+        return known.process, known.scope, known.data_class
+
+    def _end(self, status: RunStatus, error: str = "") -> _Step:
+        self.run.status = status.value
+        self.run.error = error[:8000]
+        self.run.ended_at = self.now
+        self.run.due_at = None
+        self._release()
+        return _Step.stop
+
+    def _release(self) -> None:
+        self.run.lease_owner = ""
+        self.run.lease_until = None
+
+    async def _park(self, until: datetime, *, wake: bool = True) -> _Step:
+        self.run.due_at = until
+        self._release()
+        if wake and until != NEVER:
+            # The job that wakes it commits with the park (PostgreSQL).
+            await defer_runs(self.session, [self.run.id], until)
+        return _Step.stop
+
+    async def go(self) -> _Step:
+        run = self.run
+        if run.status == RunStatus.TERMINATING.value:
+            await TodoRepository(self.session, run.workspace_id).cancel_waiting(run.id, "TERMINATE")
+            return self._end(RunStatus.TERMINATED, run.error)
+        if run.status == RunStatus.RETRYING.value:
+            run.status = RunStatus.RUNNING.value
+        if (self.now - run.started_at).total_seconds() > self.limits.timeout_seconds:
+            return self._end(
+                RunStatus.FAILED,
+                f"timeout: the run took over {self.limits.timeout_seconds} seconds "
+                "(SOCDESK_RUN_TIMEOUT_SECONDS)",
+            )
+        try:
+            loaded = await self._load()
+            if loaded is None:
+                return self._end(RunStatus.FAILED, "the workflow version or workspace is gone")
+            process, scope, data_class = loaded
+            context = await self._context(scope, data_class) if process.has_conditions else {}
+            engine = RunEngine(process, run.state, context)
+            budget = self.limits.max_steps - run.steps
+            following = engine.advance(budget)
+        except StepLimit:
+            return self._step_limit()
+        except (EngineError, AppError, ValueError, SpiffWorkflowException) as error:
+            return self._end(RunStatus.FAILED, f"engine: {error}")
+        run.steps += engine.engine_steps
+        if following.kind is NextKind.finished:
+            run.state = engine.serialized()
+            return self._end(RunStatus.FINISHED)
+        if run.steps >= self.limits.max_steps:
+            return self._step_limit()
+        if following.kind is NextKind.user_task:
+            return await self._user_task(engine, following)
+        return await self._action(engine, following, scope, data_class)
+
+    def _step_limit(self) -> _Step:
+        return self._end(
+            RunStatus.FAILED,
+            f"step limit: the run ran over {self.limits.max_steps} tasks (SOCDESK_RUN_MAX_STEPS)",
+        )
+
+    async def _context(self, scope: WorkspaceScope, data_class: DataClass) -> dict[str, Any]:
+        """The data object's fields, for conditions ({} when the run has none or it is gone)."""
+        run = self.run
+        if run.dataobject_id is None:
+            return {}
+        try:
+            shown = await DataPanel(self.session, scope).show(data_class, str(run.dataobject_id))
+        except AppError:
+            return {}
+        return dict(shown.data_object)
+
+    def _record(self, following: Next, kind: str, **values: Any) -> WorkflowRunTask:
+        row = WorkflowRunTask(
+            id=uuid.uuid4(),
+            workspace_id=self.run.workspace_id,
+            run_id=self.run.id,
+            element_id=following.element_id[:255],
+            element_name=following.element_name[:255],
+            element_type=kind,
+            started_at=self.now,
+            ended_at=utcnow(),
+            **values,
+        )
+        self.session.add(row)
+        return row
+
+    async def _action(
+        self, engine: RunEngine, following: Next, scope: WorkspaceScope, data_class: DataClass
+    ) -> _Step:
+        run = self.run
+        call = engine.process.actions[following.element_id]
+        if call.name == WAIT:
+            seconds = int(call.params.get("seconds", "0") or 0)
+            until = self.now + timedelta(seconds=max(seconds, 0))
+            engine.complete(following.task)
+            run.steps += 1
+            run.state = engine.serialized()
+            self._record(
+                following,
+                "serviceTask",
+                status=TaskRecordStatus.FINISHED.value,
+                input=_json(call.params),
+                output=_json({"until": until.isoformat()}),
+            )
+            return await self._park(until)
+        context = ActionContext(self.session, scope, data_class, run.dataobject_id)
+        try:
+            async with self.session.begin_nested():
+                output = await perform(context, call.name, call.params)
+        except ActionFailed as error:
+            run.state = engine.serialized()
+            self._record(
+                following,
+                "serviceTask",
+                status=TaskRecordStatus.FAILED.value,
+                input=_json(call.params),
+                error=str(error)[:8000],
+            )
+            return self._end(RunStatus.FAILED, f"{following.element_id}: {error}")
+        engine.complete(following.task, output)
+        run.steps += 1
+        run.state = engine.serialized()
+        self._record(
+            following,
+            "serviceTask",
+            status=TaskRecordStatus.FINISHED.value,
+            input=_json(call.params),
+            output=_json(output),
+        )
+        return _Step.again
+
+    async def _user_task(self, engine: RunEngine, following: Next) -> _Step:
+        run = self.run
+        todos = TodoRepository(self.session, run.workspace_id)
+        key = str(following.task.id)
+        todo = await todos.of_task(run.id, key)
+        definition = engine.process.user_tasks[following.element_id]
+        if todo is None:
+            due = (
+                self.now + timedelta(seconds=definition.due_seconds)
+                if definition.due_seconds is not None
+                else None
+            )
+            todo = WorkflowTodo(
+                id=uuid.uuid4(),
+                workspace_id=run.workspace_id,
+                run_id=run.id,
+                workflow_id=run.workflow_id,
+                version_id=run.version_id,
+                task_key=key,
+                definition_key=following.element_id[:255],
+                name=definition.name[:255],
+                description=definition.description,
+                status=TodoStatus.waiting.value,
+                due_at=due,
+                due_handle=definition.due_handle,
+                related_object=str(run.dataobject_id or ""),
+                comments="[]",
+            )
+            self.session.add(todo)
+            run.state = engine.serialized()
+            return await self._park(due or NEVER)
+        if todo.status == TodoStatus.waiting.value:
+            if todo.due_at is None or todo.due_at > self.now:
+                # Taken before it was due: its waking job is still to come.
+                return await self._park(todo.due_at or NEVER, wake=False)
+            if todo.due_handle == DueHandle.INTERRUPT.value:
+                todo.status, todo.answer = TodoStatus.canceled.value, "DUE"
+                return self._end(
+                    RunStatus.FAILED,
+                    f"to-do {todo.id} ({todo.name}) was not answered by its due date",
+                )
+            todo.status, todo.answer = TodoStatus.finished.value, "DUE"
+        if todo.status == TodoStatus.canceled.value:
+            return self._end(RunStatus.TERMINATED, f"to-do {todo.id} was terminated")
+        engine.complete(following.task, {"todo": {"id": str(todo.id), "answer": todo.answer}})
+        run.steps += 1
+        run.state = engine.serialized()
+        self._record(
+            following,
+            "userTask",
+            status=TaskRecordStatus.FINISHED.value,
+            input=_json({"todo_id": str(todo.id)}),
+            output=_json({"answer": todo.answer}),
+        )
+        return _Step.again

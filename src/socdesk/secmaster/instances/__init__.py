@@ -1,0 +1,1 @@
+"""~/soc/workflows/instances: workflow runs in the SDK's shapes."""

@@ -1,0 +1,1 @@
+"""~/soc/tasks: the to-dos user tasks open, in the SDK's shapes."""
