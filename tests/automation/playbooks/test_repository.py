@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.playbooks.evaluator import matches
 from socdesk.automation.playbooks.repository import (
-    DataObjectEvent,
     PlaybookVersionRepository,
     enabled_trigger_versions,
 )
 from socdesk.classes.registry import built_in_class
+from socdesk.kit.changefeed import ChangeKind
 from tests.factories import TenantInfo, login, make_tenant
 from tests.secmaster.playbooks.helpers import enabled_workflow, ok, playbook, published, soc_path
 
@@ -64,16 +64,14 @@ async def test_only_the_running_versions_of_the_class_and_event_are_found(
         try:
             repository = PlaybookVersionRepository(session, tenant.workspace_id)
             on_create = await repository.enabled_trigger_versions(
-                _class_id("Incident"), DataObjectEvent.create
+                _class_id("Incident"), ChangeKind.create
             )
         finally:
             event.remove(engine, "before_cursor_execute", count)
         on_update = await repository.enabled_trigger_versions(
-            _class_id("Incident"), DataObjectEvent.update
+            _class_id("Incident"), ChangeKind.update
         )
-        on_alerts = await repository.enabled_trigger_versions(
-            _class_id("Alert"), DataObjectEvent.create
-        )
+        on_alerts = await repository.enabled_trigger_versions(_class_id("Alert"), ChangeKind.create)
 
     assert len(statements) == 1
     [found] = on_create
@@ -111,7 +109,7 @@ async def test_actions_come_in_their_sort_order(
 
     async with sessions() as session:
         [found] = await enabled_trigger_versions(
-            session, tenant.workspace_id, _class_id("Incident"), DataObjectEvent.create
+            session, tenant.workspace_id, _class_id("Incident"), ChangeKind.create
         )
 
     assert [a.name for a in found.actions] == ["first", "second", "third"]

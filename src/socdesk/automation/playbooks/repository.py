@@ -6,12 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.changefeed import ChangeKind
 from socdesk.kit.repository import WorkspaceScoped
 from socdesk.models import (
     Playbook,
@@ -21,14 +21,6 @@ from socdesk.models import (
     PlaybookTrigger,
     PlaybookVersion,
 )
-
-
-class DataObjectEvent(StrEnum):
-    """What happened to a data object: the version flag that fires on it."""
-
-    create = "dataobject_create"
-    update = "dataobject_update"
-    delete = "dataobject_delete"
 
 
 def _contains(column: Any, part: str) -> Any:
@@ -206,7 +198,7 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
         return {key: VersionSummary(**value) for key, value in found.items()}
 
     async def enabled_trigger_versions(
-        self, dataclass_id: uuid.UUID, event: DataObjectEvent
+        self, dataclass_id: uuid.UUID, event: ChangeKind
     ) -> list[TriggerVersion]:
         """The published EVENT versions that enabled playbooks run, of class `dataclass_id`,
         that fire on `event`; each with its rule and its actions in order. One statement,
@@ -262,7 +254,7 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
 
 
 async def enabled_trigger_versions(
-    session: AsyncSession, workspace_id: uuid.UUID, dataclass_id: uuid.UUID, event: DataObjectEvent
+    session: AsyncSession, workspace_id: uuid.UUID, dataclass_id: uuid.UUID, event: ChangeKind
 ) -> list[TriggerVersion]:
     """What the trigger wiring asks on a write: PlaybookVersionRepository's query of that
     name, for the workspace `workspace_id`."""

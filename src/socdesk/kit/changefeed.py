@@ -1,0 +1,65 @@
+"""What a transaction did to data objects, told to whoever listens inside that transaction.
+
+Every change path (incidents and data objects of any class: either dialect, import,
+batch-create, batch-order, bulk edits and deletes) publishes one `ObjectsChanged` per class and
+kind of change it writes. The automation listens (its playbook triggers): a run is enqueued in
+the transaction of the change that caused it, so a change rolled back starts nothing.
+
+Listeners belong to a session, not to the process: the API's sessionmaker installs them
+(`listening_sessions`). Sessions made elsewhere — a workflow run's, the CLI's — have none, which
+is how a change made by a workflow never fires playbooks again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+_LISTENERS = "socdesk.change_listeners"
+
+
+class ChangeKind(StrEnum):
+    """SecMaster's names for the events a playbook version listens to."""
+
+    create = "dataobject_create"
+    update = "dataobject_update"
+    delete = "dataobject_delete"
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectsChanged:
+    """Objects of one class of one workspace, all changed the same way by one write.
+
+    `documents` are the objects' data as the write left them (as they were, for a delete),
+    by id, where the change path has them at hand; a listener reads the rest from the store.
+    `triggers` is false when the client asked for no automation (SecMaster's
+    `trigger_flag: false`)."""
+
+    workspace_id: uuid.UUID
+    class_id: str
+    kind: ChangeKind
+    ids: Sequence[uuid.UUID]
+    documents: dict[uuid.UUID, dict[str, Any]]
+    triggers: bool = True
+
+
+Listener = Callable[[AsyncSession, ObjectsChanged], Awaitable[None]]
+
+
+def listening(listeners: Sequence[Listener]) -> dict[str, Any]:
+    """The `info` of sessions whose changes `listeners` hear (async_sessionmaker(info=...))."""
+    return {_LISTENERS: tuple(listeners)}
+
+
+async def publish(session: AsyncSession, changed: ObjectsChanged) -> None:
+    """Tell the session's listeners, in the session's transaction (nothing when no id
+    changed, or the session has no listener)."""
+    if not changed.ids:
+        return
+    for listener in session.info.get(_LISTENERS, ()):
+        await listener(session, changed)
