@@ -36,6 +36,7 @@ from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
 from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
+from socdesk.secmaster.transfer.objects import router as objects_transfer_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
@@ -70,6 +71,9 @@ ROUTERS = (
     alerts_router,
     alerts_order_router,
     notes_router,
+    # Literal class routes first, then `~/soc/{dataclass_name}/import|export|template/...`,
+    # before the relations' and generic objects' `~/soc/{type}/{id}/...`.
+    objects_transfer_router,
     relations_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,
