@@ -17,11 +17,23 @@ from typing import Any
 
 from socdesk.classes.fields import LINKED_INCIDENT, NUMBER_TYPES, ClassField, FieldType
 from socdesk.classes.registry import DataClass
+from socdesk.classes.validation import type_problem
 from socdesk.transfer.cells import CellError, cell_reader, restore
-from socdesk.transfer.columns import CellKind, Column
+from socdesk.transfer.columns import SAMPLE_ROW, CellKind, Column
 
 _JSON_TYPES = frozenset({FieldType.object, FieldType.array, FieldType.string_list})
 SAMPLE_TIME = "2026-11-24T06:33:00.000Z"
+# The built-in classes' sample values beyond the incident template's (which alerts share).
+BUILT_IN_SAMPLES: dict[str, object] = {
+    **SAMPLE_ROW,
+    "alert_type.category": "Intrusion",
+    "alert_type.alert_type": "Brute force",
+    "indicator_type.indicator_type": "ip",
+    "name": "C2 address",
+    "value": "203.0.113.7",
+    "vul_name": "CVE-2026-0001 in openssl",
+    "description": "Hundreds of failed SSH logins from one address in ten minutes.",
+}
 
 
 def _kind(field: ClassField) -> CellKind:
@@ -151,8 +163,27 @@ class ClassColumns:
         return base
 
     def sample_row(self) -> list[Any]:
-        """A row that imports: every column but the id and the incident link filled in."""
-        return [_sample(c) for c in self.columns]
+        """A row that imports. A column the incident template's sample has (alerts share most
+        of their fields with incidents) takes its value where the field's type admits it;
+        other columns of a built-in class are filled in when mandatory, every column of a
+        workspace's own class is (so its sample shows each column's form). The id and the
+        incident link stay empty."""
+        return [self._sample(c) for c in self.columns]
+
+    def _sample(self, column: Column) -> Any:
+        if column.key in ("id", LINKED_INCIDENT.key):
+            return None
+        if column.key in BUILT_IN_SAMPLES and self.data_class.is_built_in:
+            cell = BUILT_IN_SAMPLES[column.key]
+            try:
+                value = self.reader(column)(cell)
+            except CellError:
+                value = None
+            if value is not None and type_problem(column.field, value) is None:
+                return cell
+        if column.field.required or not self.data_class.is_built_in:
+            return _sample(column)
+        return None
 
 
 def _text_reader() -> Callable[[Any], Any]:
@@ -172,8 +203,6 @@ def _digits(values: Sequence[str]) -> bool:
 
 def _sample(column: Column) -> Any:
     field = column.field
-    if field.key in ("id", LINKED_INCIDENT.key):
-        return None
     kind = field.field_type
     if kind is FieldType.enum:
         return int(field.enum[0]) if _digits(field.enum) else field.enum[0]
