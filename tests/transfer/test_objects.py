@@ -445,3 +445,35 @@ def test_a_label_two_columns_share_is_replaced_by_the_keys_in_the_header() -> No
     assert [c.label for c in columns.columns] == ["name *", "owner.name", "owner"]
     assert columns.for_header("owner.name") is columns.by_key["owner.name"]
     assert columns.for_header("Name") is columns.by_key["name"]
+
+
+async def test_a_file_of_many_chunks_imports_in_order_or_not_at_all(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    soc: str,
+    devices: str,
+) -> None:
+    rows = [[f"host-{i}", "silver", i] for i in range(4500)]
+    bad = [*rows[:4400], ["", "bronze", "x"], *rows[4400:]]
+    refused = await admin_client.post(
+        f"{soc}/devices/import", files=upload(csv_file(["Host", "Tier", "Rack"], bad))
+    )
+    assert refused.status_code == 400
+    assert {(d["row"], d["field"]) for d in refused.json()["data"]["errors"]} == {
+        (4402, "hostname"),
+        (4402, "tier"),
+        (4402, "rack"),
+    }
+    assert await object_count(sessions) == 0
+    assert await object_count(sessions, DataObjectEvent) == 0
+
+    imported = await admin_client.post(
+        f"{soc}/devices/import", files=upload(csv_file(["Host", "Tier", "Rack"], rows))
+    )
+    assert imported.status_code == 200, imported.text
+    ids = imported.json()["data"]["ids"]
+    assert len(ids) == 4500 == await object_count(sessions)
+    assert ids == sorted(ids)  # ascending time-ordered ids, in file order
+    last = await admin_client.get(f"{soc}/devices/{ids[-1]}")
+    assert last.json()["data"]["data_object"]["hostname"] == "host-4499"
+    assert await object_count(sessions, DataObjectEvent) == 4500

@@ -14,6 +14,7 @@ checking goes on, so the answer lists every problem, and the transaction is roll
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -59,12 +60,16 @@ def _shown(value: Any) -> Any:
     return value if isinstance(value, int | float | bool) or value is None else str(value)[:100]
 
 
-def _set(data: dict[str, Any], key: str, value: Any) -> None:
-    *parents, last = key.split(".")
+def _set(data: dict[str, Any], parents: tuple[str, ...], last: str, value: Any) -> None:
     holder = data
     for part in parents:
         holder = holder.setdefault(part, {})
     holder[last] = value
+
+
+def _path(key: str) -> tuple[tuple[str, ...], str]:
+    *parents, last = key.split(".")
+    return tuple(parents), last
 
 
 class ObjectImporter:
@@ -85,6 +90,7 @@ class ObjectImporter:
         self.more_problems = 0
         self.seen_ids: set[uuid.UUID] = set()
         self.ids: list[uuid.UUID] = []
+        self._writing: asyncio.Task[None] | None = None
 
     # Reading -----------------------------------------------------------------------------
 
@@ -134,7 +140,7 @@ class ObjectImporter:
         if header is None:
             raise ValidationFailed.for_field("uploadFile", "the file is empty")
         readers = [
-            (index, column.key, self.columns.reader(column))
+            (index, column.key, self.columns.reader(column), *_path(column.key))
             for index, column in enumerate(self._header(header))
             if column is not None
         ]
@@ -142,7 +148,7 @@ class ObjectImporter:
             width = len(cells)
             data: dict[str, Any] = {}
             problems: list[ErrorDetail] = []
-            for index, key, read in readers:
+            for index, key, read, parents, last in readers:
                 if index >= width:
                     continue
                 try:
@@ -150,8 +156,12 @@ class ObjectImporter:
                 except CellError as error:
                     problems.append(ErrorDetail(key, str(error), number, _shown(cells[index])))
                     continue
-                if value is not None:
-                    _set(data, key, value)
+                if value is None:
+                    continue
+                if parents:
+                    _set(data, parents, last, value)
+                else:
+                    data[last] = value
             if data or problems:
                 yield Row(number, data, problems)
 
@@ -169,6 +179,31 @@ class ObjectImporter:
         """Import the file's objects; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
         batch = Batch(name=filename, type=IMPORT_BATCH)
+        try:
+            await self._run(file, batch)
+            await self._settle()
+        except BaseException:
+            # A write in flight is let finish (never cancelled mid-statement, as a driver may
+            # finish it after the rollback); the caller's transaction then rolls back.
+            writing, self._writing = self._writing, None
+            if writing is not None:
+                with contextlib.suppress(Exception):
+                    await writing
+            raise
+        if self.problems or self.more_problems:
+            total = len(self.problems) + self.more_problems
+            more = f" (the first {len(self.problems)} are listed)" if self.more_problems else ""
+            raise ValidationFailed(
+                f"{total} problems in the file{more}; nothing was imported",
+                details=self.problems,
+            )
+        if not self.ids:
+            raise ValidationFailed.for_field(
+                "uploadFile", f"the file holds no {self.data_class.name} objects"
+            )
+        return self.ids
+
+    async def _run(self, file: IO[bytes], batch: Batch) -> None:
         chunk: list[Row] = []
         count = 0
         for row in self.rows(file):
@@ -184,18 +219,22 @@ class ObjectImporter:
                 await self._import_chunk(chunk, batch)
                 chunk = []
         await self._import_chunk(chunk, batch)
-        if self.problems or self.more_problems:
-            total = len(self.problems) + self.more_problems
-            more = f" (the first {len(self.problems)} are listed)" if self.more_problems else ""
-            raise ValidationFailed(
-                f"{total} problems in the file{more}; nothing was imported",
-                details=self.problems,
-            )
-        if not self.ids:
-            raise ValidationFailed.for_field(
-                "uploadFile", f"the file holds no {self.data_class.name} objects"
-            )
-        return self.ids
+
+    async def _settle(self) -> None:
+        """Wait for the chunk being written (raising its error), so the session is free."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    async def _write(self, chunk: list[Row], batch: Batch) -> None:
+        given_ids = [r.given_id for r in chunk if r.given_id is not None]
+        taken = await self.objects.taken_anywhere(given_ids) if given_ids else set()
+        # An id another workspace's object holds is never told: the row gets a new id.
+        given = [None if r.given_id in taken else r.given_id for r in chunk]
+        created = await self.changes.create(
+            self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
+        )
+        self.ids += [new_id for new_id, _incident in created]
 
     def _report(self, problems: list[ErrorDetail]) -> None:
         room = max(self.settings.import_max_errors - len(self.problems), 0)
@@ -213,13 +252,10 @@ class ObjectImporter:
             self._report(row.problems)
         if self.problems or self.more_problems:
             return  # what was written rolls back with the transaction
-        taken = await self.objects.taken_anywhere([r.given_id for r in chunk if r.given_id])
-        # An id another workspace's object holds is never told: the row gets a new id.
-        given = [None if r.given_id in taken else r.given_id for r in chunk]
-        created = await self.changes.create(
-            self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
-        )
-        self.ids += [new_id for new_id, _incident in created]
+        # The chunk is written while the next one is read and checked: the database works on
+        # chunk N while Python checks chunk N+1 (one write at a time, in file order).
+        await self._settle()
+        self._writing = asyncio.create_task(self._write(chunk, batch))
 
     async def _check_ids(self, chunk: list[Row]) -> None:
         """Ids given in the file must be well formed, unique in the file and new here."""
@@ -243,6 +279,7 @@ class ObjectImporter:
         given = [r.given_id for r in chunk if r.given_id is not None]
         if not given:
             return
+        await self._settle()
         here = await self.objects.existing_ids(given)
         for row in chunk:
             if row.given_id in here:
@@ -271,6 +308,7 @@ class ObjectImporter:
                 )
         if not wanted:
             return
+        await self._settle()
         known = await self.incidents.existing_ids(list({i for _row, i in wanted}))
         for row, linked in wanted:
             if linked not in known:

@@ -38,7 +38,17 @@ from openpyxl import load_workbook
 from tests.conftest import AdminSdk
 from tests.objects.payloads import ASSET_CLASS
 from tests.sdk_models import raw_body, unanswered
-from tests.secmaster.transfer.test_sdk_transfer import _body_bytes
+
+
+def _body_bytes(response: Any) -> bytes:
+    """The file an SDK answer carries: its raw content, or (the SDK's stream responses, such
+    as DownloadVulnerabilityTemplateResponse) what its download stream hands over."""
+    raw = getattr(response, "raw_content", None)
+    if raw:
+        return bytes(raw)
+    chunks: list[Any] = []
+    response.consume_download_stream(chunks.append)
+    return b"".join(c if isinstance(c, bytes) else c.content for c in chunks)
 
 
 def _rows(response: Any) -> list[tuple[Any, ...]]:
