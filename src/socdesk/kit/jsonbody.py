@@ -34,7 +34,7 @@ current_max_depth: ContextVar[int] = ContextVar("json_max_depth", default=DEFAUL
 # accepts, exponents of three digits or more (1e400), and long digit runs (integers past 64
 # bits, 400-digit mantissas). Anything else is certainly fine. Searched as plain substrings
 # once digits read as 0 and E as e (a regular expression tries each position: far slower).
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789E", b"000000000e")
+DIGITS_AS_ZERO = bytes.maketrans(b"123456789E", b"000000000e")
 _SUSPICIOUS = (b"NaN", b"Infinity", b"e000", b"e+000", b"0" * 19)
 # A string once its escapes are gone; an unterminated one runs to the end of the document.
 _STRING = re.compile(rb'"[^"]*(?:"|\Z)')
@@ -148,7 +148,7 @@ def json_problems(data: bytes, max_depth: int) -> list[ErrorDetail]:
     skeleton = without_strings.translate(_BRACKETS_ONLY, _NOT_BRACKETS)
     if len(skeleton) > max_depth and _deeper_than(skeleton, max_depth):
         return depth_refusal(max_depth).details
-    numbers = without_strings.translate(_DIGITS_AS_ZERO)
+    numbers = without_strings.translate(DIGITS_AS_ZERO)
     if not any(pattern in numbers for pattern in _SUSPICIOUS):
         return []
     try:

@@ -37,6 +37,17 @@ class Batch:
     trigger_flag: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class NewObject:
+    """A stored new object: what its row holds beyond the completed document, so the caller
+    answers with it without reading the row back."""
+
+    id: uuid.UUID
+    incident_id: uuid.UUID | None
+    create_time: datetime
+    update_time: datetime
+
+
 class ObjectChanges:
     """Writes to the data objects of one workspace, by the scope's user."""
 
@@ -66,9 +77,9 @@ class ObjectChanges:
         batch: Batch,
         origin: str = DATA_SOURCE,
         given_ids: Sequence[uuid.UUID | None] | None = None,
-    ) -> list[tuple[uuid.UUID, uuid.UUID | None]]:
+    ) -> list[NewObject]:
         """Store checked objects of `data_class` (their documents are completed in place), with
-        a create event each; each new id and the incident it is linked to, in input order.
+        a create event each; each new object, in input order.
         `origin` is how they came in (objects/origins.py); `given_ids`, where not None, are the
         ids to use (checked free by the caller: an import's file ids)."""
         now = utcnow()
@@ -122,7 +133,7 @@ class ObjectChanges:
             ],
             now,
         )
-        return [(row["id"], row["incident_id"]) for row in rows]
+        return [NewObject(row["id"], row["incident_id"], row["create_time"], now) for row in rows]
 
     async def change(
         self, data_class: DataClass, row: DataObject, merged: dict[str, Any], batch: Batch

@@ -154,8 +154,8 @@ class DataObjectService:
     async def create(self, data_class: DataClass, data: Any, batch: Batch) -> ObjectRecord:
         """A new object of the class; 400 listing every problem of it."""
         await self.check(data_class, [data], rows=False)
-        ((new_id, _incident),) = await self.changes.create(data_class, [data], batch, MANUAL)
-        return await self.show(data_class, str(new_id))
+        (new,) = await self.changes.create(data_class, [data], batch, MANUAL)
+        return ObjectRecord(new.id, data_class, new.create_time, new.update_time, 1, data, MANUAL)
 
     async def create_many(
         self, data_class: DataClass, objects: Sequence[Any], batch: Batch
@@ -168,7 +168,7 @@ class DataObjectService:
             )
         await self.check(data_class, objects)
         created = await self.changes.create(data_class, objects, batch, DATA_SOURCE)
-        return [Created(new_id, incident_id) for new_id, incident_id in created]
+        return [Created(new.id, new.incident_id) for new in created]
 
     async def _row(self, data_class: DataClass, object_text: str) -> DataObject:
         object_id = _parse_id(object_text)

@@ -234,7 +234,7 @@ class ObjectImporter:
         created = await self.changes.create(
             self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
         )
-        self.ids += [new_id for new_id, _incident in created]
+        self.ids += [new.id for new in created]
 
     def _report(self, problems: list[ErrorDetail]) -> None:
         room = max(self.settings.import_max_errors - len(self.problems), 0)
