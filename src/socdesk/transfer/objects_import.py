@@ -27,6 +27,7 @@ from socdesk.classes.registry import DataClass
 from socdesk.classes.validation import check_data_object
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.gc_pause import gc_paused
 from socdesk.objects.changes import Batch, ObjectChanges
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectRepository
@@ -180,8 +181,10 @@ class ObjectImporter:
         every problem (the caller's transaction then rolls back whatever was written)."""
         batch = Batch(name=filename, type=IMPORT_BATCH)
         try:
-            await self._run(file, batch)
-            await self._settle()
+            # As the incident import: the cyclic collector would walk every row held so far.
+            with gc_paused():
+                await self._run(file, batch)
+                await self._settle()
         except BaseException:
             # A write in flight is let finish (never cancelled mid-statement, as a driver may
             # finish it after the rollback); the caller's transaction then rolls back.
