@@ -42,6 +42,7 @@ from socdesk.secmaster.playbooks.transfer import router as playbook_transfer_rou
 from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.todos.endpoints import router as todos_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
+from socdesk.secmaster.transfer.objects import router as objects_transfer_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
@@ -84,6 +85,9 @@ ROUTERS = (
     alerts_router,
     alerts_order_router,
     notes_router,
+    # Literal class routes first, then `~/soc/{dataclass_name}/import|export|template/...`,
+    # before the relations' and generic objects' `~/soc/{type}/{id}/...`.
+    objects_transfer_router,
     relations_router,
     # Last: `~/soc/{dataclass_name}` would match every route above under ~/soc.
     objects_router,

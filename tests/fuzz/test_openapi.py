@@ -47,14 +47,17 @@ def openapi_document() -> dict[str, Any]:
 
 # Checks are switched off only per operation, each with the reason it is a false positive there.
 FALSE_POSITIVES: list[dict[str, Any]] = [
-    {
-        # The file must be an XLSX, CSV or JSON file of incidents with the template's columns
-        # (docs/import-export.md); JSON Schema can only say "binary", so most schema-valid
-        # uploads are rightly refused with a 400 that names the problem.
-        "include-method": "POST",
-        "include-path": "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import",
-        "checks": {"positive_data_acceptance": {"enabled": False}},
-    },
+    *(
+        {
+            # The file must be an XLSX, CSV or JSON file of the class's objects with its
+            # template's columns (docs/import-export.md); JSON Schema can only say "binary", so
+            # most schema-valid uploads are rightly refused with a 400 that names the problem.
+            "include-method": "POST",
+            "include-path": f"/v1/{{project_id}}/workspaces/{{workspace_id}}/soc/{name}/import",
+            "checks": {"positive_data_acceptance": {"enabled": False}},
+        }
+        for name in ("incidents", "alerts", "indicators", "vulnerability", "{dataclass_name}")
+    ),
     *(
         {
             # A register PATCH follows seed 004's rules, each a 400 naming its field, which

@@ -76,13 +76,17 @@ class ObjectChanges:
         objects: Sequence[dict[str, Any]],
         batch: Batch,
         origin: str = DATA_SOURCE,
+        given_ids: Sequence[uuid.UUID | None] | None = None,
     ) -> list[NewObject]:
         """Store checked objects of `data_class` (their documents are completed in place), with
         a create event each; each new object, in input order.
-        `origin` is how they came in (objects/origins.py)."""
+        `origin` is how they came in (objects/origins.py); `given_ids`, where not None, are the
+        ids to use (checked free by the caller: an import's file ids)."""
         now = utcnow()
         now_text = format_time(now)
         ids = time_ordered_uuids(len(objects))
+        if given_ids is not None:
+            ids = [given or fresh for given, fresh in zip(given_ids, ids, strict=True)]
         event_ids = time_ordered_uuids(len(objects))
         class_id = uuid.UUID(data_class.id)
         creator = self.scope.user.email

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, insert, literal, select
@@ -42,6 +42,43 @@ class DataObjectRepository(WorkspaceScoped[DataObject]):
             )
             found.extend(await self.session.scalars(statement))
         return found
+
+    async def existing_ids(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `ids` objects of this workspace (of any class) already have."""
+        return set(await self.scalars_in_chunks(self.select(DataObject.id), DataObject.id, ids))
+
+    async def taken_anywhere(self, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        """Which of `ids` any object holds, in any workspace: an object's id is unique in the
+        whole store (its primary key). Only the ids come back, never a row of another tenant:
+        an importer gives such a row a new id rather than tell it the id is taken."""
+        found: set[uuid.UUID] = set()
+        for part in chunks(ids):
+            found.update(
+                await self.session.scalars(select(DataObject.id).where(DataObject.id.in_(part)))
+            )
+        return found
+
+    async def count(self, class_id: uuid.UUID, where: ColumnElement[bool]) -> int:
+        """How many objects of the class here match `where`."""
+        total = await self.session.scalar(
+            select(func.count())
+            .select_from(DataObject)
+            .where(self.owned(), self.of_class(class_id), where)
+        )
+        return int(total or 0)
+
+    async def stream(
+        self, class_id: uuid.UUID, where: ColumnElement[bool], order: Sequence[ColumnElement[Any]]
+    ) -> AsyncIterator[DataObject]:
+        """Every object of the class here matching `where`, in `order`, a thousand at a time."""
+        rows = await self.session.stream_scalars(
+            self.select()
+            .where(self.of_class(class_id), where)
+            .order_by(*order)
+            .execution_options(yield_per=1000)
+        )
+        async for row in rows:
+            yield row
 
     async def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """New objects (column dicts with the same keys): COPY on PostgreSQL, multi-row INSERT

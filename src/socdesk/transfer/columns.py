@@ -21,6 +21,9 @@ class CellKind(StrEnum):
     enum = "enum"
     time = "time"
     json = "json"
+    # Kinds only other classes' fields have (classes/fields.py); the incident columns never do.
+    number = "number"
+    boolean = "boolean"
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,9 @@ def flatten(data_object: dict[str, Any], columns: Sequence[Column]) -> list[Any]
     return cells
 
 
-def xlsx_row(incident_id: str, cells: list[Any], columns: Sequence[Column]) -> list[Any]:
+def xlsx_row(
+    incident_id: str, cells: list[Any], columns: Sequence[Column], noun: str = "incident"
+) -> list[Any]:
     """The cells of one incident as an XLSX sheet holds them exactly: text escaped where XML
     cannot carry a character; a 400 naming the incident and field for text no cell can hold
     (the CSV and JSON exports carry any length)."""
@@ -46,7 +48,7 @@ def xlsx_row(incident_id: str, cells: list[Any], columns: Sequence[Column]) -> l
             if len(cell) > XLSX_MAX_CELL_CHARACTERS:
                 raise ValidationFailed.for_field(
                     column.key,
-                    f"incident {incident_id} has a {column.key} of {len(cell)} characters as an "
+                    f"{noun} {incident_id} has a {column.key} of {len(cell)} characters as an "
                     f"XLSX cell, over the {XLSX_MAX_CELL_CHARACTERS} a cell holds; export it as "
                     "csv or json, which keep any length",
                 )
@@ -79,7 +81,10 @@ def _add_dropdowns(sheet: Any, columns: Sequence[Column], last_row: int) -> None
         if not column.field.enum:
             continue
         values = ",".join(column.field.enum)
-        # Excel caps an inline list at 255 characters; every catalogue enum fits.
+        # Excel caps an inline list at 255 characters; every catalogue enum fits, a workspace's
+        # own may not (its values are then listed on the Fields sheet only).
+        if len(values) > 255 or '"' in values:
+            continue
         validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
         validation.error = f"Choose one of: {', '.join(column.field.enum)}"
         letter = get_column_letter(index)
@@ -88,7 +93,11 @@ def _add_dropdowns(sheet: Any, columns: Sequence[Column], last_row: int) -> None
 
 
 def xlsx_bytes(
-    columns: Sequence[Column], rows: Iterable[list[Any]], *, template: bool = False
+    columns: Sequence[Column],
+    rows: Iterable[list[Any]],
+    *,
+    template: bool = False,
+    sheet_title: str = "Incidents",
 ) -> bytes:
     """A workbook: the incidents sheet (labels in row 1) and, for a template, drop-downs for
     enum columns and a Fields sheet explaining each column. Exports stream rows through a
@@ -96,9 +105,9 @@ def xlsx_bytes(
     workbook = Workbook(write_only=not template)
     if template:
         sheet = workbook.active
-        sheet.title = "Incidents"
+        sheet.title = sheet_title
     else:
-        sheet = workbook.create_sheet("Incidents")
+        sheet = workbook.create_sheet(sheet_title)
     sheet.append([c.label for c in columns])
     for row in rows:
         sheet.append(row)

@@ -44,7 +44,7 @@ class TemplateFormat(StrEnum):
     csv = "csv"
 
 
-def _file_response(content: bytes, kind: str, stem: str) -> Response:
+def file_response(content: bytes, kind: str, stem: str) -> Response:
     name = f"{stem}-{utcnow():%Y%m%dT%H%M%SZ}.{kind}"
     return Response(
         content,
@@ -73,8 +73,8 @@ def _template_response(format: ExportFormat, columns: Sequence[Column]) -> Respo
         raise ValidationFailed.for_field("format", "the template comes as xlsx or csv", "json")
     rows = [sample_row(columns)]
     if format is ExportFormat.csv:
-        return _file_response(csv_bytes(columns, rows), "csv", "incident-template")
-    return _file_response(xlsx_bytes(columns, rows, template=True), "xlsx", "incident-template")
+        return file_response(csv_bytes(columns, rows), "csv", "incident-template")
+    return file_response(xlsx_bytes(columns, rows, template=True), "xlsx", "incident-template")
 
 
 # Browsers and httpx write `"`, CR and LF in a multipart file name as %22, %0D and %0A (the
@@ -130,4 +130,4 @@ async def export_incidents(
         return _template_response(format, columns_for(body.title))
     search = body.data_object_filters_form or SearchBody()
     content = await IncidentExporter(session, scope, settings).export(search, body.title, format)
-    return _file_response(content, format.value, "incidents")
+    return file_response(content, format.value, "incidents")

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from socdesk.incidents.search import SearchBody
+from socdesk.kit.conditions import SearchBody as ObjectSearchBody
 from socdesk.kit.schemas import RequestBody, ResponseBody
 
 
@@ -24,6 +25,25 @@ class ExportBody(RequestBody):
         description="As the SDK's CommonDataObjectExportRequest: exportDataObject (the default) "
         "exports the matching incidents, exportTemplate the import template of the columns in "
         "`title` (the filter is then not used).",
+    )
+
+
+class ObjectExportBody(RequestBody):
+    """The SDK's CommonDataObjectExportRequest (and ExportAlertsRequestBody, ...) for the
+    objects of any class but Incident."""
+
+    data_object_filters_form: ObjectSearchBody | None = Field(
+        default=None,
+        description="A search body of the class choosing and sorting the objects; limit and "
+        "offset are ignored (every match is exported).",
+    )
+    title: list[str] | None = Field(
+        default=None, max_length=200, description="Columns (field keys or labels); all if empty."
+    )
+    action: Literal["exportDataObject", "exportTemplate"] | None = Field(
+        default=None,
+        description="exportDataObject (the default) exports the matching objects, "
+        "exportTemplate the import template of the columns in `title`.",
     )
 
 
