@@ -9,9 +9,11 @@ from fastapi import FastAPI
 
 from socdesk import __version__
 from socdesk.automation.runs.worker import in_process_runner
+from socdesk.automation.triggers import fire_playbooks
 from socdesk.iam.endpoints import router as identity_router
 from socdesk.kit.apidocs import install_api_docs
 from socdesk.kit.body_limit import BodyLimit, BodySizeLimit
+from socdesk.kit.changefeed import listening
 from socdesk.kit.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from socdesk.kit.handlers import install_error_handlers
 from socdesk.kit.input_check import ClientInputCheck
@@ -118,7 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # On SQLite the server runs workflow runs itself; on PostgreSQL `socdesk worker` does.
-        async with in_process_runner(settings, app.state.sessionmaker):
+        # Its sessions hear no changes: a workflow's writes never fire playbooks again.
+        async with in_process_runner(settings, create_sessionmaker(engine)):
             yield
         await engine.dispose()
 
@@ -134,7 +137,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.sessionmaker = create_sessionmaker(engine)
+    # The requests' writes fire the playbooks they match, in their own transaction.
+    app.state.sessionmaker = create_sessionmaker(engine, info=listening([fire_playbooks]))
     app.state.read_sessionmaker = create_read_sessionmaker(engine)
     install_error_handlers(app)
     install_openapi(app)

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.classes.registry import INCIDENT
 from socdesk.iam.repository import WorkspaceMembers
 from socdesk.incidents import mapping
 from socdesk.incidents.audit import (
@@ -49,6 +50,7 @@ from socdesk.incidents.writes import (
     Unset,
     Writes,
 )
+from socdesk.kit.changefeed import ChangeKind, ObjectsChanged, publish
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
@@ -122,7 +124,13 @@ class IncidentChanges:
             )
             for row, extra in zip(rows, related, strict=True)
         )
-        return [row["id"] for row in rows]
+        ids = [row["id"] for row in rows]
+        await self.published(ChangeKind.create, ids)
+        return ids
+
+    async def published(self, kind: ChangeKind, ids: Sequence[uuid.UUID]) -> None:
+        """Tell the change feed (kit/changefeed.py) what this write did to which incidents."""
+        await publish(self.session, ObjectsChanged(self.scope, INCIDENT.id, kind, ids))
 
     def import_event(self, source: str) -> dict[str, Any]:
         """The one event every incident of an import gets: its file, no per-field changes."""
@@ -225,6 +233,7 @@ class IncidentChanges:
         else:
             await self._audit_in_python(ids, writes, now, related)
         await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
+        await self.published(ChangeKind.update, ids)
 
     async def _audit_in_sql(
         self,
@@ -303,5 +312,6 @@ class IncidentChanges:
         # Their links to alerts, indicators, ... go with them (set-based, per chunk).
         await LinkRepository(self.session, self.scope.workspace_id).remove_touching(found)
         await self.incidents.delete_ids(found)
+        await self.published(ChangeKind.delete, found)
         kept = set(found)
         return [incident_id for incident_id in ids if incident_id in kept]

@@ -6,21 +6,22 @@ kind of change it writes. The automation listens (its playbook triggers): a run 
 the transaction of the change that caused it, so a change rolled back starts nothing.
 
 Listeners belong to a session, not to the process: the API's sessionmaker installs them
-(`listening_sessions`). Sessions made elsewhere — a workflow run's, the CLI's — have none, which
+(`listening`). Sessions made elsewhere — a workflow run's, the CLI's — have none, which
 is how a change made by a workflow never fires playbooks again.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _LISTENERS = "socdesk.change_listeners"
+_HELD = "socdesk.triggers_held"
 
 
 class ChangeKind(StrEnum):
@@ -35,17 +36,15 @@ class ChangeKind(StrEnum):
 class ObjectsChanged:
     """Objects of one class of one workspace, all changed the same way by one write.
 
-    `documents` are the objects' data as the write left them (as they were, for a delete),
-    by id, where the change path has them at hand; a listener reads the rest from the store.
-    `triggers` is false when the client asked for no automation (SecMaster's
-    `trigger_flag: false`)."""
+    `scope` is the writer's WorkspaceScope (typed loosely: kit sits below workspaces).
+    `documents` are the objects' data as the write left them, by id, where the change path has
+    them at hand; a listener reads the others from the store (for a delete, none are left)."""
 
-    workspace_id: uuid.UUID
+    scope: Any
     class_id: str
     kind: ChangeKind
     ids: Sequence[uuid.UUID]
-    documents: dict[uuid.UUID, dict[str, Any]]
-    triggers: bool = True
+    documents: Mapping[uuid.UUID, Mapping[str, Any]] = field(default_factory=dict)
 
 
 Listener = Callable[[AsyncSession, ObjectsChanged], Awaitable[None]]
@@ -56,10 +55,15 @@ def listening(listeners: Sequence[Listener]) -> dict[str, Any]:
     return {_LISTENERS: tuple(listeners)}
 
 
+def hold_triggers(session: AsyncSession) -> None:
+    """The session's changes start no automation: the client said `trigger_flag: false`."""
+    session.info[_HELD] = True
+
+
 async def publish(session: AsyncSession, changed: ObjectsChanged) -> None:
     """Tell the session's listeners, in the session's transaction (nothing when no id
-    changed, or the session has no listener)."""
-    if not changed.ids:
+    changed, the session has no listener, or its triggers are held)."""
+    if not changed.ids or session.info.get(_HELD):
         return
     for listener in session.info.get(_LISTENERS, ()):
         await listener(session, changed)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.fields import LINKED_INCIDENT
 from socdesk.classes.registry import INCIDENT, DataClass
+from socdesk.kit.changefeed import ChangeKind, ObjectsChanged, publish
 from socdesk.kit.clock import format_time, parse_time, utcnow
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
@@ -133,7 +134,19 @@ class ObjectChanges:
             ],
             now,
         )
+        documents = {row["id"]: row["data_object"] for row in rows}
+        await self._publish(data_class, ChangeKind.create, list(documents), documents)
         return [NewObject(row["id"], row["incident_id"], row["create_time"], now) for row in rows]
+
+    async def _publish(
+        self,
+        data_class: DataClass,
+        kind: ChangeKind,
+        ids: Sequence[uuid.UUID],
+        documents: dict[uuid.UUID, Any] | None = None,
+    ) -> None:
+        changed = ObjectsChanged(self.scope, data_class.id, kind, ids, documents or {})
+        await publish(self.session, changed)
 
     async def change(
         self, data_class: DataClass, row: DataObject, merged: dict[str, Any], batch: Batch
@@ -160,6 +173,8 @@ class ObjectChanges:
             now,
         )
         await self.events.add(events)
+        documents = {row.id: merged for row, merged in changes}
+        await self._publish(data_class, ChangeKind.update, list(documents), documents)
 
     def _apply(
         self,
@@ -228,4 +243,5 @@ class ObjectChanges:
             await self.events.add_deletes(found, event)
             await self.links.remove_touching(found)
             await self.objects.delete_many(found)
+            await self._publish(data_class, ChangeKind.delete, found)
         return found

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.mapping import missing_required, sent_fields
 from socdesk.incidents.record import IncidentObject
+from socdesk.kit.changefeed import ChangeKind
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.settings import Settings
@@ -99,6 +100,7 @@ class IncidentImporter:
             )
         if not imported:
             raise ValidationFailed.for_field("uploadFile", "the file holds no incidents")
+        await self.changes.published(ChangeKind.create, imported)
         return imported
 
     async def _run(self, file: IO[bytes], sink: IncidentSink) -> list[uuid.UUID]:

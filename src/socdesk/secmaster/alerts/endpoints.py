@@ -23,6 +23,7 @@ from socdesk.secmaster.alerts.schemas import (
 from socdesk.secmaster.incidents.schemas import BatchIds, BatchOutcome, DeleteEnvelope
 from socdesk.secmaster.objects import mapping
 from socdesk.secmaster.objects.schemas import ObjectCreate
+from socdesk.secmaster.triggers import trigger_flag
 from socdesk.workspaces.dependencies import SecMasterWriter
 
 router = APIRouter(
@@ -40,7 +41,7 @@ async def create_alert(
     create_dataobject on the same route `{id, event_id}`: `data` answers both."""
     service = DataObjectService(session, scope)
     data_class = await service.by_route_name(ALERT.route_name)
-    batch = Batch(body.name, body.type, bool(body.trigger_flag))
+    batch = Batch(body.name, body.type, trigger_flag(session, body.trigger_flag))
     record = await service.create(data_class, body.data_object, batch)
     linked = record.data_object.get("incident_id")
     detail = mapping.detail(record, scope)
@@ -55,7 +56,7 @@ async def change_alerts(
     all and nothing is written. `data` is the changed alert first by id (the SDK answers one)."""
     service = DataObjectService(session, scope)
     data_class = await service.by_route_name(ALERT.route_name)
-    batch = Batch(trigger_flag=bool(body.trigger_flag))
+    batch = Batch(trigger_flag=trigger_flag(session, body.trigger_flag))
     result = await service.change_many(data_class, body.batch_ids, body.data_object, batch)
     return AlertsChangedEnvelope(
         data=mapping.detail(result.done[0], scope),

@@ -15,6 +15,7 @@ from socdesk.objects.changes import Batch
 from socdesk.objects.panel import DataPanel
 from socdesk.secmaster.objects import mapping
 from socdesk.secmaster.objects.schemas import BatchCreate, CreatedRef, ObjectEnvelope, ObjectPage
+from socdesk.secmaster.triggers import trigger_flag
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -45,7 +46,7 @@ async def batch_create_datapanel_objects(
         raise ValidationFailed.for_field("data_object", "is required (or data_object_list)")
     panel = DataPanel(session, scope)
     data_class = await panel.data_class(dataclass)
-    batch = Batch(body.name, body.type, bool(body.trigger_flag))
+    batch = Batch(body.name, body.type, trigger_flag(session, body.trigger_flag))
     created = await panel.batch_create(data_class, objects, batch)
     return Response(mapping.created_array(created), media_type="application/json")
 

@@ -29,6 +29,7 @@ from socdesk.secmaster.incidents.schemas import (
     IncidentEnvelope,
     IncidentPage,
 )
+from socdesk.secmaster.triggers import trigger_flag
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -42,6 +43,7 @@ router = APIRouter(
 async def create_incident(
     body: IncidentCreate, scope: SecMasterWriter, session: SessionDep
 ) -> CreatedEnvelope:
+    trigger_flag(session, body.trigger_flag)
     detail = mapping.detail(await IncidentService(session, scope).create(body.data_object), scope)
     return CreatedEnvelope(data=CreatedIncident(**detail.model_dump(), event_id=detail.id))
 
@@ -107,6 +109,7 @@ async def show_incident(
 async def change_incident(
     incident_id: IncidentId, body: IncidentChange, scope: SecMasterWriter, session: SessionDep
 ) -> IncidentEnvelope:
+    trigger_flag(session, body.trigger_flag)
     row = await IncidentService(session, scope).change(incident_id, body.data_object)
     return IncidentEnvelope(data=mapping.detail(row, scope))
 

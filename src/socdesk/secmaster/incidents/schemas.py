@@ -21,7 +21,10 @@ from socdesk.kit.schemas import RequestBody, ResponseBody
 # the incident routes with these fields too; SOCdesk accepts them and (documented) ignores them.
 TriggerFlag = Annotated[
     bool | None,
-    Field(description="Accepted and ignored: SOCdesk has no playbooks to trigger yet."),
+    Field(
+        description="false: this write starts no playbook (absent or true: it starts those "
+        "whose rule it matches)."
+    ),
 ]
 
 

@@ -29,6 +29,7 @@ from socdesk.secmaster.objects.schemas import (
     ObjectEnvelope,
     ObjectPage,
 )
+from socdesk.secmaster.triggers import trigger_flag
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -49,7 +50,7 @@ async def create_dataobject(
     else null."""
     service = DataObjectService(session, scope)
     data_class = await service.by_route_name(dataclass_name)
-    batch = Batch(body.name, body.type, bool(body.trigger_flag))
+    batch = Batch(body.name, body.type, trigger_flag(session, body.trigger_flag))
     record = await service.create(data_class, body.data_object, batch)
     linked = record.data_object.get("incident_id")
     return CreatedEnvelope(data={"id": str(record.id), "event_id": linked or None})
@@ -112,7 +113,7 @@ async def update_dataobject(
     400); its version moves on by one."""
     service = DataObjectService(session, scope)
     data_class = await service.by_route_name(dataclass_name)
-    batch = Batch(trigger_flag=bool(body.trigger_flag))
+    batch = Batch(trigger_flag=trigger_flag(session, body.trigger_flag))
     record = await service.change(data_class, data_object_id, body.data_object, batch)
     return ObjectEnvelope(data=mapping.detail(record, scope))
 

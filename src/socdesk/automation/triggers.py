@@ -1,0 +1,80 @@
+"""Playbook triggers: a write of data objects starts the workflows of the enabled EVENT
+playbooks of their class whose rule they pass (docs/playbooks.md).
+
+`fire_playbooks` listens to the API sessions' change feed (kit/changefeed.py), so each run is
+enqueued in the transaction of the change that caused it: a write rolled back starts nothing.
+A run's own changes are made in sessions without listeners, and are skipped here as well by
+their actor, so a workflow never fires playbooks again. A request with `trigger_flag: false`
+holds its session's triggers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.automation.playbooks.evaluator import matches
+from socdesk.automation.playbooks.repository import TriggerVersion, enabled_trigger_versions
+from socdesk.automation.runs.requests import RunRequest, enqueue_runs
+from socdesk.automation.runs.scope import acts_as_run
+from socdesk.classes.registry import DataClass
+from socdesk.kit.changefeed import ChangeKind, ObjectsChanged
+from socdesk.kit.errors import AppError
+from socdesk.models import TriggerType
+from socdesk.objects.panel import DataPanel
+
+
+async def fire_playbooks(session: AsyncSession, changed: ObjectsChanged) -> None:
+    scope = changed.scope
+    if acts_as_run(scope):
+        return
+    class_id = uuid.UUID(changed.class_id)
+    versions = await enabled_trigger_versions(session, scope.workspace_id, class_id, changed.kind)
+    versions = [v for v in versions if v.actions]
+    if not versions:
+        return
+    panel = DataPanel(session, scope)
+    data_class = await panel.data_class(changed.class_id)
+    documents = await _documents(panel, data_class, changed, versions)
+    requests = [
+        RunRequest(
+            scope.workspace_id,
+            action.workflow_id,
+            data_class.name,
+            object_id,
+            TriggerType.EVENT,
+        )
+        for version in versions
+        for object_id in changed.ids
+        if _passes(version, documents.get(object_id))
+        for action in version.actions
+    ]
+    if requests:
+        await enqueue_runs(session, requests)
+
+
+def _passes(version: TriggerVersion, document: Mapping[str, Any] | None) -> bool:
+    if not version.rule_enable or not version.rule:
+        return True
+    return document is not None and matches(version.rule, document)
+
+
+async def _documents(
+    panel: DataPanel, data_class: DataClass, changed: ObjectsChanged, versions: list[TriggerVersion]
+) -> Mapping[uuid.UUID, Mapping[str, Any]]:
+    """The changed objects' data a rule reads: what the change path handed over, the rest read
+    as the dialects show them (only when some version has a rule; none for a delete)."""
+    wanted = [i for i in changed.ids if i not in changed.documents]
+    if not wanted or changed.kind is ChangeKind.delete:
+        return changed.documents
+    if not any(v.rule_enable and v.rule for v in versions):
+        return changed.documents
+    found = dict(changed.documents)
+    for object_id in wanted:
+        try:
+            found[object_id] = (await panel.show(data_class, str(object_id))).data_object
+        except AppError:  # gone meanwhile: no rule passes
+            continue
+    return found
