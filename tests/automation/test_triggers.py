@@ -45,9 +45,10 @@ async def enabled_pair(
     on: str = "dataobject_create",
     rule: dict[str, Any] | None = SEVERE,
     dataclass: str = "Incident",
+    cron: str | None = None,
 ) -> str:
     """The triage workflow, enabled, and a published, enabled playbook running it on `on` of
-    `dataclass` under `rule`; the workflow's id."""
+    `dataclass` under `rule` (or, given a `cron`, on its ticks); the workflow's id."""
     workflow_id = await runnable(client, tenant, TRIAGE, "Triage high severity")
     await _ok(client.put(f"{workflows_path(tenant)}/{workflow_id}", json={"enabled": True}))
     soc = _soc(tenant)
@@ -64,6 +65,8 @@ async def enabled_pair(
     }
     if rule is not None:
         version["rule"] = {"rule": rule}
+    if cron is not None:
+        version.update(trigger_type="TIMER", rule={"rule": {"cron": cron}})
     made = await _ok(client.post(f"{soc}/playbooks/{playbook}/versions", json=version))
     version_id = made["data"]["id"]
     versions = f"{soc}/playbooks/versions/{version_id}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -237,20 +238,29 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
             )
             .order_by(PlaybookVersion.id, PlaybookAction.sort_order, PlaybookAction.id)
         )
-        found: dict[uuid.UUID, TriggerVersion] = {}
-        for row in await self.session.execute(statement):
-            version = found.get(row[0])
-            if version is None:
-                version = found[row[0]] = TriggerVersion(
-                    version_id=row[0],
-                    playbook_id=row[1],
-                    playbook_name=row[2],
-                    rule_enable=row[3],
-                    rule=row[4],
-                )
-            if row[5] is not None:
-                version.actions.append(TriggerAction(row[5], row[6], row[7]))
-        return list(found.values())
+        return await versions_with_actions(self.session, statement)
+
+
+async def versions_with_actions(session: AsyncSession, statement: Any) -> list[TriggerVersion]:
+    """Versions from rows of (version id, playbook id, name, rule_enable, rule, action id,
+    workflow id, action name[, workspace id, dataclass name, playbook updated]), one row per
+    action in order."""
+    found: dict[uuid.UUID, TriggerVersion] = {}
+    for row in await session.execute(statement):
+        version = found.get(row[0])
+        if version is None:
+            version = found[row[0]] = TriggerVersion(
+                version_id=row[0],
+                playbook_id=row[1],
+                playbook_name=row[2],
+                rule_enable=row[3],
+                rule=row[4],
+            )
+            if len(row) > 8:
+                version.workspace_id, version.dataclass_name, version.since = row[8:11]
+        if row[5] is not None:
+            version.actions.append(TriggerAction(row[5], row[6], row[7]))
+    return list(found.values())
 
 
 async def enabled_trigger_versions(
@@ -281,6 +291,11 @@ class TriggerVersion:
     rule_enable: bool
     rule: str | None
     actions: list[TriggerAction] = field(default_factory=list)
+    # Read for the timer sweep only: whose version it is, of which class, and when its
+    # playbook last changed (enabling it included: no tick before that fires).
+    workspace_id: uuid.UUID | None = None
+    dataclass_name: str = ""
+    since: datetime | None = None
 
 
 class PlaybookActionRepository(WorkspaceScoped[PlaybookAction]):

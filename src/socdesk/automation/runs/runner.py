@@ -37,6 +37,7 @@ from socdesk.automation.runs.engine import (
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunQueue, TodoRepository
 from socdesk.automation.runs.scope import run_scope
+from socdesk.automation.timers import TimerSweeps
 from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.kit.clock import utcnow
@@ -125,9 +126,12 @@ class Runner:
         return taken
 
     async def serve(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
-        """Drain, then wait `poll_seconds`, until `stop` is set."""
+        """Fire the TIMER playbooks' due ticks (every few seconds), drain, then wait
+        `poll_seconds`, until `stop` is set."""
+        timers = TimerSweeps(self.sessions)
         while not stop.is_set():
             try:
+                await timers.sweep_if_due()
                 await self.drain()
             except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
                 log.exception("workflow runner: a run failed unexpectedly")

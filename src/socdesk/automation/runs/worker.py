@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.runs.jobs import QUEUE, TASK
 from socdesk.automation.runs.runner import RunLimits, Runner
+from socdesk.automation.timers import TimerSweeps
 from socdesk.kit.db import create_engine, create_sessionmaker, is_sqlite, sync_url
 from socdesk.settings import Settings
 
@@ -105,8 +106,10 @@ async def _take_jobs(
         # A run whose worker died (its lease ran out) gets a new job: never lost. The dead
         # worker's own job (left "doing") is retried too, so procrastinate's table is not left
         # with it; whichever job comes first runs the run, the other finds it taken.
+        timers = TimerSweeps(sessions, every=0)
         while not stop.is_set():
             try:
+                await timers.sweep_if_due()
                 await runner.rescue()
                 stalled = await app.job_manager.get_stalled_jobs(
                     queue=QUEUE, seconds_since_heartbeat=max(30.0, settings.run_lease_seconds * 2)

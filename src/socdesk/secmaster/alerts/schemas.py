@@ -16,7 +16,10 @@ class AlertsChange(RequestBody):
         max_length=10_000,
         description="The alerts to change; unknown, malformed or repeated ids land in error_ids.",
     )
-    trigger_flag: bool | None = Field(default=None, description="false: these writes start no playbook. Kept with the audit events.")
+    trigger_flag: bool | None = Field(
+        default=None,
+        description="false: these writes start no playbook. Kept with the audit events.",
+    )
     data_object: dict[str, Any] = Field(
         description="The fields to write over every listed alert's; a field sent as null is"
         " removed."

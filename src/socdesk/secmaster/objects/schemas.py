@@ -31,7 +31,9 @@ class ObjectCreate(RequestBody):
     format_version: FormatVersion = None
     name: Label | None = Field(default=None, description="Labels the write in its audit event.")
     type: Label | None = Field(default=None, description="Labels the write in its audit event.")
-    trigger_flag: bool | None = Field(default=None, description="false: this write starts no playbook. Kept with the audit event.")
+    trigger_flag: bool | None = Field(
+        default=None, description="false: this write starts no playbook. Kept with the audit event."
+    )
     data_object: dict[str, Any] = Field(
         description="The object, as its class's fields (GET ~/soc/dataclasses/{id}/fields)."
     )
@@ -43,7 +45,9 @@ class ObjectChange(RequestBody):
     batch_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(
         default=None, max_length=10_000, description="Ignored on PUT {id}."
     )
-    trigger_flag: bool | None = Field(default=None, description="false: this write starts no playbook. Kept with the audit event.")
+    trigger_flag: bool | None = Field(
+        default=None, description="false: this write starts no playbook. Kept with the audit event."
+    )
     data_object: dict[str, Any] = Field(
         description="The fields to write over the object's; a field sent as null is removed."
     )
@@ -56,7 +60,10 @@ class BatchCreate(RequestBody):
     format_version: FormatVersion = None
     name: Label | None = Field(default=None, description="Labels the batch in its audit events.")
     type: Label | None = Field(default=None, description="Labels the batch in its audit events.")
-    trigger_flag: bool | None = Field(default=None, description="false: these writes start no playbook. Kept with the audit events.")
+    trigger_flag: bool | None = Field(
+        default=None,
+        description="false: these writes start no playbook. Kept with the audit events.",
+    )
     data_object: list[Any] | None = Field(
         default=None, max_length=MAX_BATCH, description=f"The objects, at most {MAX_BATCH}."
     )
