@@ -208,6 +208,24 @@ DataObjectIdPath = Annotated[
         examples=[_UUID_EXAMPLE],
     ),
 ]
+IndicatorIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "indicator_id: no indicator {value!r}")),
+    Path(
+        description="The indicator's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
+VulnerabilityIdPath = Annotated[
+    str,
+    AfterValidator(_naming_nothing(UUID_PATTERN, "vul_id: no vulnerability {value!r}")),
+    Path(
+        description="The vulnerability's UUID.",
+        json_schema_extra=_schema(UUID_PATTERN, uuid=True),
+        examples=[_UUID_EXAMPLE],
+    ),
+]
 DataPanelObjectIdPath = Annotated[
     str,
     AfterValidator(_naming_nothing(UUID_PATTERN, "dataobject_id: no data object {value!r}")),
