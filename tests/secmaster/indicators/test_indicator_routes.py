@@ -82,11 +82,13 @@ async def test_invalid_writes_and_searches_name_their_field_and_change_nothing(
     assert message(bad_ids).startswith("ids.0:")
     assert message(other_class).startswith("dataclass_id:")
     assert "sort_by" in bad_sort.json()["message"]
-    assert bad_limit.status_code == 400 and "limit" in bad_limit.json()["message"]
+    assert bad_limit.status_code == 400
+    assert "limit" in bad_limit.json()["message"]
     for missing in (unknown, malformed, vul_unknown):
         assert missing.status_code in (400, 404), missing.text
     assert "indicator_id" in malformed.json()["message"]
-    assert vul_bad.status_code == 400 and "order" in vul_bad.json()["message"]
+    assert vul_bad.status_code == 400
+    assert "order" in vul_bad.json()["message"]
     shown = await _shown(admin_client, soc, existing)
     assert (shown["version"], shown["data_object"]["value"]) == (1, "203.0.113.7")
     assert await _total(admin_client, soc) == 1
@@ -153,7 +155,8 @@ async def test_viewers_read_but_never_write_indicators(
     searched = await client.post(f"{soc}/indicators/search", headers=viewer, json={})
 
     assert [r.status_code for r in writes] == [403] * 3
-    assert read.status_code == 200 and searched.json()["total"] == 1
+    assert read.status_code == 200
+    assert searched.json()["total"] == 1
     shown = await _shown(admin_client, soc, existing)
     assert (shown["version"], shown["name"]) == (1, "C2 address")
     assert await _total(admin_client, soc) == 1
