@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     xlsx_max_uncompressed_bytes: int = Field(default=128 * 1024 * 1024, gt=0)
     xlsx_max_compression_ratio: int = Field(default=100, gt=1)
     export_max_rows: int = Field(default=500_000, gt=0)
+    # Most alerts one `POST ~/soc/alerts/batch-order` may list (docs/alerts.md); at most 100,000.
+    alerts_order_max_ids: int = Field(default=10_000, gt=0, le=100_000)
     # Largest avatar image a user may upload (PNG or JPEG).
     avatar_max_bytes: int = Field(default=1024 * 1024, gt=0)
 

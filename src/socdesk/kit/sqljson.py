@@ -151,6 +151,21 @@ class Dialect:
     def id_column_text(self, column: Any) -> Any:
         return cast(column, Text()) if self.postgres else column
 
+    def as_document(self, json_column: Any) -> Any:
+        """A JSON column (`json` on PostgreSQL, text on SQLite) as `member` and `with_members`
+        take it (PostgreSQL's `jsonb`)."""
+        return cast(json_column, JSONB) if self.postgres else json_column
+
+    def with_members(self, json_column: Any, values: dict[str, Any]) -> Any:
+        """The JSON object of a JSON column with the top-level members `values` set (added
+        after the others, or in their place), as the column's value. None values are not
+        allowed (JSON merge would remove them)."""
+        assert all(v is not None for v in values.values())
+        patch = json_constant(values)
+        if self.postgres:
+            return cast(cast(json_column, JSONB).op("||")(cast(patch, JSONB)), JSON())
+        return func.json_patch(json_column, patch)
+
     def as_json(self, json_text: Any) -> Any:
         """JSON text as the value of a JSON column (SQLite keeps the text as it is)."""
         return cast(json_text, JSON()) if self.postgres else json_text
