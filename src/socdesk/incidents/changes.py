@@ -56,6 +56,7 @@ from socdesk.kit.ids import hex_id
 from socdesk.kit.sqljson import Dialect, RowValues
 from socdesk.links.repository import LinkRepository
 from socdesk.models import Incident, IncidentAction
+from socdesk.objects.changes import ObjectChanges
 from socdesk.workspaces.scope import WorkspaceScope
 
 
@@ -300,8 +301,10 @@ class IncidentChanges:
         # The statement that writes the events locks the rows (in id order) and says which
         # of `ids` are incidents here: one pass over them before the DELETE.
         found = await self.events.add_from_incidents(ids, event, {"snapshot": snapshot}, lock=True)
-        # Their links to alerts, indicators, ... go with them (set-based, per chunk).
+        # Their links to alerts, indicators, ... go with them, and the objects naming them by
+        # `incident_id` name them no more (set-based, per chunk).
         await LinkRepository(self.session, self.scope.workspace_id).remove_touching(found)
+        await ObjectChanges(self.session, self.scope).forget_incidents(found)
         await self.incidents.delete_ids(found)
         kept = set(found)
         return [incident_id for incident_id in ids if incident_id in kept]
