@@ -54,9 +54,9 @@ from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.kit.ids import hex_id
 from socdesk.kit.sqljson import Dialect, RowValues
+from socdesk.links.references import IncidentReferences
 from socdesk.links.repository import LinkRepository
 from socdesk.models import Incident, IncidentAction
-from socdesk.objects.changes import ObjectChanges
 from socdesk.workspaces.scope import WorkspaceScope
 
 
@@ -304,7 +304,9 @@ class IncidentChanges:
         # Their links to alerts, indicators, ... go with them, and the objects naming them by
         # `incident_id` name them no more (set-based, per chunk).
         await LinkRepository(self.session, self.scope.workspace_id).remove_touching(found)
-        await ObjectChanges(self.session, self.scope).forget_incidents(found)
+        user = self.scope.user
+        references = IncidentReferences(self.session, self.scope.workspace_id)
+        await references.forget(found, user.id, user.email)
         await self.incidents.delete_ids(found)
         kept = set(found)
         return [incident_id for incident_id in ids if incident_id in kept]

@@ -258,34 +258,6 @@ class ObjectChanges:
                 [((class_id, i), (incident_class, uuid.UUID(linked))) for i in ids], now
             )
 
-    async def forget_incidents(self, incident_ids: Sequence[uuid.UUID]) -> None:
-        """Clear `incident_id` from the objects (of every class) naming one of the incidents
-        `incident_ids` (being deleted), set-based: an update event each (the field's before,
-        after null) by one INSERT ... SELECT, then one UPDATE, per chunk. Their links to the
-        incidents are the incident delete's to remove."""
-        ids = await self.objects.naming_incidents(incident_ids)
-        if not ids:
-            return
-        now = utcnow()
-        sql = Dialect(self.session.get_bind().dialect.name)
-        key = LINKED_INCIDENT.key
-        before = sql.coalesce(
-            sql.member(sql.as_document(DataObject.data_object), (key,)), text("null")
-        )
-        change = concat(text('{"before":'), before, text(',"after":null}'))
-        changes = sql.as_json(json_object(members([(key, change, None)])))
-        event = {"at": now, "snapshot": None, **self._event("update", Batch())}
-        await self.events.add_from_objects(ids, event, {"changes": changes})
-        statement = self.objects.update().values(
-            data_object=sql.without_member(
-                DataObject.data_object, key, {"update_time": format_time(now)}
-            ),
-            incident_id=None,
-            update_time=now,
-            version=DataObject.version + 1,
-        )
-        await self.objects.execute_in_chunks(statement, DataObject.id, ids)
-
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with
         the object's last state); the ids deleted."""

@@ -73,12 +73,6 @@ class DataObjectRepository(WorkspaceScoped[DataObject]):
         rows = await self.in_chunks(statement, DataObject.id, ids)
         return [(class_id, object_id, linked) for object_id, class_id, linked in rows]
 
-    async def naming_incidents(self, incident_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
-        """The objects whose `incident_id` names one of `incident_ids`, in id order."""
-        statement = self.select(DataObject.id)
-        found = await self.scalars_in_chunks(statement, DataObject.incident_id, incident_ids)
-        return sorted(found)
-
     async def delete_many(self, ids: Sequence[uuid.UUID]) -> None:
         await self.execute_in_chunks(self.delete(), DataObject.id, ids)
 
