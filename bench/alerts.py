@@ -10,6 +10,9 @@ server at SOCDESK_BENCH_POSTGRES_URL, dropped afterwards), built by the migratio
 - sequential creates: `--creates` alerts posted one after another to `POST ~/soc/alerts`, each
   a request of its own through the in-process ASGI client: creates/s (target 300/s) and the
   p50 latency (target under 10 ms);
+- batch-order: `--order` alerts (10,000 by default) batch-created, then made into one incident
+  by one `POST ~/soc/alerts/batch-order` (set-based: a handful of statements whatever the
+  count): its wall time, alerts/s, and the statements it ran (counted on the engine);
 - search (`--search-rows`, PostgreSQL only unless `--search-sqlite`): that many alerts written
   straight into the store beforehand (COPY on PostgreSQL, as kit/bulk.py writes them, then
   ANALYZE), then `POST ~/soc/alerts/search` for a page of 100 filtered by severity and
@@ -20,7 +23,7 @@ server at SOCDESK_BENCH_POSTGRES_URL, dropped afterwards), built by the migratio
 It prints the figures beside the targets ("OVER" when one is missed). It asserts nothing.
 
     .venv/bin/python bench/alerts.py [--backend sqlite|postgresql|both] [--repeat 5]
-        [--creates 1000] [--search-rows 1000000] [--search-sqlite]
+        [--creates 1000] [--order 10000] [--search-rows 1000000] [--search-sqlite]
 """
 
 from __future__ import annotations
@@ -160,6 +163,48 @@ async def search_p50(bench: Bench, offset: int, repeat: int) -> tuple[float, int
     return _ms(statistics.median(times)), total
 
 
+async def batch_order(bench: Bench, count: int) -> tuple[float, int]:
+    """Seconds and statements of one batch-order of `count` fresh alerts (batch-created in
+    chunks of 10,000 beforehand)."""
+    soc = f"{bench.workspace_path}/soc"
+    ids: list[str] = []
+    for start in range(0, count, 10_000):
+        created = await bench.client.post(
+            f"{soc}/datapanel/Alert/data-objects/batch-create",
+            json={
+                "data_object": [
+                    batch_bench.alert(n) for n in range(start, min(count, start + 10_000))
+                ]
+            },
+        )
+        assert created.status_code == 200, created.text[:500]
+        ids += [str(item["id"]) for item in created.json()]
+    statements = 0
+
+    def count_statement(*_: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    engine = bench.app.state.engine.sync_engine
+    body = {
+        "ids": ids,
+        "incident_content": {
+            "title": "Spray against the VPN",
+            "incident_type": {"category": "Intrusion", "incident_type": "Brute force"},
+        },
+    }
+    event.listen(engine, "before_cursor_execute", count_statement)
+    try:
+        started = time.perf_counter()
+        response = await bench.client.post(f"{soc}/alerts/batch-order", json=body)
+        elapsed = time.perf_counter() - started
+    finally:
+        event.remove(engine, "before_cursor_execute", count_statement)
+    assert response.status_code == 200, response.text[:500]
+    assert len(response.json()["data"]["success_ids"]) == count
+    return elapsed, statements
+
+
 async def plans(bench: Bench) -> list[str]:
     """The PostgreSQL plans of the statements a first-page search runs on data_objects."""
     seen: list[tuple[str, Any]] = []
@@ -197,6 +242,11 @@ async def run_backend(backend: str, args: argparse.Namespace) -> None:
         f"  {rate:>10,.0f}{CREATES_PER_SECOND:>8}{p50:>9.2f}{CREATE_P50_MS:>8.0f}"
         f"{'  OVER' if over else ''}"
     )
+    async with database(backend) as url, bench_app(url) as bench:
+        elapsed, statements = await batch_order(bench, args.order)
+    print(f"\n  {backend}: one POST ~/soc/alerts/batch-order of {args.order:,} alerts")
+    print(f"  {'seconds':>10}{'alerts/s':>10}{'statements':>12}")
+    print(f"  {elapsed:>10.2f}{args.order / elapsed:>10,.0f}{statements:>12}")
     if backend == "sqlite" and not args.search_sqlite:
         return
     async with database(backend) as url, bench_app(url) as bench:
@@ -225,11 +275,12 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--creates", type=int, default=1000)
+    parser.add_argument("--order", type=int, default=10_000)
     parser.add_argument("--search-rows", type=int, default=1_000_000)
     parser.add_argument("--search-sqlite", action="store_true")
     args = parser.parse_args()
-    if min(args.repeat, args.creates, args.search_rows) < 1:
-        parser.error("--repeat, --creates and --search-rows must be positive")
+    if min(args.repeat, args.creates, args.order, args.search_rows) < 1:
+        parser.error("--repeat, --creates, --order and --search-rows must be positive")
     for backend in backends(args.backend):
         asyncio.run(run_backend(backend, args))
     print()

@@ -35,6 +35,7 @@ from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
+from socdesk.secmaster.indicators.endpoints import router as indicators_router
 from socdesk.secmaster.instances.endpoints import router as instances_router
 from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
@@ -45,6 +46,7 @@ from socdesk.secmaster.relations.endpoints import router as relations_router
 from socdesk.secmaster.todos.endpoints import router as todos_router
 from socdesk.secmaster.transfer.endpoints import router as transfer_router
 from socdesk.secmaster.transfer.objects import router as objects_transfer_router
+from socdesk.secmaster.vulnerabilities.endpoints import router as vulnerabilities_router
 from socdesk.secmaster.workflows.endpoints import router as workflows_router
 from socdesk.secmaster.workspaces.endpoints import router as workspaces_router
 from socdesk.settings import Settings, get_settings
@@ -86,6 +88,8 @@ ROUTERS = (
     # The SDK's alert shapes where they differ from the generic ones, which would match them.
     alerts_router,
     alerts_order_router,
+    indicators_router,
+    vulnerabilities_router,
     notes_router,
     # Literal class routes first, then `~/soc/{dataclass_name}/import|export|template/...`,
     # before the relations' and generic objects' `~/soc/{type}/{id}/...`.

@@ -58,6 +58,15 @@ class Settings(BaseSettings):
     xlsx_max_uncompressed_bytes: int = Field(default=128 * 1024 * 1024, gt=0)
     xlsx_max_compression_ratio: int = Field(default=100, gt=1)
     export_max_rows: int = Field(default=500_000, gt=0)
+    # Most alerts one `POST ~/soc/alerts/batch-order` may list (docs/alerts.md); at most 100,000.
+    alerts_order_max_ids: int = Field(default=10_000, gt=0, le=100_000)
+    # Workflows' HTTP request and webhook actions (docs/configuration.md): the hosts they may
+    # call (names, `*.domain`, `*`, addresses, ranges; none by default: every call refused),
+    # the wall-clock timeout of a call, the largest response body, the redirects followed.
+    automation_http_allowed_hosts: list[str] = Field(default_factory=list)
+    automation_http_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    automation_http_max_response_bytes: int = Field(default=1024 * 1024, gt=0)
+    automation_http_max_redirects: int = Field(default=3, ge=0, le=10)
     # Largest avatar image a user may upload (PNG or JPEG).
     # Workflow runs (docs/workflows.md, "Runs"): a run over either limit ends FAILED.
     run_max_steps: int = Field(default=1000, ge=1)

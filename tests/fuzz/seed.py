@@ -21,7 +21,7 @@ from tests.automation.bpmn_files import TRIAGE_FILE
 from tests.automation.runs.helpers import chain, runnable, service_task, started
 from tests.avatars.images import tiny_jpeg, tiny_png
 from tests.factories import PASSWORD, TenantInfo, login, make_member, make_tenant, password_body
-from tests.objects.payloads import alert
+from tests.objects.payloads import alert, indicator, vulnerability
 from tests.secmaster.incidents.payloads import incident_object
 
 SECMASTER_INCIDENTS = 4
@@ -52,6 +52,9 @@ class Seed:
     # Route names of the classes with generic routes, and alerts of the main workspace.
     dataclass_names: list[str] = field(default_factory=list)
     alert_ids: list[str] = field(default_factory=list)
+    # Indicators and vulnerabilities of the main workspace (their own SDK routes).
+    indicator_ids: list[str] = field(default_factory=list)
+    vulnerability_ids: list[str] = field(default_factory=list)
     # Workflows of the main workspace (the triage example, imported) and their versions.
     workflow_ids: list[str] = field(default_factory=list)
     workflow_version_ids: list[str] = field(default_factory=list)
@@ -231,6 +234,21 @@ async def _seed_objects(
         )
     )
     assert isinstance(alerts, list)
+    panel = f"{tenant.workspaces_path}/{main}/soc/datapanel"
+    indicators = _ok(
+        await client.post(
+            f"{panel}/Indicator/data-objects/batch-create",
+            json={"data_object": [indicator(name=f"Seeded indicator {n}") for n in range(2)]},
+        )
+    )
+    vulnerabilities = _ok(
+        await client.post(
+            f"{panel}/Vulnerability/data-objects/batch-create",
+            json={"data_object": [vulnerability(vul_name=f"CVE-2026-000{n}") for n in range(2)]},
+        )
+    )
+    assert isinstance(indicators, list)
+    assert isinstance(vulnerabilities, list)
     workflow_ids, version_ids = await _workflows(client, f"{tenant.workspaces_path}/{main}")
     playbooks = await _playbooks(client, f"{tenant.workspaces_path}/{main}", workflow_ids)
     return Seed(
@@ -249,6 +267,8 @@ async def _seed_objects(
         dataclass_type_ids=type_ids,
         dataclass_names=["alerts", "indicators", "vulnerabilities"],
         alert_ids=[str(a["id"]) for a in alerts],
+        indicator_ids=[str(i["id"]) for i in indicators],
+        vulnerability_ids=[str(v["id"]) for v in vulnerabilities],
         workflow_ids=workflow_ids,
         workflow_version_ids=version_ids,
         playbook_ids=playbooks["playbooks"],

@@ -153,13 +153,18 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "incident_id": seed.incident_ids if register else seed.incident_uuids,
         "dataclass_id": seed.dataclass_refs,
         "dataclass": seed.dataclass_refs,
-        # Not `alerts`: its literal routes (secmaster/alerts/) serve other methods than the
-        # generic `~/soc/{dataclass_name}` documents, so a 405's Allow can only match one.
-        "dataclass_name": [name for name in seed.dataclass_names if name != "alerts"],
+        # Not `alerts` nor `indicators`: their literal routes (secmaster/alerts/, indicators/)
+        # serve other methods than the generic `~/soc/{dataclass_name}` documents, so a 405's
+        # Allow can only match one.
+        "dataclass_name": [
+            name for name in seed.dataclass_names if name not in ("alerts", "indicators")
+        ],
         # Relation routes name both classes, incidents included.
         "dataclass_type": ["incidents", *seed.dataclass_names],
         "related_dataclass_type": ["incidents", *seed.dataclass_names],
         "data_object_id": seed.alert_ids,
+        "indicator_id": seed.indicator_ids,
+        "vul_id": seed.vulnerability_ids,
         "dataobject_id": seed.alert_ids,
         "key_id": seed.api_key_ids,
         "access_key": seed.access_keys,

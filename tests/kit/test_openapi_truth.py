@@ -69,6 +69,8 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "dataclass_type": "nosuchclasses",
         "related_dataclass_type": "nosuchclasses",
         "data_object_id": str(uuid.uuid4()),
+        "indicator_id": str(uuid.uuid4()),
+        "vul_id": str(uuid.uuid4()),
         "dataobject_id": str(uuid.uuid4()),
         "workflow_id": str(uuid.uuid4()),
         "version_id": str(uuid.uuid4()),
@@ -296,6 +298,10 @@ async def test_the_template_format_is_an_enum_without_json(
         # A literal path is its own, not an incident id of `/soc/incidents/{incident_id}`.
         ("DELETE", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import", "POST"),
         ("OPTIONS", "/v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search", "POST"),
+        # The alert routes' path is a `~/soc/{dataclass_name}` one too: every method either
+        # serves (both documents list them).
+        ("OPTIONS", "/v1/{project_id}/workspaces/{workspace_id}/soc/alerts", "DELETE, POST"),
+        ("PUT", "/v1/{project_id}/workspaces/{workspace_id}/soc/indicators", "DELETE, POST"),
         ("PUT", "/v3/auth/tokens", "DELETE, GET, POST"),
         ("DELETE", "/healthz", "GET"),
         ("POST", "/", "GET"),

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.routing import APIRoute
 
 from socdesk.app import create_app
@@ -46,6 +46,10 @@ def _router(route_class: type[DialectRoute], prefix: str) -> APIRouter:
     @router.post("/things")
     async def create_thing(request: Request) -> dict[str, int]:
         return {"received": len(await request.body())}
+
+    @router.delete("/{kind}")
+    async def delete_kind(kind: Annotated[str, Path(pattern="^[a-z]+$")]) -> None:
+        raise NotFound(f"no {kind}")
 
     @router.get("/crash")
     async def crash() -> None:
@@ -109,7 +113,7 @@ async def test_a_register_router_under_any_prefix_answers_in_the_register_envelo
 ) -> None:
     missing = await bare.get("/zz/things/x")
     invalid = await bare.get("/zz/things/x", params={"limit": "many"})
-    not_allowed = await bare.delete("/zz/things")
+    not_allowed = await bare.put("/zz/things")
     no_route = await bare.get("/zz/things/x/y/z")
     nul = await bare.get("/zz/things/x", params={"q": "a\x00b"})
     too_deep = await bare.post("/zz/things", content=b"[" * 500 + b"]" * 500, headers=JSON)
@@ -120,7 +124,8 @@ async def test_a_register_router_under_any_prefix_answers_in_the_register_envelo
     assert body["message"] == "no thing x"
     assert assert_envelope(invalid, Dialect.register, 400)["details"][0]["field"] == "limit"
     assert assert_envelope(not_allowed, Dialect.register, 405)["error"] == "method_not_allowed"
-    assert not_allowed.headers["Allow"] == "POST"
+    # `/zz/things` is the create route's and a `/zz/{kind}` one's: both routes' methods.
+    assert not_allowed.headers["Allow"] == "DELETE, POST"
     assert assert_envelope(no_route, Dialect.register, 404)["error"] == "route_not_found"
     assert assert_envelope(nul, Dialect.register, 400)["details"][0]["field"] == "q"
     assert_envelope(too_deep, Dialect.register, 400)
@@ -253,3 +258,19 @@ def test_the_route_is_found_once_per_request_and_cheaply() -> None:
     per_request = (time.perf_counter() - started) / (rounds * len(paths))
     # ~10 µs on a loaded 2-core machine; far below a request's own cost (milliseconds).
     assert per_request < 200e-6, per_request
+
+
+async def test_a_405_allow_lists_the_methods_of_every_route_whose_parameters_take_the_path(
+    bare: httpx.AsyncClient,
+) -> None:
+    literal_and_parameter = await bare.options("/zz/things")
+    # `Things` is no `{kind}` (its pattern is lower-case): only the literal route's... none
+    # serves it but the parameter route's path, whose pattern refuses it: the most literal.
+    refused_by_pattern = await bare.put("/zz/Things")
+    parameter_only = await bare.put("/zz/other")
+
+    assert literal_and_parameter.status_code == 405
+    assert literal_and_parameter.headers["Allow"] == "DELETE, POST"
+    assert refused_by_pattern.status_code == 405
+    assert refused_by_pattern.headers["Allow"] == "DELETE"
+    assert parameter_only.headers["Allow"] == "DELETE"

@@ -215,7 +215,9 @@ HTTP = Component(
             ),
             (
                 ActionParam("status", ParamType.integer, "The response's status."),
+                ActionParam("headers", ParamType.object, "The response's headers."),
                 ActionParam("body", ParamType.string, "The response's body."),
+                ActionParam("json", ParamType.object, "The body read as JSON, when it is.", False),
             ),
         ),
         ComponentAction(
@@ -224,6 +226,12 @@ HTTP = Component(
             (
                 ActionParam("url", ParamType.string, "An http(s) URL of an allowed host."),
                 ActionParam("message", ParamType.string, "The notice's text.", False),
+                ActionParam("data", ParamType.object, "The object the notice is about.", False),
+                ActionParam("headers", ParamType.object, "Request headers.", False),
+            ),
+            (
+                ActionParam("status", ParamType.integer, "The response's status."),
+                ActionParam("body", ParamType.string, "The response's body."),
             ),
         ),
     ),

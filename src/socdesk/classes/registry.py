@@ -25,6 +25,7 @@ from socdesk.classes.fields import (
 from socdesk.classes.incident import INCIDENT_FIELDS
 from socdesk.classes.indicator import INDICATOR_FIELDS
 from socdesk.classes.vulnerability import VULNERABILITY_FIELDS
+from socdesk.kit.params import ROUTE_WORDS
 
 # The typed columns of the data-object store (objects/, table `data_objects`) that a class may
 # map fields onto, so the filters and sorts a SOC runs most use an index rather than a JSON
@@ -164,21 +165,9 @@ SYSTEM_FIELDS: tuple[ClassField, ...] = (
 )
 
 # What a workspace's own class may not be called (its names are compared without case): the
-# built-in classes' names, and the `~/soc/...` segments that are routes of their own.
-RESERVED_ROUTE_NAMES = frozenset(
-    {
-        "dataclasses",
-        "datapanel",
-        "vulnerability",
-        "workflows",
-        "playbooks",
-        "components",
-        "tasks",
-        "notes",
-        "layouts",
-        "mappings",
-    }
-)
+# built-in classes' names, and the `~/soc/...` segments that are routes of their own (and a
+# data object's `history`), kit/params.py ROUTE_WORDS.
+RESERVED_ROUTE_NAMES = frozenset(ROUTE_WORDS)
 
 
 def built_in_class(ref: str) -> DataClass | None:

@@ -56,6 +56,7 @@ from socdesk.kit.errors import Problems, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.kit.ids import hex_id
 from socdesk.kit.sqljson import Dialect, RowValues
+from socdesk.links.references import IncidentReferences
 from socdesk.links.repository import LinkRepository
 from socdesk.models import Incident, IncidentAction
 from socdesk.workspaces.scope import WorkspaceScope
@@ -309,8 +310,12 @@ class IncidentChanges:
         # The statement that writes the events locks the rows (in id order) and says which
         # of `ids` are incidents here: one pass over them before the DELETE.
         found = await self.events.add_from_incidents(ids, event, {"snapshot": snapshot}, lock=True)
-        # Their links to alerts, indicators, ... go with them (set-based, per chunk).
+        # Their links to alerts, indicators, ... go with them, and the objects naming them by
+        # `incident_id` name them no more (set-based, per chunk).
         await LinkRepository(self.session, self.scope.workspace_id).remove_touching(found)
+        user = self.scope.user
+        references = IncidentReferences(self.session, self.scope.workspace_id)
+        await references.forget(found, user.id, user.email)
         await self.incidents.delete_ids(found)
         await self.published(ChangeKind.delete, found)
         kept = set(found)

@@ -140,6 +140,9 @@ def refuse_missing(sent: dict[str, Any], *, only_sent: bool = False) -> None:
     keys = None
     if only_sent:
         keys = frozenset(k for k in REQUIRED_ON_CREATE if k.split(".")[0] in sent)
+    if only_sent and "create_time" in sent and not sent["create_time"]:
+        # Every incident has a create time (a NOT NULL column): it can be moved, not removed.
+        raise ValidationFailed.for_field("data_object.create_time", "cannot be removed")
     missing = missing_required(sent, keys)
     if missing:
         raise ValidationFailed(

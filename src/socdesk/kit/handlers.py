@@ -87,16 +87,27 @@ def allowed_methods(request: Request) -> str:
     """The methods the request's path is served with, for a 405's `Allow` header. Starlette
     names only the first route whose path matched, and FastAPI makes one route per method.
 
-    Only the most literal paths that match count: `/soc/incidents/import` is the import
-    route's path, not an incident id that `/soc/incidents/{incident_id}` would take (the
-    OpenAPI document declares that id a UUID, so a client reads it the same way)."""
-    by_parameters: dict[int, set[str]] = {}
-    for route in route_table(request.app).matching_path(matched(request.scope).path):
-        methods = by_parameters.setdefault(str(getattr(route, "path", "")).count("{"), set())
+    Every method of every route that takes the path counts, literal or not (`~/soc/alerts` is
+    the alert routes' path and a `~/soc/{dataclass_name}` one: POST and DELETE), but a route
+    counts only where each of its parameters has a value of the form its OpenAPI document
+    declares: `/soc/incidents/import` is the import route's path, not an incident id that
+    `/soc/incidents/{incident_id}` would take (it declares that id a UUID, so a client reads
+    it the same way). A path no route's declared parameters accept falls back to its most
+    literal matching routes."""
+    table = route_table(request.app)
+    path = matched(request.scope).path
+    routes = table.accepting_path(path)
+    if not routes:
+        by_parameters: dict[int, list[Any]] = {}
+        for route in table.matching_path(path):
+            by_parameters.setdefault(str(getattr(route, "path", "")).count("{"), []).append(route)
+        routes = by_parameters[min(by_parameters)] if by_parameters else []
+    methods: set[str] = set()
+    for route in routes:
         methods |= getattr(route, "methods", None) or set()
         if isinstance(getattr(route, "app", None), StaticFiles):
             methods |= {"GET", "HEAD"}  # what StaticFiles serves
-    return ", ".join(sorted(by_parameters[min(by_parameters)])) if by_parameters else ""
+    return ", ".join(sorted(methods))
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -34,6 +34,23 @@ INCIDENT_REF_PATTERN = f"^(?:[Ii][Nn][Cc]-[0-9]{{1,10}}|{UUID_TEXT})$"
 ACCESS_KEY_PATTERN = "^[A-Z0-9]{20}$"
 # A data class by id (a UUID) or by name (`Incident`).
 DATACLASS_REF_PATTERN = "^[A-Za-z0-9_-]{1,64}$"
+# The `~/soc/...` segments that are routes of their own (and a data object's `history`): never
+# a class's route name (classes/registry.py RESERVED_ROUTE_NAMES), so the generic and relation
+# routes' class parameters declare they never take them, as a 405's Allow reads them.
+ROUTE_WORDS = (
+    "dataclasses",
+    "datapanel",
+    "vulnerability",
+    "workflows",
+    "playbooks",
+    "components",
+    "tasks",
+    "notes",
+    "layouts",
+    "mappings",
+    "history",
+)
+CLASS_ROUTE_PATTERN = f"^(?!(?:{'|'.join(ROUTE_WORDS)})$)[A-Za-z0-9_-]{{1,64}}$"
 CURSOR_MAX_LENGTH = 512
 
 
@@ -187,12 +204,10 @@ CursorQuery = Annotated[
 ]
 DataclassNamePath = Annotated[
     str,
-    AfterValidator(
-        _naming_nothing(DATACLASS_REF_PATTERN, "dataclass_name: no data class {value!r}")
-    ),
+    AfterValidator(_naming_nothing(CLASS_ROUTE_PATTERN, "dataclass_name: no data class {value!r}")),
     Path(
         description="The data class's plural route name (`alerts`, `indicators`, a custom one).",
-        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        json_schema_extra=_schema(CLASS_ROUTE_PATTERN),
         # Not `alerts`, whose create and batch routes are the SDK's own (docs/alerts.md).
         examples=["indicators"],
     ),
@@ -212,6 +227,8 @@ WorkflowIdPath = uuid_path("workflow_id", "workflow", "The workflow's id.", Work
 WorkflowVersionIdPath = uuid_path(
     "version_id", "workflow version", "The workflow version's id.", WorkflowVersionNotFound
 )
+IndicatorIdPath = uuid_path("indicator_id", "indicator", "The indicator's UUID.")
+VulnerabilityIdPath = uuid_path("vul_id", "vulnerability", "The vulnerability's UUID.")
 ComponentRefPath = Annotated[
     str,
     AfterValidator(_naming_nothing(DATACLASS_REF_PATTERN, "component_id: no component {value!r}")),
@@ -232,24 +249,22 @@ ActionRefPath = Annotated[
 ]
 DataclassTypePath = Annotated[
     str,
-    AfterValidator(
-        _naming_nothing(DATACLASS_REF_PATTERN, "dataclass_type: no data class {value!r}")
-    ),
+    AfterValidator(_naming_nothing(CLASS_ROUTE_PATTERN, "dataclass_type: no data class {value!r}")),
     Path(
         description="The class of the object whose links these are: its route name "
         "(`incidents`, `alerts`, ...), name, business code or id.",
-        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        json_schema_extra=_schema(CLASS_ROUTE_PATTERN),
         examples=["incidents"],
     ),
 ]
 RelatedDataclassTypePath = Annotated[
     str,
     AfterValidator(
-        _naming_nothing(DATACLASS_REF_PATTERN, "related_dataclass_type: no data class {value!r}")
+        _naming_nothing(CLASS_ROUTE_PATTERN, "related_dataclass_type: no data class {value!r}")
     ),
     Path(
         description="The class of the linked objects: its route name, name, business code or id.",
-        json_schema_extra=_schema(DATACLASS_REF_PATTERN),
+        json_schema_extra=_schema(CLASS_ROUTE_PATTERN),
         examples=["alerts"],
     ),
 ]

@@ -139,6 +139,31 @@ class _Entry:
     body_size: BodySize
     # The path's segments, None for a parameter's: to find the route nearest an unknown path.
     segments: tuple[str | None, ...]
+    # The pattern each path parameter declares (in its OpenAPI schema), by name.
+    patterns: dict[str, re.Pattern[str]]
+
+    def accepts(self, path: str) -> bool:
+        """Whether `path` is this route's with every parameter as its schema declares it."""
+        found = self.regex.match(path)
+        if found is None:
+            return False
+        values = found.groupdict()
+        return all(
+            pattern.search(values.get(name) or "") is not None
+            for name, pattern in self.patterns.items()
+        )
+
+
+def _path_patterns(route: Any) -> dict[str, re.Pattern[str]]:
+    """The `pattern` each path parameter of a FastAPI route declares, compiled."""
+    dependant = getattr(original(route), "dependant", None)
+    patterns: dict[str, re.Pattern[str]] = {}
+    for param in getattr(dependant, "path_params", None) or []:
+        extra = getattr(param.field_info, "json_schema_extra", None)
+        pattern = extra.get("pattern") if isinstance(extra, dict) else None
+        if isinstance(pattern, str):
+            patterns[param.alias or param.name] = re.compile(pattern)
+    return patterns
 
 
 def _segments(path_format: str) -> tuple[str | None, ...]:
@@ -181,6 +206,7 @@ class RouteTable:
                     route_dialect(route),
                     getattr(endpoint, _BODY_SIZE, BodySize.standard),
                     _segments(str(getattr(route, "path_format", ""))),
+                    _path_patterns(route),
                 )
             )
 
@@ -214,6 +240,12 @@ class RouteTable:
     def matching_path(self, path: str) -> list[Any]:
         """Every route whose path matches `path`, whatever its methods (for a 405's Allow)."""
         return [e.route for e in self.entries if e.regex.match(path)]
+
+    def accepting_path(self, path: str) -> list[Any]:
+        """Every route whose path matches `path` with each parameter's value as the route's
+        OpenAPI document declares it (its pattern), whatever its methods: the routes a client
+        reading the document would send `path` to (for a 405's Allow)."""
+        return [e.route for e in self.entries if e.accepts(path)]
 
 
 # Each application's table, with the shape of the route list it was built from: routes are

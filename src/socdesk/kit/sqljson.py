@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Text, case, cast, func, literal, null, select
-from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
 
 
 def json_constant(value: Any) -> Any:
@@ -150,6 +150,36 @@ class Dialect:
 
     def id_column_text(self, column: Any) -> Any:
         return cast(column, Text()) if self.postgres else column
+
+    def as_document(self, json_column: Any) -> Any:
+        """A JSON column (`json` on PostgreSQL, text on SQLite) as `member` and `with_members`
+        take it (PostgreSQL's `jsonb`)."""
+        return cast(json_column, JSONB) if self.postgres else json_column
+
+    def with_members(self, json_column: Any, values: dict[str, Any]) -> Any:
+        """The JSON object of a JSON column with the top-level members `values` set (added
+        after the others, or in their place), as the column's value. None values are not
+        allowed (JSON merge would remove them)."""
+        assert all(v is not None for v in values.values())
+        patch = json_constant(values)
+        if self.postgres:
+            return cast(cast(json_column, JSONB).op("||")(cast(patch, JSONB)), JSON())
+        return func.json_patch(json_column, patch)
+
+    def without_member(self, json_column: Any, key: str, replaced: dict[str, Any]) -> Any:
+        """The JSON object of a JSON column without its top-level member `key`, and with the
+        members of `replaced` given their values where it has them (not added where it has
+        not), as the column's value."""
+        if self.postgres:
+            document: Any = cast(json_column, JSONB).op("-")(text(key))
+            for name, value in replaced.items():
+                path = literal([name], ARRAY(Text()))
+                document = func.jsonb_set(document, path, cast(json_constant(value), JSONB), False)
+            return cast(document, JSON())
+        document = func.json_remove(json_column, text(f'$."{key}"'))
+        for name, value in replaced.items():
+            document = func.json_replace(document, text(f'$."{name}"'), value)
+        return document
 
     def as_json(self, json_text: Any) -> Any:
         """JSON text as the value of a JSON column (SQLite keeps the text as it is)."""

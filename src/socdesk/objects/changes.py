@@ -20,6 +20,7 @@ from socdesk.kit.changefeed import ChangeKind, ObjectsChanged, publish
 from socdesk.kit.clock import format_time, parse_time, utcnow
 from socdesk.kit.ids import time_ordered_uuids
 from socdesk.kit.logs import current_request_id
+from socdesk.kit.sqljson import Dialect, concat, json_constant, json_object, members, text
 from socdesk.links.repository import LinkRepository
 from socdesk.models import DataObject
 from socdesk.objects.documents import normalise_times, promoted_values, stamp
@@ -233,6 +234,59 @@ class ObjectChanges:
             await self.links.remove(removed)
         if added:
             await self.links.add(added, now)
+
+    async def set_fields(
+        self,
+        data_class: DataClass,
+        ids: Sequence[uuid.UUID],
+        values: dict[str, Any],
+        batch: Batch,
+    ) -> None:
+        """Write the same top-level fields (`values`, none null, checked by the caller and
+        times in SOCdesk's form) over the locked objects `ids` of the class, set-based: their
+        update events (the fields that differ, each `{before, after}`, as `change_many` records
+        them) by one INSERT ... SELECT, the documents and promoted columns by one UPDATE (per
+        chunk), and when `incident_id` is among them the links moved to that incident."""
+        if not ids:
+            return
+        now = utcnow()
+        sql = Dialect(self.session.get_bind().dialect.name)
+        values = dict(values)
+        if "update_time" in data_class.by_key:
+            values["update_time"] = format_time(now)
+        document = sql.as_document(DataObject.data_object)
+        pairs = []
+        for key in sorted(k for k in values if k != "update_time"):
+            before = sql.coalesce(sql.member(document, (key,)), text("null"))
+            after = json_constant(values[key])
+            change = concat(text('{"before":'), before, text(',"after":'), after, text("}"))
+            pairs.append((key, change, sql.differs(before, after)))
+        event = {"at": now, "snapshot": None, **self._event("update", batch)}
+        changes = sql.as_json(json_object(members(pairs)))
+        await self.events.add_from_objects(ids, event, {"changes": changes})
+        linked = values.get(LINKED_INCIDENT.key)
+        incident_class = uuid.UUID(INCIDENT.id)
+        if linked is not None:
+            elsewhere = await self.objects.linked_elsewhere(ids, uuid.UUID(linked))
+            await self.links.remove([((c, o), (incident_class, old)) for c, o, old in elsewhere])
+        promoted = promoted_values(data_class, values)
+        columns = {
+            column: promoted[column]
+            for column, parts in data_class.promoted_paths
+            if len(parts) == 1 and parts[0] in values
+        }
+        statement = self.objects.update().values(
+            data_object=sql.with_members(DataObject.data_object, values),
+            update_time=now,
+            version=DataObject.version + 1,
+            **columns,
+        )
+        await self.objects.execute_in_chunks(statement, DataObject.id, ids)
+        if linked is not None:
+            class_id = uuid.UUID(data_class.id)
+            await self.links.add(
+                [((class_id, i), (incident_class, uuid.UUID(linked))) for i in ids], now
+            )
 
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, literal, select
+from sqlalchemy import ColumnElement, func, insert, literal, null, select
 
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import WorkspaceScoped, chunks
@@ -99,6 +99,17 @@ class DataObjectRepository(WorkspaceScoped[DataObject]):
             found.extend(await self.session.scalars(statement))
         return found
 
+    async def linked_elsewhere(
+        self, ids: Sequence[uuid.UUID], incident_id: uuid.UUID
+    ) -> list[tuple[uuid.UUID, uuid.UUID, uuid.UUID]]:
+        """(class, object, incident) of those of `ids` whose `incident_id` names another
+        incident than `incident_id`."""
+        statement = self.select(DataObject.id, DataObject.class_id, DataObject.incident_id).where(
+            DataObject.incident_id.is_not(None), DataObject.incident_id != incident_id
+        )
+        rows = await self.in_chunks(statement, DataObject.id, ids)
+        return [(class_id, object_id, linked) for object_id, class_id, linked in rows]
+
     async def delete_many(self, ids: Sequence[uuid.UUID]) -> None:
         await self.execute_in_chunks(self.delete(), DataObject.id, ids)
 
@@ -136,9 +147,16 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         """A delete event for each of `ids` (objects of this workspace, still there), with the
         object's last state as its snapshot: written by the database, one INSERT ... SELECT per
         chunk, no object travels to Python."""
+        await self.add_from_objects(ids, event, {"snapshot": DataObject.data_object})
+
+    async def add_from_objects(
+        self, ids: Sequence[uuid.UUID], event: dict[str, Any], derived: dict[str, Any]
+    ) -> None:
+        """An event for each of `ids` (objects of this workspace): `event`'s values, shared,
+        and `derived`'s, SQL over the object's row; one INSERT ... SELECT per chunk."""
         columns = DataObjectEvent.__table__.columns
         names = list(event)
-        values = [literal(event[n], columns[n].type) for n in names]
+        values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
         objects = DataObjectRepository(self.session, self.tenant_id)
         for part in chunks(ids):
             source = objects.select(
@@ -146,10 +164,10 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
                 DataObject.workspace_id,
                 DataObject.class_id,
                 DataObject.id,
-                DataObject.data_object,
+                *derived.values(),
                 *values,
             ).where(objects.among(DataObject.id, part))
-            targets = ["id", "workspace_id", "class_id", "object_id", "snapshot", *names]
+            targets = ["id", "workspace_id", "class_id", "object_id", *derived, *names]
             await self.session.execute(insert(DataObjectEvent).from_select(targets, source))
 
     async def history(self, object_id: uuid.UUID) -> Sequence[DataObjectEvent]:

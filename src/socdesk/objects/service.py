@@ -236,13 +236,33 @@ class DataObjectService:
             [i for i in ids if i in gone], refused + [str(i) for i in ids if i not in gone]
         )
 
+    async def same_class(self, data_class: DataClass, ref: str | None, field: str) -> None:
+        """400 naming `field` unless `ref` (a class's id, name, business code or route name; or
+        nothing) names `data_class`."""
+        if ref is None:
+            return
+        try:
+            named = await self.classes.find(ref, where=field)
+        except NotFound:
+            named = None
+        if named is None or named.id != data_class.id:
+            raise ValidationFailed.for_field(field, f"must name the {data_class.name} class", ref)
+
     async def search(
-        self, data_class: DataClass, body: SearchBody, within: ColumnElement[bool] | None = None
+        self,
+        data_class: DataClass,
+        body: SearchBody,
+        within: ColumnElement[bool] | None = None,
+        ids: Sequence[str] | None = None,
     ) -> tuple[list[ObjectRecord], int]:
         """The page of the class's objects the search asks for (among those `within` admits,
-        when given), and how many match."""
+        and only the objects `ids`, when given: a malformed id is a 400 naming `ids.N`), and
+        how many match."""
         search = ObjectSearch(data_class)
         where = search.where(body)
+        if ids is not None:
+            wanted = [_parse_listed(raw, f"ids.{index}") for index, raw in enumerate(ids)]
+            where = and_(where, DataObject.id.in_(wanted))
         rows, total = await self.objects.offset_page(
             uuid.UUID(data_class.id),
             where if within is None else and_(where, within),
@@ -269,6 +289,13 @@ def _parse_id(text: str) -> uuid.UUID:
         return uuid.UUID(text)
     except (ValueError, AttributeError, TypeError):
         raise NotFound(f"data_object_id: no data object {text[:100]!r}") from None
+
+
+def _parse_listed(text: str, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        raise ValidationFailed.for_field(field, "is not an id", str(text)[:100]) from None
 
 
 def unique_ids(raw_ids: Sequence[Any]) -> tuple[list[uuid.UUID], list[str]]:

@@ -3,10 +3,11 @@
 The incident is created through the incident change path (incidents/service.py, over
 incidents/changes.py) from what the alerts say: the title and type the request gives, the
 highest severity among them, the earliest first-observed and the latest last-observed time,
-the first alert's data source. Each alert is then closed as converted through the data-object
-change path (objects/changes.py, so each change is audited): handle_status `Closed`,
+the first alert's data source. The alerts are then closed as converted through the data-object
+change path (objects/changes.py `set_fields`, each change audited): handle_status `Closed`,
 close_reason `Other`, a close_comment naming the incident, and `incident_id` set to it, which
-links it (relations/). All in the request's one transaction."""
+links them to it. All in the request's one transaction, set-based: a step is one statement
+for the whole id list (per chunk of 5,000 ids), never one per alert."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.classes.registry import ALERT, INCIDENT
+from socdesk.classes.registry import ALERT
 from socdesk.classes.service import DataClassService
 from socdesk.classes.values import SEVERITIES
 from socdesk.incidents.record import DataSource, IncidentObject
@@ -28,12 +30,11 @@ from socdesk.models import DataObject
 from socdesk.objects.changes import Batch, ObjectChanges
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.objects.service import unique_ids
-from socdesk.relations.service import LinkOutcome, LinkService
+from socdesk.relations.service import LinkOutcome
 from socdesk.workspaces.scope import WorkspaceScope
 
-# Each alert is changed through the audited change path, one UPDATE and event each: batch-order
-# is an analyst's act on a handful of alerts, not a bulk load.
-MAX_ORDERED = 500
+# The most ids one order may list, whatever SOCDESK_ALERTS_ORDER_MAX_IDS says (its ceiling).
+MAX_ORDERED = 100_000
 CLOSED = "Closed"
 
 
@@ -49,55 +50,54 @@ class OrderContent:
 class AlertOrdering:
     """Batch-order in one workspace, by the caller."""
 
-    def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
+    def __init__(self, session: AsyncSession, scope: WorkspaceScope, max_ids: int = 10_000) -> None:
         self.session = session
         self.scope = scope
+        self.max_ids = min(max_ids, MAX_ORDERED)
         self.objects = DataObjectRepository(session, scope.workspace_id)
 
     async def order(self, raw_ids: Sequence[Any], content: OrderContent) -> LinkOutcome:
         """One incident from the open alerts `raw_ids`, each linked to it and closed; ids that
         are not open alerts of this workspace (malformed, unknown, another's, closed) are
         error ids, and with none left no incident is made."""
-        if len(raw_ids) > MAX_ORDERED:
-            raise ValidationFailed.for_field("ids", f"at most {MAX_ORDERED} alerts an order")
+        if len(raw_ids) > self.max_ids:
+            raise ValidationFailed.for_field(
+                "ids", f"at most {self.max_ids} alerts an order", len(raw_ids)
+            )
         ids, refused = unique_ids(raw_ids)
         alerts = await self._open_alerts(ids)
-        found = {row.id for row in alerts}
+        found = {alert_id for alert_id, _document in alerts}
         errors = refused + [str(i) for i in ids if i not in found]
         if not alerts:
             return LinkOutcome([], errors)
-        incident_id = await self._incident(alerts, content)
+        incident_id = await self._incident([document for _id, document in alerts], content)
         alert_class = await DataClassService(self.session, self.scope).find(ALERT.id)
-        changes = ObjectChanges(self.session, self.scope)
-        now_text = format_time(utcnow())
+        closed = {
+            "handle_status": CLOSED,
+            "close_reason": "Other",
+            "close_comment": f"Converted to incident {incident_id}",
+            "close_time": format_time(utcnow()),
+            "incident_id": str(incident_id),
+        }
         batch = Batch(name="batch-order", type="Incident")
-        for row in alerts:
-            closed = {
-                **row.data_object,
-                "handle_status": CLOSED,
-                "close_reason": "Other",
-                "close_comment": f"Converted to incident {incident_id}",
-                "close_time": now_text,
-                "incident_id": str(incident_id),
-            }
-            await changes.change(alert_class, row, closed, batch)
-        links = LinkService(self.session, self.scope)
-        incident_end = (uuid.UUID(INCIDENT.id), incident_id)
-        await links.write([(incident_end, (row.class_id, row.id)) for row in alerts])
+        await ObjectChanges(self.session, self.scope).set_fields(
+            alert_class, sorted(found), closed, batch
+        )
         return LinkOutcome([str(i) for i in ids if i in found], errors)
 
-    async def _open_alerts(self, ids: Sequence[uuid.UUID]) -> list[DataObject]:
-        """The alerts `ids` of this workspace not closed yet, locked and fresh, in id order."""
+    async def _open_alerts(self, ids: Sequence[uuid.UUID]) -> list[tuple[uuid.UUID, Any]]:
+        """(id, document) of the alerts `ids` of this workspace not closed yet, locked, in id
+        order: one locking SELECT and one read per chunk."""
         locked = await self.objects.lock_of_class(uuid.UUID(ALERT.id), ids)
-        rows = await self.objects.scalars_in_chunks(
-            self.objects.select().execution_options(populate_existing=True),
-            DataObject.id,
-            locked,
+        statement = self.objects.select(DataObject.id, DataObject.data_object).where(
+            or_(DataObject.status.is_(None), DataObject.status != CLOSED)
         )
-        return sorted((r for r in rows if r.status != CLOSED), key=lambda r: r.id)
+        rows = await self.objects.in_chunks(statement, DataObject.id, locked)
+        return sorted(((row[0], row[1]) for row in rows), key=lambda row: row[0])
 
-    async def _incident(self, alerts: Sequence[DataObject], content: OrderContent) -> uuid.UUID:
-        documents = [row.data_object for row in alerts]
+    async def _incident(
+        self, documents: Sequence[dict[str, Any]], content: OrderContent
+    ) -> uuid.UUID:
         severity = max(
             (str(d["severity"]) for d in documents if d.get("severity") in SEVERITIES),
             key=SEVERITIES.index,

@@ -1,7 +1,8 @@
 """SecMaster's alert routes where the SDK's shapes differ from the generic `~/soc/{name}` ones
 (secmaster/objects/), over the same data-object service: create answering the whole alert,
 batch-update and batch-delete. Declared before the generic router, which serves the rest of
-the SDK's alert calls as they are (show_alert, change_alert, list_alerts, delete_alert)."""
+the SDK's alert calls as they are (show_alert, change_alert, list_alerts). `DELETE ~/soc/alerts`
+(delete_alert) is declared here too, so the path's document lists every method it serves."""
 
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ async def change_alerts(
         success_ids=[str(r.id) for r in result.done],
         error_ids=result.refused,
     )
+
+
+@router.delete("", summary="Delete alerts; ids not deleted are reported")
+async def delete_alert(
+    scope: SecMasterWriter,
+    session: SessionDep,
+    body: Annotated[BatchIds | None, Body()] = None,
+) -> DeleteEnvelope:
+    """The SDK's delete_alert (and delete_dataobjects): the ids under `data` and at the top
+    level."""
+    return await delete_alerts(scope, session, body)
 
 
 @router.post("/batch-delete", summary="Delete alerts; ids not deleted are reported")

@@ -32,7 +32,7 @@ class OrderAlert(RequestBody):
         min_length=1,
         max_length=MAX_ORDERED,
         description="The alerts; malformed, unknown, other workspaces' and closed ones land "
-        "in error_ids.",
+        "in error_ids. At most SOCDESK_ALERTS_ORDER_MAX_IDS (10,000 by default) are taken.",
     )
     incident_content: OrderIncidentContent
 

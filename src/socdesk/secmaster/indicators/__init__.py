@@ -1,0 +1,1 @@
+"""SecMaster's indicator routes, `~/soc/indicators` (the SDK's own shapes)."""

@@ -1,0 +1,1 @@
+"""SecMaster's vulnerability routes, `~/soc/vulnerability` (singular, as the SDK writes it)."""
