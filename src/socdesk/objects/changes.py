@@ -287,6 +287,7 @@ class ObjectChanges:
             await self.links.add(
                 [((class_id, i), (incident_class, uuid.UUID(linked))) for i in ids], now
             )
+        await self._publish(data_class, ChangeKind.update, ids)
 
     async def delete(self, data_class: DataClass, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
         """Delete those of `ids` that are objects of the class here (a delete event each, with

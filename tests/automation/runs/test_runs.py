@@ -5,6 +5,7 @@ tenants and viewers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.automation.http_calls import HttpLimits
 from socdesk.models import IncidentComment, IncidentEvent, IncidentTag, Role, WorkflowRun
 from tests.automation.bpmn_files import TRIAGE
 from tests.automation.runs.helpers import (
@@ -369,26 +371,39 @@ async def test_a_to_do_past_its_due_date_is_handled_as_it_says(
     assert answered["status"] == todo_status
 
 
-async def test_http_actions_fail_as_not_available_and_debug_is_refused(
-    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+async def test_http_calls_go_to_listed_hosts_only_and_debug_is_refused(
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    port: int,
 ) -> None:
+    url = f"http://127.0.0.1:{port}/hook"
     calling = chain(
         "calling",
-        ("call", service_task("call", "http_request", method="GET", url="https://example.com/")),
+        ("call", service_task("call", "http_request", method="POST", url=url, body="hello")),
     )
     workflow_id = await runnable(admin_client, tenant, calling, "calling")
     (incident_id,) = await seed_incidents(sessions, tenant, 1)
-    run_id = await started(admin_client, tenant, workflow_id, incident_id)
-    await runner(sessions).drain()
-    shown = await instance(admin_client, tenant, run_id)
+    refused_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions).drain()  # no host listed: nothing is called
+    called_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions, http=HttpLimits(allowed_hosts=("127.0.0.1",))).drain()
+    refused = await instance(admin_client, tenant, refused_id)
+    called = await instance(admin_client, tenant, called_id)
     debug = await admin_client.put(
-        f"{workflows_path(tenant)}/instances/{run_id}",
+        f"{workflows_path(tenant)}/instances/{refused_id}",
         json={"command_type": "ActionInstanceDebugCommand", "task_id": "call"},
     )
-    assert shown["status"] == "FAILED"
-    assert "not available" in shown["error"]
-    assert [(n["action_id"], n["status"]) for n in shown["topology"]["audit_logs"]] == [
+
+    assert refused["status"] == "FAILED"
+    assert "127.0.0.1" in refused["error"]
+    assert [(n["action_id"], n["status"]) for n in refused["topology"]["audit_logs"]] == [
         ("call", "FAILED")
     ]
+    assert called["status"] == "FINISHED", called
+    (log,) = called["topology"]["audit_logs"]
+    assert log["status"] == "FINISHED"
+    answer = json.loads(log["output"])
+    assert (answer["status"], json.loads(answer["body"])["body"]) == (201, "hello")
     assert debug.status_code == 400
     assert "command_type" in debug.text

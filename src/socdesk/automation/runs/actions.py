@@ -1,8 +1,9 @@
 """The component actions a run's service tasks perform, through the same domain services as the
 APIs (so each change is audited with the run as its actor, `workflow:<run id>`).
 
-`DISPATCH` maps an action's name to its function; the HTTP actions refuse in this release: the
-lead points their entries at `automation/http_calls.py` (pure functions) when it is merged.
+`DISPATCH` maps an action's name to its function. The HTTP actions call out through
+`automation/http_calls.py` (the operator's allow-list and limits, RunLimits.http): at least
+once, not exactly once — a run resumed after a crash may call again.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation import http_calls
 from socdesk.automation.components import ACTIONS, ParamType
+from socdesk.automation.http_calls import HttpLimits
 from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.record import IncidentObject
@@ -43,6 +46,7 @@ class ActionContext:
     scope: WorkspaceScope
     data_class: DataClass
     object_id: uuid.UUID | None
+    http: HttpLimits = HttpLimits()
 
 
 Action = Callable[[ActionContext, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -179,8 +183,18 @@ async def link_objects(ctx: ActionContext, params: dict[str, Any]) -> dict[str, 
     return {"linked": outcome.success_ids, "error_ids": outcome.error_ids}
 
 
-async def not_available(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
-    raise ActionFailed("this action is not available in this release (HTTP calls are off)")
+async def http_request(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return await http_calls.http_request(params, ctx.http)
+    except http_calls.HttpCallError as error:
+        raise ActionFailed(str(error)) from None
+
+
+async def webhook(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return await http_calls.webhook(params, ctx.http)
+    except http_calls.HttpCallError as error:
+        raise ActionFailed(str(error)) from None
 
 
 DISPATCH: dict[str, Action] = {
@@ -193,9 +207,8 @@ DISPATCH: dict[str, Action] = {
     "set_severity": set_severity,
     "batch_order": batch_order,
     "link_objects": link_objects,
-    # The lead points these at automation/http_calls.py (at least once, not exactly once).
-    "http_request": not_available,
-    "webhook": not_available,
+    "http_request": http_request,
+    "webhook": webhook,
 }
 # `wait` is the runner's own: the run sleeps in the database (runner.py).
 WAIT = "wait"

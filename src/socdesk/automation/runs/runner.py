@@ -24,6 +24,7 @@ from typing import Any
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
 from socdesk.automation.runs.engine import (
     EngineError,
@@ -64,6 +65,8 @@ class RunLimits:
     max_steps: int = 1000
     timeout_seconds: int = 3600
     lease_seconds: int = 30
+    # What its HTTP request and webhook actions may call (none by default).
+    http: HttpLimits = HttpLimits()
 
 
 class _Step(Enum):
@@ -302,7 +305,9 @@ class _RunStep:
                 output=_json({"until": until.isoformat()}),
             )
             return await self._park(until)
-        context = ActionContext(self.session, scope, data_class, run.dataobject_id)
+        context = ActionContext(
+            self.session, scope, data_class, run.dataobject_id, self.limits.http
+        )
         try:
             async with self.session.begin_nested():
                 output = await perform(context, call.name, call.params)

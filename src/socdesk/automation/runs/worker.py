@@ -14,6 +14,7 @@ import procrastinate
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.jobs import QUEUE, TASK
 from socdesk.automation.runs.runner import RunLimits, Runner
 from socdesk.automation.timers import TimerSweeps
@@ -25,7 +26,10 @@ log = logging.getLogger(__name__)
 
 def limits(settings: Settings) -> RunLimits:
     return RunLimits(
-        settings.run_max_steps, settings.run_timeout_seconds, settings.run_lease_seconds
+        settings.run_max_steps,
+        settings.run_timeout_seconds,
+        settings.run_lease_seconds,
+        HttpLimits.from_settings(settings),
     )
 
 
