@@ -204,47 +204,57 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
         """The published EVENT versions that enabled playbooks run, of class `dataclass_id`,
         that fire on `event`; each with its rule and its actions in order. One statement,
         led by ix_playbook_versions_trigger."""
-        statement = (
-            self.select(
-                PlaybookVersion.id,
-                PlaybookVersion.playbook_id,
-                Playbook.name,
-                PlaybookVersion.rule_enable,
-                PlaybookVersion.rule,
-                PlaybookAction.id,
-                PlaybookAction.workflow_id,
-                PlaybookAction.name,
-            )
-            .join(
-                Playbook,
-                and_(
-                    Playbook.workspace_id == PlaybookVersion.workspace_id,
-                    Playbook.version_id == PlaybookVersion.id,
-                    Playbook.enabled,
-                ),
-            )
-            .outerjoin(
-                PlaybookAction,
-                and_(
-                    PlaybookAction.workspace_id == PlaybookVersion.workspace_id,
-                    PlaybookAction.version_id == PlaybookVersion.id,
-                ),
-            )
-            .where(
-                PlaybookVersion.dataclass_id == dataclass_id,
-                PlaybookVersion.trigger_type == PlaybookTrigger.EVENT.value,
-                PlaybookVersion.status == PlaybookStatus.PUBLISHED.value,
-                getattr(PlaybookVersion, event.value).is_(True),
-            )
-            .order_by(PlaybookVersion.id, PlaybookAction.sort_order, PlaybookAction.id)
+        statement = running_versions(PlaybookTrigger.EVENT).where(
+            self.owned(),
+            PlaybookVersion.dataclass_id == dataclass_id,
+            getattr(PlaybookVersion, event.value).is_(True),
         )
         return await versions_with_actions(self.session, statement)
 
 
+def running_versions(trigger: PlaybookTrigger) -> Any:
+    """The published versions of `trigger` that enabled playbooks run, in every workspace
+    (callers narrow it), one row per action in order (a version without one: a row of
+    nulls), as `versions_with_actions` reads them."""
+    return (
+        select(
+            PlaybookVersion.id,
+            PlaybookVersion.playbook_id,
+            Playbook.name,
+            PlaybookVersion.rule_enable,
+            PlaybookVersion.rule,
+            PlaybookAction.id,
+            PlaybookAction.workflow_id,
+            PlaybookAction.name,
+            PlaybookVersion.workspace_id,
+            PlaybookVersion.dataclass_name,
+            Playbook.updated_at,
+        )
+        .join(
+            Playbook,
+            and_(
+                Playbook.workspace_id == PlaybookVersion.workspace_id,
+                Playbook.version_id == PlaybookVersion.id,
+                Playbook.enabled,
+            ),
+        )
+        .outerjoin(
+            PlaybookAction,
+            and_(
+                PlaybookAction.workspace_id == PlaybookVersion.workspace_id,
+                PlaybookAction.version_id == PlaybookVersion.id,
+            ),
+        )
+        .where(
+            PlaybookVersion.trigger_type == trigger.value,
+            PlaybookVersion.status == PlaybookStatus.PUBLISHED.value,
+        )
+        .order_by(PlaybookVersion.id, PlaybookAction.sort_order, PlaybookAction.id)
+    )
+
+
 async def versions_with_actions(session: AsyncSession, statement: Any) -> list[TriggerVersion]:
-    """Versions from rows of (version id, playbook id, name, rule_enable, rule, action id,
-    workflow id, action name[, workspace id, dataclass name, playbook updated]), one row per
-    action in order."""
+    """The versions `running_versions` (narrowed) reads, each with its actions."""
     found: dict[uuid.UUID, TriggerVersion] = {}
     for row in await session.execute(statement):
         version = found.get(row[0])
@@ -255,9 +265,10 @@ async def versions_with_actions(session: AsyncSession, statement: Any) -> list[T
                 playbook_name=row[2],
                 rule_enable=row[3],
                 rule=row[4],
+                workspace_id=row[8],
+                dataclass_name=row[9],
+                since=row[10],
             )
-            if len(row) > 8:
-                version.workspace_id, version.dataclass_name, version.since = row[8:11]
         if row[5] is not None:
             version.actions.append(TriggerAction(row[5], row[6], row[7]))
     return list(found.values())
@@ -291,8 +302,8 @@ class TriggerVersion:
     rule_enable: bool
     rule: str | None
     actions: list[TriggerAction] = field(default_factory=list)
-    # Read for the timer sweep only: whose version it is, of which class, and when its
-    # playbook last changed (enabling it included: no tick before that fires).
+    # Whose version it is, of which class, and when its playbook last changed (enabling it
+    # included: the timer sweep fires no tick from before).
     workspace_id: uuid.UUID | None = None
     dataclass_name: str = ""
     since: datetime | None = None

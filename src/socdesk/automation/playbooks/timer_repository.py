@@ -5,61 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.automation.playbooks.repository import TriggerVersion, versions_with_actions
+from socdesk.automation.playbooks.repository import (
+    TriggerVersion,
+    running_versions,
+    versions_with_actions,
+)
 from socdesk.kit.clock import utcnow
 from socdesk.kit.upsert import insert_for
-from socdesk.models import (
-    Playbook,
-    PlaybookAction,
-    PlaybookStatus,
-    PlaybookTick,
-    PlaybookTrigger,
-    PlaybookVersion,
-)
+from socdesk.models import PlaybookTick, PlaybookTrigger
 
 
 async def enabled_timer_versions(session: AsyncSession) -> list[TriggerVersion]:
     """The published TIMER versions enabled playbooks run, in every workspace, each with its
     actions in order and since when its playbook is as it is (the scheduler's sweep,
     automation/timers.py: one statement)."""
-    statement = (
-        select(
-            PlaybookVersion.id,
-            PlaybookVersion.playbook_id,
-            Playbook.name,
-            PlaybookVersion.rule_enable,
-            PlaybookVersion.rule,
-            PlaybookAction.id,
-            PlaybookAction.workflow_id,
-            PlaybookAction.name,
-            PlaybookVersion.workspace_id,
-            PlaybookVersion.dataclass_name,
-            Playbook.updated_at,
-        )
-        .join(
-            Playbook,
-            and_(
-                Playbook.workspace_id == PlaybookVersion.workspace_id,
-                Playbook.version_id == PlaybookVersion.id,
-                Playbook.enabled,
-            ),
-        )
-        .join(
-            PlaybookAction,
-            and_(
-                PlaybookAction.workspace_id == PlaybookVersion.workspace_id,
-                PlaybookAction.version_id == PlaybookVersion.id,
-            ),
-        )
-        .where(
-            PlaybookVersion.trigger_type == PlaybookTrigger.TIMER.value,
-            PlaybookVersion.status == PlaybookStatus.PUBLISHED.value,
-        )
-        .order_by(PlaybookVersion.id, PlaybookAction.sort_order, PlaybookAction.id)
-    )
+    statement = running_versions(PlaybookTrigger.TIMER)
     return await versions_with_actions(session, statement)
 
 
