@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Header, Path, Query
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from socdesk.kit.clock import parse_time
 from socdesk.kit.errors import NotFound, WorkflowNotFound, WorkflowVersionNotFound
 
 _HEX = "[0-9a-fA-F]"
@@ -276,3 +278,17 @@ InstanceIdPath = uuid_path(
     "instance_id", "workflow instance", "The workflow instance's (run's) id."
 )
 TodoIdPath = uuid_path("task_id", "to-do", "The to-do's id.")
+
+
+def _iso_time(value: object) -> object:
+    # Pydantic alone would take a number (even as text) for a Unix time: the document says
+    # date-time, and only that is a time here.
+    return parse_time(value) if isinstance(value, str) else value
+
+
+# A query parameter holding a time: ISO 8601 with an offset (kit/clock.py).
+TimeQuery = Annotated[
+    datetime | None,
+    BeforeValidator(_iso_time),
+    Query(description="ISO 8601 with an offset, e.g. 2026-11-24T06:33:00.000Z."),
+]

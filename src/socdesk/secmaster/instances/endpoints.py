@@ -5,7 +5,6 @@ workflows router: `~/soc/workflows/{workflow_id}` would match `instances`."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,7 +13,7 @@ from socdesk.automation.runs.service import RunFilter, RunService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, WorkflowNotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import UUID_PATTERN, InstanceIdPath, WorkflowIdPath
+from socdesk.kit.params import UUID_PATTERN, InstanceIdPath, TimeQuery, WorkflowIdPath
 from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import RunStatus, TriggerType
@@ -64,8 +63,8 @@ async def list_aop_workflow_instance(
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     sort_key: Annotated[str, Query(pattern="^(create_time|update_time)$")] = "create_time",
     sort_dir: Annotated[str, Query(pattern="^(ASC|DESC)$")] = "DESC",
-    from_date: datetime | None = None,
-    to_date: datetime | None = None,
+    from_date: TimeQuery = None,
+    to_date: TimeQuery = None,
     workflow_id: Uuid | None = None,
     id: Uuid | None = None,
     name: Annotated[str | None, Query(max_length=128)] = None,

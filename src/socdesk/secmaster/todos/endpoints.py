@@ -4,7 +4,6 @@ run goes on or ends (docs/workflows.md, "To-dos")."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -14,7 +13,7 @@ from socdesk.kit.clock import format_time
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import TodoIdPath
+from socdesk.kit.params import TimeQuery, TodoIdPath
 from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import WorkflowTodo
@@ -80,8 +79,8 @@ async def list_tasks(
     ] = None,
     creator_name: Annotated[str | None, Query(max_length=254)] = None,
     query_type: Annotated[str, Query(pattern="^(my_todo|all_handled)$")] = "my_todo",
-    from_date: datetime | None = None,
-    to_date: datetime | None = None,
+    from_date: TimeQuery = None,
+    to_date: TimeQuery = None,
 ) -> TodoList:
     """`query_type=my_todo` (the default): waiting to-dos; `all_handled`: answered ones."""
     rows, total = await TodoService(session, scope).listing(
