@@ -211,6 +211,8 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
                 Playbook.name,
                 PlaybookVersion.rule_enable,
                 PlaybookVersion.rule,
+                PlaybookVersion.number,
+                PlaybookVersion.dataclass_id,
                 PlaybookAction.id,
                 PlaybookAction.workflow_id,
                 PlaybookAction.name,
@@ -242,9 +244,9 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
 
 
 async def versions_with_actions(session: AsyncSession, statement: Any) -> list[TriggerVersion]:
-    """Versions from rows of (version id, playbook id, name, rule_enable, rule, action id,
-    workflow id, action name[, workspace id, dataclass name, playbook updated]), one row per
-    action in order."""
+    """Versions from rows of (version id, playbook id, name, rule_enable, rule, number,
+    dataclass id, action id, workflow id, action name[, workspace id, dataclass name, playbook
+    updated]), one row per action in order."""
     found: dict[uuid.UUID, TriggerVersion] = {}
     for row in await session.execute(statement):
         version = found.get(row[0])
@@ -255,11 +257,13 @@ async def versions_with_actions(session: AsyncSession, statement: Any) -> list[T
                 playbook_name=row[2],
                 rule_enable=row[3],
                 rule=row[4],
+                number=row[5],
+                dataclass_id=row[6],
             )
-            if len(row) > 8:
-                version.workspace_id, version.dataclass_name, version.since = row[8:11]
-        if row[5] is not None:
-            version.actions.append(TriggerAction(row[5], row[6], row[7]))
+            if len(row) > 10:
+                version.workspace_id, version.dataclass_name, version.since = row[10:13]
+        if row[7] is not None:
+            version.actions.append(TriggerAction(row[7], row[8], row[9]))
     return list(found.values())
 
 
@@ -290,6 +294,8 @@ class TriggerVersion:
     playbook_name: str
     rule_enable: bool
     rule: str | None
+    number: int = 0
+    dataclass_id: uuid.UUID | None = None
     actions: list[TriggerAction] = field(default_factory=list)
     # Read for the timer sweep only: whose version it is, of which class, and when its
     # playbook last changed (enabling it included: no tick before that fires).

@@ -32,6 +32,8 @@ async def enabled_timer_versions(session: AsyncSession) -> list[TriggerVersion]:
             Playbook.name,
             PlaybookVersion.rule_enable,
             PlaybookVersion.rule,
+            PlaybookVersion.number,
+            PlaybookVersion.dataclass_id,
             PlaybookAction.id,
             PlaybookAction.workflow_id,
             PlaybookAction.name,
