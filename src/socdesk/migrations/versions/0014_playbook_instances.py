@@ -42,7 +42,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_playbook_instances")),
-        sa.UniqueConstraint("workspace_id", "id", name=op.f("uq_playbook_instances_workspace_id")),
+        sa.UniqueConstraint(
+            "workspace_id", "id", name=op.f("uq_playbook_instances_workspace_id_id")
+        ),
     )
     with op.batch_alter_table("playbook_instances") as batch_op:
         batch_op.create_index(
