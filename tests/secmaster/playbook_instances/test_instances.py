@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.timers import fire_due_timers
@@ -270,3 +271,38 @@ async def test_other_workspaces_see_nothing_and_viewers_only_read(
     )
     assert write.status_code == 403
     assert _ok(await admin_client.get(f"{mine}/{instance['id']}"))["status"] == "FINISHED"
+
+
+async def test_a_batch_write_records_all_its_instances_with_one_insert(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await enabled_pair(admin_client, tenant)
+    inserts: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO PLAYBOOK_INSTANCES"):
+            inserts.append(statement)
+
+    engine = sessions.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        batch = await admin_client.post(
+            f"{_soc(tenant)}/datapanel/Incident/data-objects/batch-create",
+            json={
+                "trigger_flag": True,
+                "data_object": [incident_object(title=f"b{n}") for n in range(5)],
+            },
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert batch.status_code == 200, batch.text
+    assert len(inserts) == 1
+    listed = _ok(
+        await admin_client.get(f"{_soc(tenant)}/playbooks/instances", params={"limit": 10})
+    )
+    assert listed["count"] == 5
+    assert {i["dataobject"]["id"] for i in listed["instances"]} == {o["id"] for o in batch.json()}
+    runs = await runs_of(sessions)
+    assert sorted(str(r.playbook_instance_id) for r in runs) == sorted(
+        i["id"] for i in listed["instances"]
+    )

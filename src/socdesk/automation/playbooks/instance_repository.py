@@ -65,8 +65,9 @@ class PlaybookInstanceRepository(WorkspaceScoped[PlaybookInstance]):
         if values:
             await self.session.execute(insert(PlaybookInstance), list(values))
 
-    def figures(self) -> Any:
-        """Per instance of this workspace that has runs: its derived status, start and end."""
+    def figures(self, among: Sequence[uuid.UUID] | None = None) -> Any:
+        """Per instance of this workspace that has runs (of those `among`, when given, read
+        through ix_workflow_runs_playbook_instance): its derived status, start and end."""
         live = func.sum(case((WorkflowRun.ended_at.is_(None), 1), else_=0))
         status = case(
             *((_count(s) > 0, literal(s.value)) for s in PRECEDENCE),
@@ -79,13 +80,18 @@ class PlaybookInstanceRepository(WorkspaceScoped[PlaybookInstance]):
                 func.min(WorkflowRun.started_at).label("started_at"),
                 case((live == 0, func.max(WorkflowRun.ended_at)), else_=None).label("ended_at"),
             )
-            .where(self.owned(WorkflowRun), WorkflowRun.playbook_instance_id.is_not(None))
+            .where(
+                self.owned(WorkflowRun),
+                WorkflowRun.playbook_instance_id.is_not(None)
+                if among is None
+                else self.among(WorkflowRun.playbook_instance_id, among),
+            )
             .group_by(WorkflowRun.playbook_instance_id)
             .subquery("figures")
         )
 
-    def with_figures(self) -> tuple[Select[Any], Any]:
-        figures = self.figures()
+    def with_figures(self, among: Sequence[uuid.UUID] | None = None) -> tuple[Select[Any], Any]:
+        figures = self.figures(among)
         status = func.coalesce(figures.c.status, RunStatus.FINISHED.value).label("status")
         statement = self.select(
             PlaybookInstance,
@@ -100,7 +106,7 @@ class PlaybookInstanceRepository(WorkspaceScoped[PlaybookInstance]):
         return [InstanceRow(r[0], r[1], r[2], r[3]) for r in result]
 
     async def shown(self, instance_id: uuid.UUID) -> InstanceRow | None:
-        statement, _ = self.with_figures()
+        statement, _ = self.with_figures([instance_id])
         rows = self._rows(
             await self.session.execute(statement.where(PlaybookInstance.id == instance_id))
         )
@@ -115,7 +121,11 @@ class PlaybookInstanceRepository(WorkspaceScoped[PlaybookInstance]):
         limit: int,
     ) -> tuple[list[InstanceRow], int]:
         """A page, newest first, of the instances where `criteria` hold, of derived `status`
-        (when given) and started (or ended) within `span`; and how many there are."""
+        (when given) and started (or ended) within `span`; and how many there are. Without a
+        filter on what the runs say, the page is read by index first and only its instances'
+        runs are read."""
+        if status is None and span.since is None and span.until is None:
+            return await self._indexed_page(criteria, offset, limit)
         statement, figures = self.with_figures()
         where = list(criteria)
         if status is not None:
@@ -132,6 +142,31 @@ class PlaybookInstanceRepository(WorkspaceScoped[PlaybookInstance]):
         ordered = statement.order_by(PlaybookInstance.created_at.desc(), PlaybookInstance.id.desc())
         rows = self._rows(await self.session.execute(ordered.offset(offset).limit(limit)))
         return rows, total
+
+    async def _indexed_page(
+        self, criteria: Sequence[Any], offset: int, limit: int
+    ) -> tuple[list[InstanceRow], int]:
+        total = int(
+            await self.session.scalar(
+                self.select(func.count()).select_from(PlaybookInstance).where(*criteria)
+            )
+            or 0
+        )
+        newest = (PlaybookInstance.created_at.desc(), PlaybookInstance.id.desc())
+        ids = list(
+            await self.session.scalars(
+                self.select(PlaybookInstance.id)
+                .where(*criteria)
+                .order_by(*newest)
+                .offset(offset)
+                .limit(limit)
+            )
+        )
+        if not ids:
+            return [], total
+        statement, _ = self.with_figures(ids)
+        picked = statement.where(self.among(PlaybookInstance.id, ids)).order_by(*newest)
+        return self._rows(await self.session.execute(picked)), total
 
     def version_kept(self, kept: bool) -> Any:
         """The instance's version still exists (`kept`), or was deleted."""
