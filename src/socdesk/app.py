@@ -39,6 +39,7 @@ from socdesk.secmaster.indicators.endpoints import router as indicators_router
 from socdesk.secmaster.instances.endpoints import router as instances_router
 from socdesk.secmaster.notes.endpoints import router as notes_router
 from socdesk.secmaster.objects.endpoints import router as objects_router
+from socdesk.secmaster.playbook_instances.endpoints import router as playbook_instances_router
 from socdesk.secmaster.playbooks.endpoints import router as playbooks_router
 from socdesk.secmaster.playbooks.parts import router as playbook_parts_router
 from socdesk.secmaster.playbooks.transfer import router as playbook_transfer_router
@@ -72,7 +73,8 @@ ROUTERS = (
     instances_router,
     workflows_router,
     # Literal ~/soc/playbooks paths (import, export, a version's parts) before
-    # `~/soc/playbooks/{playbook_id}` (the instance routes' router goes before it too).
+    # `~/soc/playbooks/{playbook_id}`, which would match `instances`.
+    playbook_instances_router,
     playbook_transfer_router,
     playbook_parts_router,
     playbooks_router,

@@ -46,10 +46,12 @@ async def enabled_pair(
     rule: dict[str, Any] | None = SEVERE,
     dataclass: str = "Incident",
     cron: str | None = None,
+    workflow: tuple[str, str] = (TRIAGE, "Triage high severity"),
 ) -> str:
-    """The triage workflow, enabled, and a published, enabled playbook running it on `on` of
-    `dataclass` under `rule` (or, given a `cron`, on its ticks); the workflow's id."""
-    workflow_id = await runnable(client, tenant, TRIAGE, "Triage high severity")
+    """The triage workflow (or `workflow`'s BPMN and name), enabled, and a published, enabled
+    playbook running it on `on` of `dataclass` under `rule` (or, given a `cron`, on its
+    ticks); the workflow's id."""
+    workflow_id = await runnable(client, tenant, *workflow)
     await _ok(client.put(f"{workflows_path(tenant)}/{workflow_id}", json={"enabled": True}))
     soc = _soc(tenant)
     playbook = (await _ok(client.post(f"{soc}/playbooks", json={"name": f"P {workflow_id}"})))[

@@ -65,6 +65,8 @@ class Seed:
     playbook_action_ids: list[str] = field(default_factory=list)
     # Runs of the triage and a user-task workflow, and the to-do the second opened.
     instance_ids: list[str] = field(default_factory=list)
+    # An instance of a playbook that ran the tagging workflow on an incident (then disabled).
+    playbook_instance_ids: list[str] = field(default_factory=list)
     todo_ids: list[str] = field(default_factory=list)
     # Tokens of the fuzzer's user and of a member; revoking them leaves the fuzzer's own token.
     spare_tokens: list[str] = field(default_factory=list)
@@ -344,10 +346,37 @@ async def _runs(
         seed.workflow_ids.append(await runnable(client, tenant, bpmn, name))
         run = await started(client, tenant, seed.workflow_ids[-1], seed.incident_uuids[0])
         seed.instance_ids.append(run)
+    await _playbook_instance(client, workspace, seed.workflow_ids[-2])
     await Runner(sessions).drain()
+    listed = _ok(await client.get(f"{workspace}/soc/playbooks/instances"))["instances"]
+    assert isinstance(listed, list)
+    seed.playbook_instance_ids = [str(i["id"]) for i in listed]
     todos = _ok(await client.get(f"{workspace}/soc/tasks"))["data"]
     assert isinstance(todos, list)
     seed.todo_ids = [str(t["id"]) for t in todos]
+
+
+async def _playbook_instance(client: httpx.AsyncClient, workspace: str, workflow_id: str) -> None:
+    """A playbook running `workflow_id` on every incident created, fired once, then disabled
+    (so the fuzzer's own writes start nothing)."""
+    soc = f"{workspace}/soc"
+    _ok(await client.put(f"{soc}/workflows/{workflow_id}", json={"enabled": True}))
+    playbook = _data_id(_ok(await client.post(f"{soc}/playbooks", json={"name": "fuzz fired"})))
+    body = {
+        "dataclass_id": "Incident",
+        "trigger_type": "EVENT",
+        "dataobject_create": True,
+        "action_strategy": "ASYNC",
+        "actions": [{"name": "tag", "action_type": "AOP_WORKFLOW", "action_id": workflow_id}],
+    }
+    version = _data_id(_ok(await client.post(f"{soc}/playbooks/{playbook}/versions", json=body)))
+    versions = f"{soc}/playbooks/versions/{version}"
+    _ok(await client.put(versions, json={"status": "APPROVING"}))
+    _ok(await client.post(f"{versions}/approval", json={"result": "PASS", "content": "ok"}))
+    enable = {"enabled": True, "active_version_id": str(version)}
+    _ok(await client.put(f"{soc}/playbooks/{playbook}", json=enable))
+    _ok(await client.post(f"{soc}/incidents", json={"data_object": incident_object()}))
+    _ok(await client.put(f"{soc}/playbooks/{playbook}", json={"enabled": False}))
 
 
 def _data_id(envelope: dict[str, object]) -> uuid.UUID:

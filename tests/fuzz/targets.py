@@ -175,7 +175,8 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "playbook_id": seed.playbook_ids,
         "rule_id": seed.playbook_rule_ids,
         **({"action_id": seed.playbook_action_ids} if playbooks else {}),
-        "instance_id": seed.instance_ids,
+        # Playbook instances on `~/soc/playbooks/instances/...`, runs on the workflows'.
+        "instance_id": seed.playbook_instance_ids if playbooks else seed.instance_ids,
         "task_id": seed.todo_ids,
     }
 

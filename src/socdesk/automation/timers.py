@@ -1,5 +1,6 @@
 """TIMER playbooks: when the cron of an enabled, published TIMER version ticks, each of its
-actions starts a run of its workflow (trigger TIMER, on no data object).
+actions starts a run of its workflow (trigger TIMER, on no data object); the tick is one
+playbook instance, which its runs name.
 
 Every runner sweeps (the in-process one on SQLite, each `socdesk worker`): a tick fires once
 however many sweep it, because a sweep first records the tick (automation/playbooks/
@@ -17,10 +18,11 @@ from datetime import datetime
 from croniter import croniter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from socdesk.automation.playbooks.instances import Firing, record_firings
 from socdesk.automation.playbooks.repository import TriggerVersion
 from socdesk.automation.playbooks.rules import stored_rule
 from socdesk.automation.playbooks.timer_repository import claim_tick, enabled_timer_versions
-from socdesk.automation.runs.requests import RunRequest, enqueue_runs
+from socdesk.automation.runs.requests import enqueue_runs
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import AppError
 from socdesk.models import TriggerType
@@ -52,18 +54,15 @@ async def fire_due_timers(sessions: async_sessionmaker[AsyncSession], now: datet
             if tick is None or not await claim_tick(session, version, tick):
                 continue
             assert version.workspace_id is not None  # the sweep's query reads it
-            requests = [
-                RunRequest(
-                    version.workspace_id,
-                    action.workflow_id,
-                    version.dataclass_name,
-                    None,
-                    TriggerType.TIMER,
-                )
-                for action in version.actions
-            ]
             try:
                 async with session.begin_nested():
+                    requests = await record_firings(
+                        session,
+                        version.workspace_id,
+                        version.dataclass_name,
+                        [Firing(version, None)],
+                        TriggerType.TIMER,
+                    )
                     started += len(await enqueue_runs(session, requests))
             except AppError as refused:  # e.g. its workflow was disabled: the tick passes
                 log.warning(

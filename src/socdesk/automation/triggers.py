@@ -4,7 +4,9 @@ playbooks of their class whose rule they pass (docs/playbooks.md).
 `fire_playbooks` listens to the API sessions' change feed (kit/changefeed.py), so each run is
 enqueued in the transaction of the change that caused it: a write rolled back starts nothing.
 A run's own changes are made in sessions without listeners, and are skipped here as well by
-their actor, so a workflow never fires playbooks again. A request with `trigger_flag: false`
+their actor, so a workflow never fires playbooks again. Each version passed by each object is
+one playbook instance (automation/playbooks/instances.py), all recorded by one INSERT, and the
+runs of its actions carry its id. A request with `trigger_flag: false`
 holds its session's triggers."""
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.playbooks.evaluator import matches
+from socdesk.automation.playbooks.instances import Firing, record_firings
 from socdesk.automation.playbooks.repository import TriggerVersion, enabled_trigger_versions
-from socdesk.automation.runs.requests import RunRequest, enqueue_runs
+from socdesk.automation.runs.requests import enqueue_runs
 from socdesk.automation.runs.scope import acts_as_run
 from socdesk.classes.registry import DataClass
 from socdesk.kit.changefeed import ChangeKind, ObjectsChanged
@@ -38,20 +41,16 @@ async def fire_playbooks(session: AsyncSession, changed: ObjectsChanged) -> None
     panel = DataPanel(session, scope)
     data_class = await panel.data_class(changed.class_id)
     documents = await _documents(panel, data_class, changed, versions)
-    requests = [
-        RunRequest(
-            scope.workspace_id,
-            action.workflow_id,
-            data_class.name,
-            object_id,
-            TriggerType.EVENT,
-        )
+    firings = [
+        Firing(version, object_id)
         for version in versions
         for object_id in changed.ids
         if _passes(version, documents.get(object_id))
-        for action in version.actions
     ]
-    if requests:
+    if firings:
+        requests = await record_firings(
+            session, scope.workspace_id, data_class.name, firings, TriggerType.EVENT
+        )
         await enqueue_runs(session, requests)
 
 

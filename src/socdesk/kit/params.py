@@ -277,6 +277,9 @@ PlaybookActionIdPath = uuid_path("action_id", "playbook action", "The playbook a
 InstanceIdPath = uuid_path(
     "instance_id", "workflow instance", "The workflow instance's (run's) id."
 )
+PlaybookInstanceIdPath = uuid_path(
+    "instance_id", "playbook instance", "The playbook instance's id."
+)
 TodoIdPath = uuid_path("task_id", "to-do", "The to-do's id.")
 
 

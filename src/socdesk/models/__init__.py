@@ -26,6 +26,7 @@ from socdesk.models.membership import Membership, Role
 from socdesk.models.playbook import Playbook
 from socdesk.models.playbook_action import PlaybookAction
 from socdesk.models.playbook_approval import PlaybookApproval
+from socdesk.models.playbook_instance import PlaybookInstance
 from socdesk.models.playbook_tick import PlaybookTick
 from socdesk.models.playbook_version import PlaybookStatus, PlaybookTrigger, PlaybookVersion
 from socdesk.models.project import Project
@@ -75,6 +76,7 @@ __all__ = [
     "Playbook",
     "PlaybookAction",
     "PlaybookApproval",
+    "PlaybookInstance",
     "PlaybookStatus",
     "PlaybookTick",
     "PlaybookTrigger",

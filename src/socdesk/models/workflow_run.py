@@ -49,6 +49,7 @@ class WorkflowRun(UuidPrimaryKey, Timestamps, Base):
         UniqueConstraint("workspace_id", "id"),
         Index("ix_workflow_runs_due", "status", "due_at"),
         Index("ix_workflow_runs_workspace_created", "workspace_id", "created_at", "id"),
+        Index("ix_workflow_runs_playbook_instance", "playbook_instance_id"),
     )
 
     workspace_id: Mapped[uuid.UUID]

@@ -229,6 +229,8 @@ def running_versions(trigger: PlaybookTrigger) -> Any:
             PlaybookVersion.workspace_id,
             PlaybookVersion.dataclass_name,
             Playbook.updated_at,
+            PlaybookVersion.number,
+            PlaybookVersion.dataclass_id,
         )
         .join(
             Playbook,
@@ -268,6 +270,8 @@ async def versions_with_actions(session: AsyncSession, statement: Any) -> list[T
                 workspace_id=row[8],
                 dataclass_name=row[9],
                 since=row[10],
+                number=row[11],
+                dataclass_id=row[12],
             )
         if row[5] is not None:
             version.actions.append(TriggerAction(row[5], row[6], row[7]))
@@ -301,6 +305,8 @@ class TriggerVersion:
     playbook_name: str
     rule_enable: bool
     rule: str | None
+    number: int = 0
+    dataclass_id: uuid.UUID | None = None
     actions: list[TriggerAction] = field(default_factory=list)
     # Whose version it is, of which class, and when its playbook last changed (enabling it
     # included: the timer sweep fires no tick from before).

@@ -1,4 +1,4 @@
-"""`~/soc/playbooks`: playbooks, their versions and approval, statistics, monitor, import and
+"""`~/soc/playbooks`: playbooks, their versions and approval, statistics, import and
 export, in the SDK's shapes (docs/playbooks.md). A version's rule and actions: parts.py.
 
 Literal paths (`/statistics`, `/export`, `/import`, `/versions/...`) are declared before
@@ -14,7 +14,6 @@ from socdesk.automation.playbooks.changes import PlaybookChange, VersionChange, 
 from socdesk.automation.playbooks.parts import ActionSpec
 from socdesk.automation.playbooks.repository import PlaybookFilter, VersionFilter
 from socdesk.automation.playbooks.service import PlaybookService
-from socdesk.kit.clock import parse_time
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed, WorkflowVersionNotFound
 from socdesk.kit.openapi import may_answer
@@ -31,13 +30,10 @@ from socdesk.secmaster.playbooks.schemas import (
     ApprovalOut,
     CloneBody,
     ImportEnvelope,
-    MonitorEnvelope,
-    MonitorOut,
     PlaybookCreate,
     PlaybookEnvelope,
     PlaybookList,
     PlaybookUpdate,
-    RunStatistics,
     StatisticsEnvelope,
     StatisticsOut,
     VersionCreate,
@@ -269,50 +265,6 @@ async def delete_playbook(
     envelope = await playbook_envelope(service, await service.find(playbook_id), scope)
     await service.delete(playbook_id)
     return envelope
-
-
-@router.get("/{playbook_id}/monitor", summary="A playbook's run figures")
-@may_answer(NotFound)
-async def show_playbook_monitors(
-    playbook_id: PlaybookIdPath,
-    scope: SecMasterReader,
-    session: SessionDep,
-    start_time: Annotated[
-        QueryText | None,
-        Query(max_length=64, description="ISO 8601 with an offset, or `...Z+0800`."),
-    ] = None,
-    end_time: Annotated[
-        QueryText | None,
-        Query(max_length=64, description="ISO 8601 with an offset, or `...Z+0800`."),
-    ] = None,
-    version_query_type: Annotated[
-        Literal["ALL", "VALID", "DELETED"] | None, Query(description="Which versions count.")
-    ] = None,
-) -> MonitorEnvelope:
-    """Playbook runs are recorded by the run engine, which comes next: until it does, every
-    figure is zero (the playbook must exist; the times must be times)."""
-    await PlaybookService(session, scope).find(playbook_id)
-    for where, value in (("start_time", start_time), ("end_time", end_time)):
-        if value:
-            try:
-                parse_time(value)
-            except ValueError as error:
-                raise ValidationFailed.for_field(where, str(error)) from None
-    return MonitorEnvelope(
-        data=MonitorOut(
-            total_instance_run_num=0,
-            schedule_instance_run_num=0,
-            event_instance_run_num=0,
-            average_run_time=0.0,
-            min_run_time_instance=RunStatistics(),
-            max_run_time_instance=RunStatistics(),
-            total_instance_num=0,
-            success_instance_num=0,
-            fail_instance_num=0,
-            terminate_instance_num=0,
-            running_instance_num=0,
-        )
-    )
 
 
 @router.get("/{playbook_id}/versions", summary="List a playbook's versions")

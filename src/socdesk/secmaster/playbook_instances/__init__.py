@@ -1,0 +1,1 @@
+"""~/soc/playbooks/instances: playbook instances in the SDK's shapes."""
