@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.playbooks.instances import Firing, record_firings
 from socdesk.automation.playbooks.repository import TriggerVersion
-from socdesk.automation.playbooks.rules import stored_rule
+from socdesk.automation.playbooks.rules import has_cron, stored_rule
 from socdesk.automation.playbooks.timer_repository import claim_tick, enabled_timer_versions
 from socdesk.automation.runs.requests import enqueue_runs
 from socdesk.kit.clock import utcnow
@@ -37,7 +37,7 @@ def latest_tick(version: TriggerVersion, now: datetime) -> datetime | None:
     """The version's latest cron tick at or before `now`, unless it is from before its
     playbook last changed (None too for a version without a cron)."""
     rule = stored_rule(version.rule)
-    if rule is None or not rule.cron or not rule.cron.strip():
+    if rule is None or rule.cron is None or not has_cron(rule):
         return None
     tick: datetime = croniter(rule.cron.strip(), now).get_prev(datetime)
     if version.since is not None and tick <= version.since:
