@@ -3,13 +3,18 @@ any transaction; every other request is one transaction, committed or rolled bac
 
 from __future__ import annotations
 
+import uuid
+
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from socdesk.kit.db import SessionDep
+from socdesk.kit.db import SessionDep, add_or_refuse
+from socdesk.kit.errors import Conflict
 from socdesk.kit.routes import without_transaction
+from socdesk.models import Project
 
 # After a first statement, a transaction's start is earlier than its current statement's; in
 # autocommit each statement is a transaction of its own.
@@ -47,3 +52,18 @@ async def test_reads_run_outside_a_transaction_and_writes_inside_one(
     assert got == {"in_transaction": False}
     assert posted == {"in_transaction": True}
     assert marked == {"in_transaction": False}
+
+
+async def test_a_savepoint_as_the_first_write_is_undone_with_its_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # SQLite commits a SAVEPOINT opened outside a transaction when it is released: the driver
+    # opens its own transaction only before an INSERT/UPDATE/DELETE, so a request whose first
+    # write is `add_or_refuse` kept that row even when the request then failed.
+    name = f"savepoint-{uuid.uuid4().hex[:8]}"
+    async with sessions() as session:
+        await add_or_refuse(session, Project(id=uuid.uuid4(), name=name), Conflict("taken"))
+        await session.rollback()
+
+    async with sessions() as session:
+        assert await session.scalar(select(Project).where(Project.name == name)) is None

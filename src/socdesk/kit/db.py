@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -59,8 +59,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
+def _begin_before_savepoint(connection: Connection, _name: str | None) -> None:
+    # Python's sqlite3 opens a transaction only before an INSERT, UPDATE or DELETE, and SQLite
+    # runs a SAVEPOINT given outside a transaction as a transaction of its own, committed when
+    # it is released: a savepoint that was a request's first write (kit/db.add_or_refuse)
+    # outlived the request's rollback. Beginning first nests it in the request's transaction.
+    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN")
+
+
 def install_sqlite_pragmas(engine: Engine) -> None:
     event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "savepoint", _begin_before_savepoint)
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
