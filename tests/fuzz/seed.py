@@ -55,6 +55,8 @@ class Seed:
     # Indicators and vulnerabilities of the main workspace (their own SDK routes).
     indicator_ids: list[str] = field(default_factory=list)
     vulnerability_ids: list[str] = field(default_factory=list)
+    # Objects of the workspace's own class (Asset, route `assets`).
+    asset_ids: list[str] = field(default_factory=list)
     # Workflows of the main workspace (the triage example, imported) and their versions.
     workflow_ids: list[str] = field(default_factory=list)
     workflow_version_ids: list[str] = field(default_factory=list)
@@ -249,8 +251,15 @@ async def _seed_objects(
             json={"data_object": [vulnerability(vul_name=f"CVE-2026-000{n}") for n in range(2)]},
         )
     )
+    assets = _ok(
+        await client.post(
+            f"{panel}/Asset/data-objects/batch-create",
+            json={"data_object": [{"hostname": f"web-{n}"} for n in range(2)]},
+        )
+    )
     assert isinstance(indicators, list)
     assert isinstance(vulnerabilities, list)
+    assert isinstance(assets, list)
     workflow_ids, version_ids = await _workflows(client, f"{tenant.workspaces_path}/{main}")
     playbooks = await _playbooks(client, f"{tenant.workspaces_path}/{main}", workflow_ids)
     return Seed(
@@ -267,10 +276,11 @@ async def _seed_objects(
         access_keys=access_keys,
         dataclass_refs=refs,
         dataclass_type_ids=type_ids,
-        dataclass_names=["alerts", "indicators", "vulnerabilities"],
+        dataclass_names=["alerts", "indicators", "vulnerabilities", "assets"],
         alert_ids=[str(a["id"]) for a in alerts],
         indicator_ids=[str(i["id"]) for i in indicators],
         vulnerability_ids=[str(v["id"]) for v in vulnerabilities],
+        asset_ids=[str(a["id"]) for a in assets],
         workflow_ids=workflow_ids,
         workflow_version_ids=version_ids,
         playbook_ids=playbooks["playbooks"],

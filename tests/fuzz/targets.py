@@ -162,7 +162,8 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         # Relation routes name both classes, incidents included.
         "dataclass_type": ["incidents", *seed.dataclass_names],
         "related_dataclass_type": ["incidents", *seed.dataclass_names],
-        "data_object_id": seed.alert_ids,
+        # Alerts on their routes, assets on the generic ones of the workspace's own class.
+        "data_object_id": seed.asset_ids if "/soc/assets" in path else seed.alert_ids,
         "indicator_id": seed.indicator_ids,
         "vul_id": seed.vulnerability_ids,
         "dataobject_id": seed.alert_ids,
