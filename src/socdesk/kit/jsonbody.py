@@ -35,7 +35,9 @@ current_max_depth: ContextVar[int] = ContextVar("json_max_depth", default=DEFAUL
 # bits, 400-digit mantissas). Anything else is certainly fine. Searched as plain substrings
 # once digits read as 0 and E as e (a regular expression tries each position: far slower).
 DIGITS_AS_ZERO = bytes.maketrans(b"123456789E", b"000000000e")
-_SUSPICIOUS = (b"NaN", b"Infinity", b"e000", b"e+000", b"0" * 19)
+# 19 digits may be an integer past 64 bits (kit/schemas.py looks for the same run).
+LONG_DIGIT_RUN = b"0" * 19
+_SUSPICIOUS = (b"NaN", b"Infinity", b"e000", b"e+000", LONG_DIGIT_RUN)
 # A string once its escapes are gone; an unterminated one runs to the end of the document.
 _STRING = re.compile(rb'"[^"]*(?:"|\Z)')
 _BRACKETS_ONLY = bytes.maketrans(b"[{]}", b"(())")

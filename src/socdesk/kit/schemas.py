@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, field_validator
 
-from socdesk.kit.jsonbody import DIGITS_AS_ZERO
+from socdesk.kit.jsonbody import DIGITS_AS_ZERO, LONG_DIGIT_RUN
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Deepest offset a listing pages to (the stores' 32-bit integers; far past any real workspace).
@@ -62,12 +62,6 @@ def _check_text(value: Any) -> None:
             _check_text(item)
 
 
-# A run of 19 digits may be an integer past 64 bits (or just digits in a text): walk to tell.
-# Found as a run of zeros once every digit is written as one: a byte table and a substring
-# search, both C code, where a regex over 3 MB of JSON took ten times as long.
-_LONG_DIGIT_RUN = b"0" * 19
-
-
 def _plainly_storable(value: dict[Any, Any] | list[Any]) -> bool:
     """Whether a nested value certainly passes `_check_text`, found by C code alone: its JSON
     (which refuses non-finite numbers) holds no NUL escape and no long digit run, and encodes
@@ -78,7 +72,10 @@ def _plainly_storable(value: dict[Any, Any] | list[Any]) -> bool:
         encoded = text.encode("utf-8")
     except (ValueError, TypeError, UnicodeEncodeError, RecursionError):
         return False
-    return b"\\u0000" not in encoded and (_LONG_DIGIT_RUN not in encoded.translate(DIGITS_AS_ZERO))
+    # A long digit run may be an integer past 64 bits (or just digits in a text): walk to tell.
+    # Found as a run of zeros once every digit is written as one: a byte table and a substring
+    # search, both C code, where a regex over 3 MB of JSON took ten times as long.
+    return b"\\u0000" not in encoded and LONG_DIGIT_RUN not in encoded.translate(DIGITS_AS_ZERO)
 
 
 def storable(value: str) -> str:
