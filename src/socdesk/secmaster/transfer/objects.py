@@ -109,131 +109,66 @@ IMPORT_SUMMARY = "Import {} from a file (all or nothing)"
 UPLOAD_BODY = multipart_file_body(UPLOAD_FIELD, UPLOAD_DESCRIPTION)
 
 
-# Alerts ------------------------------------------------------------------------------------
+def _serve_class(segment: str, route_name: str, noun: str, plural: str, note: str = "") -> None:
+    """The SDK's template, import and export routes of one built-in class under `~/soc/{segment}`
+    (its route name, or the SDK's own spelling of it)."""
+
+    async def download_template(
+        scope: SecMasterReader, session: SessionDep, format: TemplateQuery = TemplateFormat.xlsx
+    ) -> Response:
+        return await _template(session, scope, route_name, format)
+
+    @body_size(BodySize.file_import)
+    async def import_file(
+        request: Request, scope: SecMasterWriter, session: SessionDep, settings: SettingsDep
+    ) -> ImportEnvelope:
+        return await _import(request, scope, session, settings, route_name)
+
+    @reads_only
+    async def export_file(
+        scope: SecMasterReader,
+        session: SessionDep,
+        settings: SettingsDep,
+        body: ObjectExportBody | None = None,
+        format: ExportQuery = ExportFormat.xlsx,
+    ) -> Response:
+        return await _export(scope, session, settings, route_name, body, format)
+
+    router.add_api_route(
+        f"/{segment}/template/download",
+        download_template,
+        methods=["GET"],
+        name=f"download_{noun}_template",
+        summary=f"Download the {noun} import template",
+        response_class=Response,
+        responses=TEMPLATE_RESPONSES,
+    )
+    router.add_api_route(
+        f"/{segment}/import",
+        import_file,
+        methods=["POST"],
+        name=f"import_{plural}",
+        summary=IMPORT_SUMMARY.format(plural),
+        description=note,
+        openapi_extra=UPLOAD_BODY,
+    )
+    router.add_api_route(
+        f"/{segment}/export",
+        export_file,
+        methods=["POST"],
+        name=f"export_{plural}",
+        summary=f"Export {plural} as a file",
+        response_class=Response,
+        responses=EXPORT_RESPONSES,
+    )
 
 
-@router.get(
-    "/alerts/template/download",
-    summary="Download the alert import template",
-    response_class=Response,
-    responses=TEMPLATE_RESPONSES,
+_serve_class(
+    "alerts", ALERT.route_name, "alert", "alerts", "Imported alerts' `type` is DATA_SOURCE."
 )
-async def download_alert_template(
-    scope: SecMasterReader, session: SessionDep, format: TemplateQuery = TemplateFormat.xlsx
-) -> Response:
-    return await _template(session, scope, ALERT.route_name, format)
-
-
-@router.post("/alerts/import", summary=IMPORT_SUMMARY.format("alerts"), openapi_extra=UPLOAD_BODY)
-@body_size(BodySize.file_import)
-async def import_alerts(
-    request: Request, scope: SecMasterWriter, session: SessionDep, settings: SettingsDep
-) -> ImportEnvelope:
-    """Imported alerts' `type` is DATA_SOURCE."""
-    return await _import(request, scope, session, settings, ALERT.route_name)
-
-
-@router.post(
-    "/alerts/export",
-    summary="Export alerts as a file",
-    response_class=Response,
-    responses=EXPORT_RESPONSES,
-)
-@reads_only
-async def export_alerts(
-    scope: SecMasterReader,
-    session: SessionDep,
-    settings: SettingsDep,
-    body: ObjectExportBody | None = None,
-    format: ExportQuery = ExportFormat.xlsx,
-) -> Response:
-    return await _export(scope, session, settings, ALERT.route_name, body, format)
-
-
-# Indicators --------------------------------------------------------------------------------
-
-
-@router.get(
-    "/indicators/template/download",
-    summary="Download the indicator import template",
-    response_class=Response,
-    responses=TEMPLATE_RESPONSES,
-)
-async def download_indicator_template(
-    scope: SecMasterReader, session: SessionDep, format: TemplateQuery = TemplateFormat.xlsx
-) -> Response:
-    return await _template(session, scope, INDICATOR.route_name, format)
-
-
-@router.post(
-    "/indicators/import", summary=IMPORT_SUMMARY.format("indicators"), openapi_extra=UPLOAD_BODY
-)
-@body_size(BodySize.file_import)
-async def import_indicators(
-    request: Request, scope: SecMasterWriter, session: SessionDep, settings: SettingsDep
-) -> ImportEnvelope:
-    return await _import(request, scope, session, settings, INDICATOR.route_name)
-
-
-@router.post(
-    "/indicators/export",
-    summary="Export indicators as a file",
-    response_class=Response,
-    responses=EXPORT_RESPONSES,
-)
-@reads_only
-async def export_indicators(
-    scope: SecMasterReader,
-    session: SessionDep,
-    settings: SettingsDep,
-    body: ObjectExportBody | None = None,
-    format: ExportQuery = ExportFormat.xlsx,
-) -> Response:
-    return await _export(scope, session, settings, INDICATOR.route_name, body, format)
-
-
-# Vulnerabilities: the SDK's paths say `vulnerability` ---------------------------------------
-
-
-@router.get(
-    "/vulnerability/template/download",
-    summary="Download the vulnerability import template",
-    response_class=Response,
-    responses=TEMPLATE_RESPONSES,
-)
-async def download_vulnerability_template(
-    scope: SecMasterReader, session: SessionDep, format: TemplateQuery = TemplateFormat.xlsx
-) -> Response:
-    return await _template(session, scope, VULNERABILITY.route_name, format)
-
-
-@router.post(
-    "/vulnerability/import",
-    summary=IMPORT_SUMMARY.format("vulnerabilities"),
-    openapi_extra=UPLOAD_BODY,
-)
-@body_size(BodySize.file_import)
-async def import_vulnerabilities(
-    request: Request, scope: SecMasterWriter, session: SessionDep, settings: SettingsDep
-) -> ImportEnvelope:
-    return await _import(request, scope, session, settings, VULNERABILITY.route_name)
-
-
-@router.post(
-    "/vulnerability/export",
-    summary="Export vulnerabilities as a file",
-    response_class=Response,
-    responses=EXPORT_RESPONSES,
-)
-@reads_only
-async def export_vulnerabilities(
-    scope: SecMasterReader,
-    session: SessionDep,
-    settings: SettingsDep,
-    body: ObjectExportBody | None = None,
-    format: ExportQuery = ExportFormat.xlsx,
-) -> Response:
-    return await _export(scope, session, settings, VULNERABILITY.route_name, body, format)
+_serve_class("indicators", INDICATOR.route_name, "indicator", "indicators")
+# The SDK's vulnerability paths say `vulnerability`.
+_serve_class("vulnerability", VULNERABILITY.route_name, "vulnerability", "vulnerabilities")
 
 
 # Any class by its plural route name ---------------------------------------------------------
