@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, literal, null, select
+from sqlalchemy import ColumnElement, Insert, Table, func, insert, literal, null, select
 
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import WorkspaceScoped, chunks
@@ -190,5 +190,11 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         return rows.all()
 
 
-_INSERT_OBJECT = DataObject.__table__.insert()
-_INSERT_EVENT = DataObjectEvent.__table__.insert()
+def _core_insert(model: Any) -> Insert:
+    # Of the table, not the mapped class: the session runs it as Core, no ORM bulk insert.
+    table: Table = model.__table__
+    return insert(table)
+
+
+_INSERT_OBJECT = _core_insert(DataObject)
+_INSERT_EVENT = _core_insert(DataObjectEvent)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.changefeed import ChangeKind
@@ -256,7 +256,7 @@ async def versions_with_actions(session: AsyncSession, statement: Any) -> list[T
     return _with_actions(await session.execute(statement))
 
 
-def _with_actions(rows: Iterable[Row[Any]]) -> list[TriggerVersion]:
+def _with_actions(rows: Iterable[Any]) -> list[TriggerVersion]:
     found: dict[uuid.UUID, TriggerVersion] = {}
     for row in rows:
         version = found.get(row[0])
