@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,8 +29,9 @@ def _refusal(problems: list[ErrorDetail]) -> ValidationFailed:
     )
 
 
-def added_field(row: DataClassField) -> ClassField:
-    """A field the workspace added, as the registry holds fields."""
+def added_field(row: DataClassField | Row[Any]) -> ClassField:
+    """A field the workspace added (its ORM row or a plain one), as the registry holds
+    fields."""
     return ClassField(
         row.field_key,
         row.name,

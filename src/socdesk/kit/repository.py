@@ -124,6 +124,12 @@ class Scoped(Generic[Row]):
         found: ResultRow[Any] | None = result.first()
         return found
 
+    async def all_rows(self, statement: Select[Any], **parameters: Any) -> list[ResultRow[Any]]:
+        """Every row of a `rows_where` statement (or another built once with TENANT) for this
+        tenant."""
+        result = await self.session.execute(statement, {TENANT: self.tenant_id, **parameters})
+        return list(result.all())
+
     def select_rows(self) -> Select[Any]:
         """SELECT of this tenant's rows as plain rows (the table's columns), not ORM objects."""
         table: Any = self.model.__table__

@@ -138,6 +138,9 @@ class DataObjectService:
                 problems.append(
                     ErrorDetail(key, "is not an incident id", index if rows else None, raw[:100])
                 )
+        if not wanted:
+            # Most objects name no incident: not even the lookup's statement is built.
+            return problems
         known = await self.incidents.existing_ids(list(set(wanted.values())))
         problems += [
             ErrorDetail(

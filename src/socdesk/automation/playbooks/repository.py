@@ -4,16 +4,16 @@ query the trigger wiring asks: which enabled EVENT versions a write of a class f
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.kit.changefeed import ChangeKind
-from socdesk.kit.repository import WorkspaceScoped
+from socdesk.kit.repository import TENANT, WorkspaceScoped
 from socdesk.models import (
     Playbook,
     PlaybookAction,
@@ -203,13 +203,9 @@ class PlaybookVersionRepository(WorkspaceScoped[PlaybookVersion]):
     ) -> list[TriggerVersion]:
         """The published EVENT versions that enabled playbooks run, of class `dataclass_id`,
         that fire on `event`; each with its rule and its actions in order. One statement,
-        led by ix_playbook_versions_trigger."""
-        statement = running_versions(PlaybookTrigger.EVENT).where(
-            self.owned(),
-            PlaybookVersion.dataclass_id == dataclass_id,
-            getattr(PlaybookVersion, event.value).is_(True),
-        )
-        return await versions_with_actions(self.session, statement)
+        led by ix_playbook_versions_trigger, built once: every object write asks it."""
+        rows = await self.all_rows(_EVENT_VERSIONS[event], dataclass_id=dataclass_id)
+        return _with_actions(rows)
 
 
 def running_versions(trigger: PlaybookTrigger) -> Any:
@@ -257,8 +253,12 @@ def running_versions(trigger: PlaybookTrigger) -> Any:
 
 async def versions_with_actions(session: AsyncSession, statement: Any) -> list[TriggerVersion]:
     """The versions `running_versions` (narrowed) reads, each with its actions."""
+    return _with_actions(await session.execute(statement))
+
+
+def _with_actions(rows: Iterable[Any]) -> list[TriggerVersion]:
     found: dict[uuid.UUID, TriggerVersion] = {}
-    for row in await session.execute(statement):
+    for row in rows:
         version = found.get(row[0])
         if version is None:
             version = found[row[0]] = TriggerVersion(
@@ -276,6 +276,18 @@ async def versions_with_actions(session: AsyncSession, statement: Any) -> list[T
         if row[5] is not None:
             version.actions.append(TriggerAction(row[5], row[6], row[7]))
     return list(found.values())
+
+
+# `enabled_trigger_versions`' statement for each event: the workspace (TENANT) and the class
+# (`dataclass_id`) are its parameters.
+_EVENT_VERSIONS = {
+    event: running_versions(PlaybookTrigger.EVENT).where(
+        PlaybookVersion.workspace_id == bindparam(TENANT),
+        PlaybookVersion.dataclass_id == bindparam("dataclass_id"),
+        getattr(PlaybookVersion, event.value).is_(True),
+    )
+    for event in ChangeKind
+}
 
 
 async def enabled_trigger_versions(

@@ -45,8 +45,8 @@ async def create_alert(
     batch = Batch(body.name, body.type, trigger_flag(session, body.trigger_flag))
     record = await service.create(data_class, body.data_object, batch)
     linked = record.data_object.get("incident_id")
-    detail = mapping.detail(record, scope)
-    return CreatedAlertEnvelope(data=CreatedAlert(**detail.model_dump(), event_id=linked or None))
+    fields = mapping.detail_fields(record, scope)
+    return CreatedAlertEnvelope(data=CreatedAlert(**fields, event_id=linked or None))
 
 
 @router.post("/batch-update", summary="Write the same fields over several alerts")

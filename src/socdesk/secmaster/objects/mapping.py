@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import msgspec
 
@@ -17,19 +18,25 @@ from socdesk.workspaces.scope import WorkspaceScope
 
 
 def detail(record: ObjectRecord, scope: WorkspaceScope) -> ObjectDetail:
+    return ObjectDetail(**detail_fields(record, scope))
+
+
+def detail_fields(record: ObjectRecord, scope: WorkspaceScope) -> dict[str, Any]:
+    """ObjectDetail's fields, for a model that extends it (built at once, not copied from an
+    ObjectDetail)."""
     data_class = record.data_class
-    return ObjectDetail(
-        id=str(record.id),
-        project_id=hex_id(scope.project.id),
-        workspace_id=str(scope.workspace_id),
-        create_time=format_time(record.create_time),
-        update_time=format_time(record.update_time),
-        version=record.version,
-        format_version=1,
-        dataclass_ref=DataclassRef(id=data_class.id, name=data_class.name),
-        type=record.origin,
-        data_object=record.data_object,
-    )
+    return {
+        "id": str(record.id),
+        "project_id": hex_id(scope.project.id),
+        "workspace_id": str(scope.workspace_id),
+        "create_time": format_time(record.create_time),
+        "update_time": format_time(record.update_time),
+        "version": record.version,
+        "format_version": 1,
+        "dataclass_ref": DataclassRef(id=data_class.id, name=data_class.name),
+        "type": record.origin,
+        "data_object": record.data_object,
+    }
 
 
 _JSON = msgspec.json.Encoder()
