@@ -30,6 +30,9 @@ from tests.factories import TenantInfo, login, make_access_key, make_tenant
 from tests.sdk import sdk_client
 
 TEST_SECRET = "test-secret-key-not-for-production"
+# How long a test waits for a live server's answer. Only a hang should trip it: on a loaded CI
+# machine PostgreSQL's disk can stall one request for several seconds (httpx's default is 5 s).
+LIVE_TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="session")

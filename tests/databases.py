@@ -101,14 +101,23 @@ class PostgresDatabases:
         url = make_url(self.admin_url).set(drivername="postgresql+psycopg", database=name)
         return url.render_as_string(hide_password=False)
 
-    def _execute(self, statement: str) -> None:
+    def _execute(self, *statements: str) -> None:
         with psycopg.connect(_libpq_dsn(self.admin_url), autocommit=True) as connection:
-            connection.execute(statement)  # type: ignore[arg-type]
+            for statement in statements:
+                connection.execute(statement)  # type: ignore[arg-type]
+
+    def _create(self, name: str, template: str) -> None:
+        # A test database never outlives a server crash, so its commits need not wait for the
+        # disk: on a loaded CI machine those waits stalled requests for seconds.
+        self._execute(
+            f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
+            f'ALTER DATABASE "{name}" SET synchronous_commit = off',
+        )
 
     @contextmanager
     def fresh(self) -> Iterator[str]:
         name = _random_name("socdesk_test")
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self._create(name, self.template)
         try:
             yield self.url_of(name)
         finally:
@@ -118,7 +127,7 @@ class PostgresDatabases:
     def copy_of(self, url: str) -> Iterator[str]:
         """A fresh database cloned from the database at `url` (nothing may be connected to it)."""
         name = _random_name("socdesk_copy")
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(url).database}"')
+        self._create(name, str(make_url(url).database))
         try:
             yield self.url_of(name)
         finally:

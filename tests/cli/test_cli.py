@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 
 from socdesk.kit.migrate import current_revision, head_revision
-from tests.conftest import TEST_SECRET
+from tests.conftest import LIVE_TIMEOUT, TEST_SECRET
 
 
 def socdesk(
@@ -180,7 +180,7 @@ def test_demo_serves_the_embedded_store_with_a_ready_login(tmp_path: Path) -> No
         deadline = time.monotonic() + 20
         while response is None and time.monotonic() < deadline:
             try:
-                response = httpx.get(url, headers={"X-Auth-Token": token})
+                response = httpx.get(url, headers={"X-Auth-Token": token}, timeout=LIVE_TIMEOUT)
             except httpx.TransportError:
                 time.sleep(0.1)
     finally:

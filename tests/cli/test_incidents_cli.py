@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import Role
+from tests.conftest import LIVE_TIMEOUT
 from tests.factories import TenantInfo, login, make_member
 from tests.transfer.files import HEADER, csv_file, good_row
 
@@ -40,7 +41,7 @@ def incidents(*args: str, token: str | None = None) -> subprocess.CompletedProce
 
 
 async def _login(server: str, email: str, project: str) -> str:
-    async with httpx.AsyncClient(base_url=server) as client:
+    async with httpx.AsyncClient(base_url=server, timeout=LIVE_TIMEOUT) as client:
         return await login(client, email, project)
 
 
@@ -60,6 +61,7 @@ def found(server: str, token: str, tenant: TenantInfo, workspace_id: object = No
         f"{server}{incidents_path(tenant, workspace_id)}/search",
         json={},
         headers={"X-Auth-Token": token},
+        timeout=LIVE_TIMEOUT,
     )
     assert answer.status_code == 200, answer.text
     data: list[Any] = answer.json()["data"]
@@ -96,6 +98,7 @@ def test_import_prints_the_ids_of_the_incidents_it_created(
     history = httpx.get(
         f"{live_server}{incidents_path(tenant)}/{printed['ids'][0]}/history",
         headers={"X-Auth-Token": token},
+        timeout=LIVE_TIMEOUT,
     ).json()
     assert [(e["action"], e["source"]) for e in history["data"]] == [("import", "night shift.csv")]
 
@@ -200,6 +203,7 @@ def test_the_workspace_is_chosen_by_name_or_id_when_the_token_sees_several(
         f"{live_server}{tenant.workspaces_path}",
         json={"name": "second"},
         headers={"X-Auth-Token": token},
+        timeout=LIVE_TIMEOUT,
     )
     assert created.status_code in (200, 201), created.text
     second = created.json()["id"]

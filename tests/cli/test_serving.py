@@ -13,7 +13,7 @@ import httpx
 
 from socdesk.cli.serving import listening_socket
 from tests.cli.test_cli import _free_port, socdesk
-from tests.conftest import TEST_SECRET
+from tests.conftest import LIVE_TIMEOUT, TEST_SECRET
 
 
 def test_connections_accepted_by_the_listening_socket_have_tcp_nodelay() -> None:
@@ -46,7 +46,7 @@ def test_serve_with_two_workers_answers_on_one_keep_alive_connection(tmp_path: P
     answers: list[int] = []
     metrics = ""
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=LIVE_TIMEOUT) as client:
             deadline = time.monotonic() + 30
             while not answers and time.monotonic() < deadline:
                 try:

@@ -25,7 +25,7 @@ from schemathesis.core.failures import FailureGroup
 
 from socdesk.app import create_app
 from socdesk.settings import Environment, Settings
-from tests.conftest import TEST_SECRET
+from tests.conftest import LIVE_TIMEOUT, TEST_SECRET
 from tests.fuzz.targets import ACTIVE, Target, aim
 
 EXAMPLES = int(os.environ.get("SOCDESK_FUZZ_EXAMPLES", "25"))
@@ -157,7 +157,7 @@ def before_call(context: schemathesis.HookContext, case: Case, kwargs: dict[str,
 # One fresh store per operation is the point: its examples share it, on purpose.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_operation_conforms(case: Case, fuzz_target: Target) -> None:
-    sent = {"base_url": fuzz_target.base_url, "session": fuzz_target.http}
+    sent = {"base_url": fuzz_target.base_url, "session": fuzz_target.http, "timeout": LIVE_TIMEOUT}
     response = case.call(**sent)
     try:
         case.validate_response(response, transport_kwargs=sent)
