@@ -7,9 +7,10 @@ server at SOCDESK_BENCH_POSTGRES_URL, dropped afterwards), built by the migratio
 - batch-create: seed 003's `POST ~/soc/datapanel/Alert/data-objects/batch-create` of 10,000
   alerts (trigger_flag false) beside the bare insert of the same rows and audit events —
   bench/objects.py's measure, run from here (ceiling 3x; target 10,000 alerts/s on PostgreSQL);
-- sequential creates: `--creates` alerts posted one after another to `POST ~/soc/alerts`, each
-  a request of its own through the in-process ASGI client: creates/s (target 300/s) and the
-  p50 latency (target under 10 ms);
+- sequential creates: `POST ~/soc/alerts` for `--create-seconds` to a real `socdesk serve` (one
+  worker) on the store, over one connection sending one request at a time (wrk -c1, as
+  bench/http_load.py drives it; wrk must be installed): creates/s (target 300/s), the p50
+  latency (target under 10 ms), the p99 and the server's CPU time per create;
 - batch-order: `--order` alerts (10,000 by default) batch-created, then made into one incident
   by one `POST ~/soc/alerts/batch-order` (set-based: a handful of statements whatever the
   count): its wall time, alerts/s, and the statements it ran (counted on the engine);
@@ -23,7 +24,7 @@ server at SOCDESK_BENCH_POSTGRES_URL, dropped afterwards), built by the migratio
 It prints the figures beside the targets ("OVER" when one is missed). It asserts nothing.
 
     .venv/bin/python bench/alerts.py [--backend sqlite|postgresql|both] [--repeat 5]
-        [--creates 1000] [--order 10000] [--search-rows 1000000] [--search-sqlite]
+        [--create-seconds 10] [--order 10000] [--search-rows 1000000] [--search-sqlite]
 """
 
 from __future__ import annotations
@@ -36,10 +37,12 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import http_load
 import objects as batch_bench
 import psycopg
-from common import Bench, _libpq, backends, bench_app, database
+from common import SECRET_KEY, Bench, _libpq, backends, bench_app, database
 from sqlalchemy import event, select
+from sqlalchemy.engine import make_url
 
 from socdesk.classes.registry import ALERT
 from socdesk.kit.bulk import bulk_insert
@@ -62,20 +65,24 @@ def _ms(seconds: float) -> float:
     return seconds * 1000
 
 
-async def sequential_creates(bench: Bench, count: int) -> tuple[float, float]:
-    """Creates/s and p50 ms of `count` creates posted one after another."""
-    path = f"{bench.workspace_path}/soc/alerts"
-    for n in range(10):  # warm-up
-        await bench.client.post(path, json={"data_object": batch_bench.alert(n)})
-    times = []
-    started = time.perf_counter()
-    for n in range(count):
-        one = time.perf_counter()
-        response = await bench.client.post(path, json={"data_object": batch_bench.alert(n)})
-        times.append(time.perf_counter() - one)
-        assert response.status_code == 200, response.text[:500]
-    total = time.perf_counter() - started
-    return count / total, _ms(statistics.median(times))
+def sequential_creates(bench: Bench, seconds: int) -> http_load.Figure:
+    """`POST ~/soc/alerts` to a real `socdesk serve` (one worker) on the bench's store, over one
+    connection sending one request at a time (wrk -c1), for `seconds` after a warm-up."""
+    env = {
+        "SOCDESK_DATABASE_URL": bench.url,
+        "SOCDESK_SECRET_KEY": SECRET_KEY,
+        "SOCDESK_ENVIRONMENT": "test",
+        "SOCDESK_LOG_LEVEL": "WARNING",
+    }
+    wrk_args = argparse.Namespace(threads=1, connections=1, duration=seconds)
+    body = {"data_object": batch_bench.alert(1)}
+    route = http_load.Route(
+        "sequential create", f"{bench.workspace_path}/soc/alerts", http_load.post_script(body)
+    )
+    headers = {"X-Auth-Token": str(bench.client.headers["X-Auth-Token"])}
+    database_url = bench.url if make_url(bench.url).get_backend_name() == "postgresql" else None
+    with http_load.running(http_load.socdesk_command(1), env, "/healthz") as server:
+        return http_load.measure(server, route, headers, 1, wrk_args, database_url)
 
 
 def _seed_rows(workspace_id: uuid.UUID, creator: str, start: int, count: int) -> list[Any]:
@@ -234,12 +241,13 @@ async def run_backend(backend: str, args: argparse.Namespace) -> None:
     api, bare = await batch_bench.run_backend(backend, args.repeat)
     batch_bench.report(backend, api, bare)
     async with database(backend) as url, bench_app(url) as bench:
-        rate, p50 = await sequential_creates(bench, args.creates)
-    over = rate < CREATES_PER_SECOND or p50 > CREATE_P50_MS
-    print(f"\n  {backend}: {args.creates:,} sequential POST ~/soc/alerts")
-    print(f"  {'creates/s':>10}{'target':>8}{'p50 ms':>9}{'target':>8}")
+        creates = sequential_creates(bench, args.create_seconds)
+    over = creates.requests_per_second < CREATES_PER_SECOND or creates.p50_ms > CREATE_P50_MS
+    print(f"\n  {backend}: sequential POST ~/soc/alerts to socdesk serve, {args.create_seconds} s")
+    print(f"  {'creates/s':>10}{'target':>8}{'p50 ms':>9}{'target':>8}{'p99 ms':>9}{'cpu ms':>9}")
     print(
-        f"  {rate:>10,.0f}{CREATES_PER_SECOND:>8}{p50:>9.2f}{CREATE_P50_MS:>8.0f}"
+        f"  {creates.requests_per_second:>10,.0f}{CREATES_PER_SECOND:>8}{creates.p50_ms:>9.2f}"
+        f"{CREATE_P50_MS:>8.0f}{creates.p99_ms:>9.2f}{creates.server_cpu_ms:>9.2f}"
         f"{'  OVER' if over else ''}"
     )
     async with database(backend) as url, bench_app(url) as bench:
@@ -274,13 +282,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--creates", type=int, default=1000)
+    parser.add_argument("--create-seconds", type=int, default=10)
     parser.add_argument("--order", type=int, default=10_000)
     parser.add_argument("--search-rows", type=int, default=1_000_000)
     parser.add_argument("--search-sqlite", action="store_true")
     args = parser.parse_args()
-    if min(args.repeat, args.creates, args.order, args.search_rows) < 1:
-        parser.error("--repeat, --creates, --order and --search-rows must be positive")
+    if min(args.repeat, args.create_seconds, args.order, args.search_rows) < 1:
+        parser.error("--repeat, --create-seconds, --order and --search-rows must be positive")
     for backend in backends(args.backend):
         asyncio.run(run_backend(backend, args))
     print()

@@ -23,6 +23,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "SOCDESK_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 PASSWORD = "bench-password"
+SECRET_KEY = "bench-secret-key-0123456789"
 
 
 @dataclass
@@ -64,7 +65,7 @@ async def bench_app(url: str) -> AsyncIterator[Bench]:
     settings = Settings(
         environment=Environment.test,
         database_url=url,
-        secret_key="bench-secret-key-0123456789",
+        secret_key=SECRET_KEY,
         log_level="WARNING",
         import_max_rows=1_000_000,
         import_max_bytes=1 << 30,

@@ -53,7 +53,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from common import database
+from common import PASSWORD, SECRET_KEY, database
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -69,8 +69,6 @@ from socdesk.settings import Environment, Settings
 from socdesk.workspaces.scope import WorkspaceScope
 
 HERE = Path(__file__).resolve().parent
-SECRET = "bench-secret-key-0123456789"
-PASSWORD = "bench-password"
 CHUNK = 5000
 WARM_UP_SECONDS = 2
 FLOOR = "bare 2 reads"
@@ -141,7 +139,7 @@ def incident_object(rng: random.Random, number: int) -> dict[str, Any]:
 async def seed(url: str, count: int) -> Seeded:
     """One tenant with `count` incidents (created through the domain service) and a token."""
     settings = Settings(
-        environment=Environment.test, database_url=url, secret_key=SECRET, log_level="WARNING"
+        environment=Environment.test, database_url=url, secret_key=SECRET_KEY, log_level="WARNING"
     )
     app = create_app(settings)
     rng = random.Random(12)
@@ -392,7 +390,7 @@ def socdesk_routes(seeded: Seeded) -> list[Route]:
 def run(seeded: Seeded, args: argparse.Namespace) -> list[Figure]:
     env = {
         "SOCDESK_DATABASE_URL": seeded.url,
-        "SOCDESK_SECRET_KEY": SECRET,
+        "SOCDESK_SECRET_KEY": SECRET_KEY,
         "SOCDESK_ENVIRONMENT": "test",
         "SOCDESK_LOG_LEVEL": args.log_level,
     }
