@@ -32,6 +32,7 @@ from socdesk.register.users.endpoints import router as register_users_router
 from socdesk.secmaster.alerts.endpoints import router as alerts_router
 from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_router
 from socdesk.secmaster.components.endpoints import router as components_router
+from socdesk.secmaster.components.templates import router as component_templates_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
 from socdesk.secmaster.incidents.endpoints import router as incidents_router
@@ -79,6 +80,8 @@ ROUTERS = (
     playbook_parts_router,
     playbooks_router,
     todos_router,
+    # Before the components router: its `~/soc/components/{component_id}` would match `template`.
+    component_templates_router,
     components_router,
     register_users_router,
     register_incidents_router,

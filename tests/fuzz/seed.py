@@ -65,6 +65,8 @@ class Seed:
     playbook_version_ids: list[str] = field(default_factory=list)
     playbook_rule_ids: list[str] = field(default_factory=list)
     playbook_action_ids: list[str] = field(default_factory=list)
+    # Component templates of the main workspace.
+    template_ids: list[str] = field(default_factory=list)
     # Runs of the triage and a user-task workflow, and the to-do the second opened.
     instance_ids: list[str] = field(default_factory=list)
     # An instance of a playbook that ran the tagging workflow on an incident (then disabled).
@@ -78,6 +80,12 @@ class Seed:
     def incident_ids(self) -> list[str]:
         """Register routes take `INC-00001` or the UUID."""
         return self.incident_uuids + self.incident_numbers
+
+
+def _data(body: dict[str, object]) -> dict[str, object]:
+    data = body["data"]
+    assert isinstance(data, dict)
+    return data
 
 
 def _ok(response: httpx.Response) -> dict[str, object]:
@@ -262,6 +270,16 @@ async def _seed_objects(
     assert isinstance(assets, list)
     workflow_ids, version_ids = await _workflows(client, f"{tenant.workspaces_path}/{main}")
     playbooks = await _playbooks(client, f"{tenant.workspaces_path}/{main}", workflow_ids)
+    template = _ok(
+        await client.post(
+            f"{tenant.workspaces_path}/{main}/soc/components/template",
+            json={
+                "component_id": "socdesk_http",
+                "template_name": "JSON post",
+                "task_config": '{"http_request": {"method": "POST"}}',
+            },
+        )
+    )
     return Seed(
         token=token,
         project_hex=tenant.project_hex,
@@ -287,6 +305,7 @@ async def _seed_objects(
         playbook_version_ids=playbooks["versions"],
         playbook_rule_ids=playbooks["rules"],
         playbook_action_ids=playbooks["actions"],
+        template_ids=[str(_data(template)["id"])],
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )

@@ -79,6 +79,7 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "component_id": "no_such_component",
         "instance_id": str(uuid.uuid4()),
         "task_id": str(uuid.uuid4()),
+        "template_id": str(uuid.uuid4()),
         "action_id": "no_such_action",
         **ids,
     }

@@ -229,7 +229,7 @@ class ProcessChecks:
                 self._add(
                     task, f"{described(task)}: action {name} has no parameter {key!r} ({known})"
                 )
-            elif (wrong := _type_problem(spec.type, spec.enum, value)) is not None:
+            elif (wrong := parameter_problem(spec.type, spec.enum, value)) is not None:
                 self._add(task, f"{described(task)}: parameter {key!r} of {name} {wrong}")
 
 
@@ -244,7 +244,9 @@ def _closure(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def _type_problem(kind: ParamType, enum: tuple[str, ...], value: str) -> str | None:
+def parameter_problem(kind: ParamType, enum: tuple[str, ...], value: str) -> str | None:
+    """What is wrong with `value` (a parameter's text, as a service task gives it) for a
+    parameter of type `kind` and choices `enum`; None when nothing is."""
     if enum and value not in enum:
         return f"must be one of {', '.join(enum)}"
     if kind is ParamType.integer:

@@ -46,7 +46,8 @@ class WorkflowFilter:
     aop_type: str | None = None
 
 
-def _contains(column: Any, part: str) -> Any:
+def contains(column: Any, part: str) -> Any:
+    """`column` has `part` somewhere, without case (LIKE wildcards in `part` are literal)."""
     escaped = part.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
@@ -73,13 +74,13 @@ class WorkflowRepository(WorkspaceScoped[Workflow]):
         if where.enabled is not None:
             statement = statement.where(Workflow.enabled == where.enabled)
         if where.name:
-            statement = statement.where(_contains(Workflow.name, where.name))
+            statement = statement.where(contains(Workflow.name, where.name))
         if where.description:
-            statement = statement.where(_contains(Workflow.description, where.description))
+            statement = statement.where(contains(Workflow.description, where.description))
         if where.dataclass_id is not None:
             statement = statement.where(Workflow.dataclass_id == where.dataclass_id)
         if where.dataclass_name:
-            statement = statement.where(_contains(Workflow.dataclass_name, where.dataclass_name))
+            statement = statement.where(contains(Workflow.dataclass_name, where.dataclass_name))
         if where.aop_type:
             statement = statement.where(Workflow.aop_type == where.aop_type)
         total = await self.session.scalar(statement.with_only_columns(func.count()).order_by(None))

@@ -7,7 +7,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.bpmn import read_taskflow
@@ -30,7 +29,7 @@ from socdesk.automation.versions import (
 from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.kit.clock import utcnow
-from socdesk.kit.db import add_or_refuse
+from socdesk.kit.db import add_or_refuse, flush_or_refuse
 from socdesk.kit.errors import (
     Conflict,
     NotFound,
@@ -232,12 +231,9 @@ class WorkflowService:
         return row
 
     async def _flush_named(self, row: Workflow) -> None:
-        try:
-            # A concurrent rename to the same name meets the unique key here.
-            async with self.session.begin_nested():
-                await self.session.flush()
-        except IntegrityError:
-            raise Conflict(f"name: the workspace has a workflow named {row.name!r}") from None
+        # A concurrent rename to the same name meets the unique key here.
+        refusal = Conflict(f"name: the workspace has a workflow named {row.name!r}")
+        await flush_or_refuse(self.session, refusal)
 
     def _modified(self, row: Workflow | WorkflowVersion) -> None:
         row.modifier_id = self.scope.user.id

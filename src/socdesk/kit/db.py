@@ -139,3 +139,13 @@ async def add_or_refuse(session: AsyncSession, row: Any, refusal: Exception) -> 
             session.add(row)
     except IntegrityError:
         raise refusal from None
+
+
+async def flush_or_refuse(session: AsyncSession, refusal: Exception) -> None:
+    """Flush the session's changes in a savepoint; `refusal` if the database rejects them (a
+    unique key taken by a rename, also by a concurrent request). The transaction stays usable."""
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        raise refusal from None

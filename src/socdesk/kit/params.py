@@ -224,6 +224,7 @@ DataPanelClassPath = Annotated[
     ),
 ]
 DataObjectIdPath = uuid_path("data_object_id", "data object", "The data object's UUID.")
+TemplateIdPath = uuid_path("template_id", "component template", "The component template's UUID.")
 DataPanelObjectIdPath = uuid_path("dataobject_id", "data object", "The data object's UUID.")
 WorkflowIdPath = uuid_path("workflow_id", "workflow", "The workflow's id.", WorkflowNotFound)
 WorkflowVersionIdPath = uuid_path(

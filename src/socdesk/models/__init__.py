@@ -4,6 +4,7 @@ from socdesk.models.access_key import AccessKey
 from socdesk.models.auth_token import AuthToken, TokenKind
 from socdesk.models.automation_setting import AutomationSetting
 from socdesk.models.base import Base
+from socdesk.models.component_template import ComponentTemplate
 from socdesk.models.custom_dataclass import CustomDataClass
 from socdesk.models.data_object import DataObject
 from socdesk.models.data_object_event import DataObjectEvent
@@ -55,6 +56,7 @@ __all__ = [
     "AutomationSetting",
     "AuthToken",
     "Base",
+    "ComponentTemplate",
     "CustomDataClass",
     "DataObject",
     "DataObjectEvent",

@@ -1,9 +1,15 @@
-"""Bodies of the component routes, as the SDK's ComponentInfo and ComponentActionInfo."""
+"""Bodies of the component routes, as the SDK's ComponentInfo, ComponentActionInfo,
+CreateTemplateReq and TemplateInfo."""
 
 from __future__ import annotations
 
-from socdesk.kit.schemas import ResponseBody
-from socdesk.secmaster.workflows.schemas import Envelope
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from socdesk.automation.component_templates import MAX_TASK_CONFIG_CHARS
+from socdesk.kit.schemas import RequestBody, ResponseBody
+from socdesk.secmaster.workflows.schemas import Envelope, Name
 
 
 class OperationHistory(ResponseBody):
@@ -98,3 +104,39 @@ class ActionList(Envelope):
     size: int
     page: int
     data: list[ActionOut]
+
+
+class TemplateIn(RequestBody):
+    """The SDK's CreateTemplateReq (a create, and the whole of an update)."""
+
+    component_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    template_name: Name
+    task_config: Annotated[
+        str,
+        StringConstraints(min_length=2, max_length=MAX_TASK_CONFIG_CHARS),
+        Field(
+            description="A JSON object: the component's action names, each with parameter "
+            'values, e.g. `{"http_request": {"method": "POST"}}`.'
+        ),
+    ]
+
+
+class TemplateOut(ResponseBody):
+    id: str
+    component_id: str
+    template_name: str
+    task_config: str
+    create_time: str
+    update_time: str
+    project_id: str
+
+
+class TemplateEnvelope(Envelope):
+    data: TemplateOut
+
+
+class TemplateList(Envelope):
+    total: int
+    size: int
+    page: int
+    data: list[TemplateOut]
