@@ -31,6 +31,7 @@ from socdesk.register.users.avatars import router as avatars_router
 from socdesk.register.users.endpoints import router as register_users_router
 from socdesk.secmaster.alerts.endpoints import router as alerts_router
 from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_router
+from socdesk.secmaster.attachments.endpoints import router as attachments_router
 from socdesk.secmaster.components.endpoints import router as components_router
 from socdesk.secmaster.components.templates import router as component_templates_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
@@ -80,6 +81,7 @@ ROUTERS = (
     playbook_parts_router,
     playbooks_router,
     todos_router,
+    attachments_router,
     # Before the components router: its `~/soc/components/{component_id}` would match `template`.
     component_templates_router,
     components_router,
@@ -117,6 +119,11 @@ def _body_limits(settings: Settings) -> dict[BodySize, BodyLimit]:
             settings.import_max_bytes + MULTIPART_ALLOWANCE,
             settings.import_max_bytes,
             "SOCDESK_IMPORT_MAX_BYTES",
+        ),
+        BodySize.attachment: BodyLimit(
+            settings.attachment_max_bytes + MULTIPART_ALLOWANCE,
+            settings.attachment_max_bytes,
+            "SOCDESK_ATTACHMENT_MAX_BYTES",
         ),
     }
 

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     json_max_depth: int = Field(default=DEFAULT_MAX_DEPTH, ge=2, le=256)
     # Incident import and export (see docs/import-export.md).
     import_max_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    # Largest file a to-do's attachment may be (`~/soc/attachment/upload`); kept in the database.
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     import_max_rows: int = Field(default=200_000, gt=0)
     import_max_errors: int = Field(default=1000, gt=0)
     # Farthest column an XLSX sheet may reach (the template has 54; room for blank ones).

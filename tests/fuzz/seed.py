@@ -65,8 +65,9 @@ class Seed:
     playbook_version_ids: list[str] = field(default_factory=list)
     playbook_rule_ids: list[str] = field(default_factory=list)
     playbook_action_ids: list[str] = field(default_factory=list)
-    # Component templates of the main workspace.
+    # Component templates and attachments of the main workspace.
     template_ids: list[str] = field(default_factory=list)
+    attachment_ids: list[str] = field(default_factory=list)
     # Runs of the triage and a user-task workflow, and the to-do the second opened.
     instance_ids: list[str] = field(default_factory=list)
     # An instance of a playbook that ran the tagging workflow on an incident (then disabled).
@@ -280,6 +281,13 @@ async def _seed_objects(
             },
         )
     )
+    attachment = _ok(
+        await client.post(
+            f"{tenant.workspaces_path}/{main}/soc/attachment/upload",
+            data={"fileType": "user_task"},
+            files={"uploadFile": ("note.txt", b"seen at 02:00")},
+        )
+    )
     return Seed(
         token=token,
         project_hex=tenant.project_hex,
@@ -306,6 +314,7 @@ async def _seed_objects(
         playbook_rule_ids=playbooks["rules"],
         playbook_action_ids=playbooks["actions"],
         template_ids=[str(_data(template)["id"])],
+        attachment_ids=[str(_data(attachment)["id"])],
         spare_tokens=spare,
         logins=[password_body(member, tenant.project_name, PASSWORD)],
     )

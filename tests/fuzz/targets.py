@@ -180,6 +180,7 @@ def _path_pools(seed: Seed, path: str) -> dict[str, list[str]]:
         "instance_id": seed.playbook_instance_ids if playbooks else seed.instance_ids,
         "task_id": seed.todo_ids,
         "template_id": seed.template_ids,
+        "attach_id": seed.attachment_ids,
     }
 
 

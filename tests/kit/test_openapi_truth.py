@@ -80,6 +80,7 @@ def concrete(path: str, tenant: TenantInfo, **ids: str) -> str:
         "instance_id": str(uuid.uuid4()),
         "task_id": str(uuid.uuid4()),
         "template_id": str(uuid.uuid4()),
+        "attach_id": str(uuid.uuid4()),
         "action_id": "no_such_action",
         **ids,
     }

@@ -47,6 +47,7 @@ ROUTE_WORDS = (
     "playbooks",
     "components",
     "tasks",
+    "attachment",
     "notes",
     "layouts",
     "mappings",
@@ -224,6 +225,7 @@ DataPanelClassPath = Annotated[
     ),
 ]
 DataObjectIdPath = uuid_path("data_object_id", "data object", "The data object's UUID.")
+AttachIdPath = uuid_path("attach_id", "attachment", "The attachment's UUID.")
 TemplateIdPath = uuid_path("template_id", "component template", "The component template's UUID.")
 DataPanelObjectIdPath = uuid_path("dataobject_id", "data object", "The data object's UUID.")
 WorkflowIdPath = uuid_path("workflow_id", "workflow", "The workflow's id.", WorkflowNotFound)

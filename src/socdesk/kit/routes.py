@@ -53,6 +53,7 @@ class BodySize(StrEnum):
 
     standard = "standard"  # SOCDESK_MAX_BODY_BYTES
     file_import = "file_import"  # SOCDESK_IMPORT_MAX_BYTES: a file of incidents to import
+    attachment = "attachment"  # SOCDESK_ATTACHMENT_MAX_BYTES: a to-do's attachment
 
 
 _BODY_SIZE = "__socdesk_body_size__"

@@ -31,14 +31,22 @@ def media_type(content_type: str | None) -> str:
 
 
 def multipart_file_body(
-    field: str, description: str | None = None, other_content: Mapping[str, Any] | None = None
+    field: str,
+    description: str | None = None,
+    other_content: Mapping[str, Any] | None = None,
+    text_fields: Mapping[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The `openapi_extra` of a route whose body is a form with the file `field` (after
-    `other_content`, the other bodies a route may take instead, such as a raw image)."""
+    `other_content`, the other bodies a route may take instead, such as a raw image), and
+    the required `text_fields` beside it (their schemas)."""
     file: dict[str, Any] = {"type": "string", "format": "binary"}
     if description is not None:
         file["description"] = description
-    form = {"type": "object", "required": [field], "properties": {field: file}}
+    form = {
+        "type": "object",
+        "required": [*(text_fields or {}), field],
+        "properties": {**(text_fields or {}), field: file},
+    }
     return {
         "requestBody": {
             "required": True,
@@ -70,6 +78,15 @@ async def multipart_file(
     declared past the file's limit and the envelope's room is refused before it is read). A
     body that is not multipart, a form that cannot be read or has no file `field` is a 400
     naming `field`. The form's files are closed when the block ends."""
+    async with multipart_form(request, field, max_bytes, too_large) as (upload, _texts):
+        yield upload
+
+
+@asynccontextmanager
+async def multipart_form(
+    request: Request, field: str, max_bytes: int, too_large: PayloadTooLarge
+) -> AsyncIterator[tuple[UploadFile, Mapping[str, str]]]:
+    """`multipart_file`'s file, and the form's text fields by name."""
     if media_type(request.headers.get("content-type")) != MULTIPART:
         raise ValidationFailed.for_field(
             field, f"send the file as {MULTIPART} in the field {field}"
@@ -89,6 +106,6 @@ async def multipart_file(
             raise ValidationFailed.for_field(field, f"the form has no file named {field}")
         if _size(upload) > max_bytes:
             raise too_large
-        yield upload
+        yield upload, {k: v for k, v in form.multi_items() if isinstance(v, str)}
     finally:
         await form.close()

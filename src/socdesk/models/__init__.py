@@ -1,6 +1,7 @@
 """ORM models, one module per table; importing this package registers them all."""
 
 from socdesk.models.access_key import AccessKey
+from socdesk.models.attachment import Attachment
 from socdesk.models.auth_token import AuthToken, TokenKind
 from socdesk.models.automation_setting import AutomationSetting
 from socdesk.models.base import Base
@@ -53,6 +54,7 @@ from socdesk.models.workspace_counter import WorkspaceCounter
 __all__ = [
     "AccessKey",
     "AopType",
+    "Attachment",
     "AutomationSetting",
     "AuthToken",
     "Base",

@@ -149,5 +149,7 @@ class WorkflowTodo(UuidPrimaryKey, Timestamps, Base):
     related_object: Mapped[str] = mapped_column(String(64), default="")
     # A JSON list of {id, message, user_id, user_name, time}.
     comments: Mapped[str] = mapped_column(Text(), default="[]")
+    # The ids of the attachments added to it (models/attachment.py), as a JSON list, in order.
+    attachment_ids: Mapped[str] = mapped_column(Text(), default="[]")
     modifier_id: Mapped[uuid.UUID | None]
     modifier_name: Mapped[str] = mapped_column(String(254), default="")

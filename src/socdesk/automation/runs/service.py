@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.attachments import AttachmentService
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunRepository, RunTaskRepository, TodoRepository
 from socdesk.automation.runs.requests import RunRequest, enqueue_runs
@@ -253,9 +254,15 @@ class TodoService:
         return await self.todos.offset_page(criteria, order, offset, limit)
 
     async def answer(
-        self, ref: str, action: TodoAction, comment: str | None, comment_id: str | None
+        self,
+        ref: str,
+        action: TodoAction,
+        comment: str | None,
+        comment_id: str | None,
+        attachment_id: str | None = None,
     ) -> WorkflowTodo:
-        """CONTINUE or TERMINATE a waiting to-do (its run goes on or ends), or edit comments."""
+        """CONTINUE or TERMINATE a waiting to-do (its run goes on or ends), or edit its comments
+        or attachments."""
         todo = await self.show(ref)
         user = self.scope.user
         todo.modifier_id, todo.modifier_name = user.id, user.display_name
@@ -273,6 +280,9 @@ class TodoService:
                 # Due now: a runner takes it and goes on from the user task (or ends it).
                 run.due_at = utcnow()
                 await defer_runs(self.session, [run.id])
+            return todo
+        if action in (TodoAction.ADD_ATTACHMENT, TodoAction.DELETE_ATTACHMENT):
+            await self._edit_attachments(todo, action, attachment_id)
             return todo
         comments: list[dict[str, Any]] = json.loads(todo.comments or "[]")
         if action is TodoAction.ADD_COMMENT:
@@ -294,9 +304,31 @@ class TodoService:
                     "comment_id", "names no comment of this to-do", comment_id
                 )
             comments = kept
-        else:
-            raise ValidationFailed.for_field(
-                "action", "attachments are not available in this release", action.value
-            )
         todo.comments = json.dumps(comments, ensure_ascii=False)
         return todo
+
+    async def _edit_attachments(
+        self, todo: WorkflowTodo, action: TodoAction, attachment_id: str | None
+    ) -> None:
+        """Add an attachment of the workspace to the to-do's list, or take one off it (the
+        file itself stays: another to-do may hold it)."""
+        if not attachment_id:
+            raise ValidationFailed.for_field(
+                "attachment_id", f"{action.value} needs an attachment_id"
+            )
+        held: list[str] = json.loads(todo.attachment_ids or "[]")
+        if action is TodoAction.ADD_ATTACHMENT:
+            found = await AttachmentService(self.session, self.scope).lookup(attachment_id)
+            if found is None:
+                raise ValidationFailed.for_field(
+                    "attachment_id", "names no attachment of this workspace", attachment_id[:100]
+                )
+            if str(found.id) not in held:
+                held.append(str(found.id))
+        else:
+            if attachment_id not in held:
+                raise ValidationFailed.for_field(
+                    "attachment_id", "names no attachment of this to-do", attachment_id[:100]
+                )
+            held.remove(attachment_id)
+        todo.attachment_ids = json.dumps(held)

@@ -54,7 +54,7 @@ def todo_out(row: WorkflowTodo, scope: WorkspaceScope) -> TodoOut:
         action_instance_id=str(row.run_id),
         workspace_id=str(row.workspace_id),
         related_object=row.related_object,
-        attachment_id_list=[],
+        attachment_id_list=json.loads(row.attachment_ids or "[]"),
         comments=[TodoComment(**c) for c in json.loads(row.comments or "[]")],
         status=row.status,
         due_handle=row.due_handle,
@@ -111,15 +111,18 @@ async def show_task(
     return TodoEnvelope(data=todo_out(await TodoService(session, scope).show(task_id), scope))
 
 
-@router.put("/{task_id}", summary="Answer a to-do (CONTINUE, TERMINATE) or edit its comments")
+@router.put(
+    "/{task_id}", summary="Answer a to-do (CONTINUE, TERMINATE) or edit its comments, attachments"
+)
 @may_answer(NotFound, Conflict)
 async def update_task(
     task_id: TodoIdPath, body: TodoModify, scope: SecMasterWriter, session: SessionDep
 ) -> TodoEnvelope:
     """CONTINUE: the run goes on from the user task; TERMINATE: the run ends TERMINATED; a
-    to-do answered already is a 409. ADD_COMMENT needs `comment`, DELETE_COMMENT `comment_id`."""
+    to-do answered already is a 409. ADD_COMMENT needs `comment`, DELETE_COMMENT `comment_id`;
+    ADD_ATTACHMENT and DELETE_ATTACHMENT `attachment_id` (one uploaded to `~/soc/attachment`)."""
     row = await TodoService(session, scope).answer(
-        task_id, body.action, body.comment, body.comment_id
+        task_id, body.action, body.comment, body.comment_id, body.attachment_id
     )
     await session.flush()
     await session.refresh(row)

@@ -1,0 +1,1 @@
+"""SecMaster's attachment routes."""
