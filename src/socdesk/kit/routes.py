@@ -13,12 +13,13 @@ import weakref
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, TypeVar
 
 from fastapi import routing
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette._utils import get_route_path  # what Starlette's own routes match (as FastAPI does)
-from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.routing import BaseRoute, Match, WebSocketRoute
 from starlette.types import Scope
 
 from socdesk.kit.dialects import Dialect
@@ -29,11 +30,39 @@ F = TypeVar("F", bound=Callable[..., Any])
 UNDECLARED_DIALECT = Dialect.secmaster
 
 
+@lru_cache(maxsize=4096)
+def _path_segments(path: str) -> tuple[str, ...]:
+    return tuple(path.split("/"))
+
+
 class DialectRoute(APIRoute):
     """A route whose errors answer in `dialect`'s envelope, whatever its path. A router declares
-    its dialect with `APIRouter(..., route_class=RegisterRoute)`: every route it makes is one."""
+    its dialect with `APIRouter(..., route_class=RegisterRoute)`: every route it makes is one.
+
+    A request is matched against the routes in order, so one for the hundredth route is first
+    refused by the ninety-nine before it. Each refuses a path its segments cannot fit (another
+    count of segments, another word where the route has a literal one) before FastAPI's and
+    Starlette's matching, which costs several times more; any path that fits goes through them,
+    so what matches is exactly what would have."""
 
     dialect: ClassVar[Dialect]
+
+    def __init__(self, path: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(path, *args, **kwargs)
+        parts = self.path_format.split("/")
+        # Literal segments, the last (most telling) first; a `{name:path}` parameter spans
+        # segments, so such a route is matched in full.
+        self._literals = tuple((i, p) for i, p in reversed(list(enumerate(parts))) if "{" not in p)
+        self._segments = None if ":path}" in path else len(parts)
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if self._segments is not None and scope["type"] == "http":
+            segments = _path_segments(get_route_path(scope))
+            if len(segments) != self._segments or any(
+                segments[i] != literal for i, literal in self._literals
+            ):
+                return Match.NONE, {}
+        return super().matches(scope)
 
 
 class SecMasterRoute(DialectRoute):
