@@ -85,7 +85,7 @@ async def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_once(
         async def waiting() -> bool:
             return "w" in await _records(sessions, run_id)
 
-        await _until(waiting, 30)
+        await _until(waiting, 90)
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
@@ -98,7 +98,7 @@ async def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_once(
                 await session.refresh(run)
                 return run is not None and run.status != "RUNNING"
 
-        await _until(ended, 30)
+        await _until(ended, 90)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=10)
@@ -148,7 +148,7 @@ async def test_a_worker_killed_between_tasks_leaves_its_run_to_the_next_after_th
         async def some_done() -> bool:
             return len(await _records(sessions, run_id)) >= 3
 
-        await _until(some_done, 30)
+        await _until(some_done, 90)
     finally:
         # Mid-run (57 tasks to go): the run is leased to this worker, which never commits
         # again; the next worker takes it once the lease (2 s here) has run out.
@@ -162,7 +162,7 @@ async def test_a_worker_killed_between_tasks_leaves_its_run_to_the_next_after_th
                 run = await session.get(WorkflowRun, uuid.UUID(run_id))
                 return run is not None and run.status != "RUNNING"
 
-        await _until(ended, 60)
+        await _until(ended, 90)
     finally:
         second.send_signal(signal.SIGTERM)
         second.wait(timeout=10)
