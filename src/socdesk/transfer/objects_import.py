@@ -3,12 +3,14 @@ checked against the class's field list, all or nothing.
 
 The same rules as the incident import (importer.py), driven by the class (`ClassColumns`): the
 header names columns by key or label; each row's cells are read by their column's type, nested
-(`data_source.product_name` → `data_source: {product_name}`) and checked whole by the class's
-validation (classes/validation.py), the rule every write of an object follows. Rows are taken in
-chunks: while no problem has been found, each good chunk is written in the request's transaction
-through the objects' change path (one COPY or multi-row INSERT for the chunk's objects, one for
-their audit events), so memory stays bounded; after the first problem, writing stops but
-checking goes on, so the answer lists every problem, and the transaction is rolled back.
+(`data_source.product_name` → `data_source: {product_name}`) and checked by the class's
+validation (classes/validation.py), the rule every write of an object follows: for a sheet's
+rows, while they are read (object_rows.py), the rule taking whole any row that does not plainly
+fit. Rows are taken in chunks: while no problem has been found, each good chunk is written in
+the request's transaction through the objects' change path (a binary COPY or one executemany
+for the chunk's objects, one INSERT ... SELECT for their audit events), so memory stays
+bounded; after the first problem, writing stops but checking goes on, so the answer lists every
+problem, and the transaction is rolled back.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,9 +33,9 @@ from socdesk.objects.changes import Batch, ObjectChanges
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.settings import Settings
-from socdesk.transfer.cells import CellError
 from socdesk.transfer.class_columns import ClassColumns
 from socdesk.transfer.columns import Column
+from socdesk.transfer.object_rows import Row, RowPlan, shown
 from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.xlsx_checks import XlsxLimits
 from socdesk.workspaces.scope import WorkspaceScope
@@ -43,34 +44,6 @@ CHUNK_ROWS = 2000
 YIELD_EVERY = 64
 # What an import's audit events name as the batch's type.
 IMPORT_BATCH = "import"
-
-
-@dataclass(slots=True)
-class Row:
-    """One row of the file: its object (nested), the id it gives, and its problems."""
-
-    number: int
-    data: dict[str, Any]
-    problems: list[ErrorDetail] = field(default_factory=list)
-    given_id: uuid.UUID | None = None
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, str):
-        return value[:100]
-    return value if isinstance(value, int | float | bool) or value is None else str(value)[:100]
-
-
-def _set(data: dict[str, Any], parents: tuple[str, ...], last: str, value: Any) -> None:
-    holder = data
-    for part in parents:
-        holder = holder.setdefault(part, {})
-    holder[last] = value
-
-
-def _path(key: str) -> tuple[tuple[str, ...], str]:
-    *parents, last = key.split(".")
-    return tuple(parents), last
 
 
 class ObjectImporter:
@@ -140,39 +113,20 @@ class ObjectImporter:
         header = next(rows, None)
         if header is None:
             raise ValidationFailed.for_field("uploadFile", "the file is empty")
-        readers = [
-            (index, column.key, self.columns.reader(column), *_path(column.key))
+        columns = [
+            (index, column, self.columns.reader(column))
             for index, column in enumerate(self._header(header))
             if column is not None
         ]
-        for number, cells in enumerate(rows, start=2):
-            width = len(cells)
-            data: dict[str, Any] = {}
-            problems: list[ErrorDetail] = []
-            for index, key, read, parents, last in readers:
-                if index >= width:
-                    continue
-                try:
-                    value = read(cells[index])
-                except CellError as error:
-                    problems.append(ErrorDetail(key, str(error), number, _shown(cells[index])))
-                    continue
-                if value is None:
-                    continue
-                if parents:
-                    _set(data, parents, last, value)
-                else:
-                    data[last] = value
-            if data or problems:
-                yield Row(number, data, problems)
+        return RowPlan(self.data_class, columns).rows(rows)
 
     def _json_rows(self, objects: list[Any]) -> Iterator[Row]:
         for index, item in enumerate(objects):
             if not isinstance(item, dict):
-                problem = ErrorDetail("data_object", "must be a JSON object", index, _shown(item))
+                problem = ErrorDetail("data_object", "must be a JSON object", index, shown(item))
                 yield Row(index, {}, [problem])
             else:
-                yield Row(index, item)
+                yield Row(index, item, [])
 
     # Checking and writing ----------------------------------------------------------------
 
@@ -249,7 +203,8 @@ class ObjectImporter:
             return
         await self._check_ids(chunk)  # takes the id out of each row's object
         for row in chunk:
-            row.problems += check_data_object(self.data_class, row.data, row=row.number)
+            if not row.checked:  # the rule words every problem (transfer/object_rows.py)
+                row.problems += check_data_object(self.data_class, row.data, row=row.number)
         await self._check_links(chunk)
         for row in chunk:
             self._report(row.problems)
@@ -271,7 +226,7 @@ class ObjectImporter:
             except ValueError:
                 parsed = None
             if parsed is None:
-                row.problems.append(ErrorDetail("id", "not a valid id", row.number, _shown(text)))
+                row.problems.append(ErrorDetail("id", "not a valid id", row.number, shown(text)))
                 continue
             if parsed in self.seen_ids:
                 row.problems.append(
