@@ -100,19 +100,24 @@ class RowPlan:
         # A required field that is no column but holds columns (an object of them) is there
         # when one of them has a value; one that is neither fails every row: the rule says so.
         self.required_parents: list[tuple[str, ...]] = []
+        # The top-level ones, looked up all at once.
+        self.required_tops: frozenset[str] = frozenset()
         # A required id would be missing for the rule, which sees the object without it.
         self.usable = ID_KEY not in required and all(_walked(data_class, k) for k in keys)
         for key, parts in data_class.required_paths:
             if key in keys:
                 continue
-            if any(k.startswith(key + ".") for k in keys):
-                self.required_parents.append(parts)
-            else:
+            if not any(k.startswith(key + ".") for k in keys):
                 self.usable = False
+            elif len(parts) == 1:
+                self.required_tops |= {key}
+            else:
+                self.required_parents.append(parts)
 
     def rows(self, rows: Iterator[list[Any]], first_number: int = 2) -> Iterator[Row]:
         """The rows (numbered from `first_number`), empty ones skipped."""
         plan, usable, required_parents = self.cells, self.usable, self.required_parents
+        required_tops = self.required_tops
         for number, cells in enumerate(rows, start=first_number):
             width = len(cells)
             data: dict[str, Any] = {}
@@ -143,6 +148,8 @@ class RowPlan:
                         inner = holder[part] = {}
                     holder = inner
                 holder[last] = value
+            if fits and required_tops:
+                fits = required_tops <= data.keys()
             if fits and required_parents:
                 fits = all(_present(data, parts) for parts in required_parents)
             if data or problems:
