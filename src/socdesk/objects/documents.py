@@ -25,16 +25,16 @@ COLUMN_LENGTHS = {"title": 255, "status": 64}
 
 def normalise_times(data_class: DataClass, data: dict[str, Any]) -> None:
     """Write every Timestamp field of a checked object in SOCdesk's one form, in place."""
-    for parts in data_class.time_paths:
+    for parents, last in data_class.time_parents:
         holder: Any = data
-        for part in parts[:-1]:
+        for part in parents:
             holder = holder.get(part)
             if type(holder) is not dict:
                 break
         else:
-            value = holder.get(parts[-1])
+            value = holder.get(last)
             if value is not None and value != "" and not _CANONICAL_TIME.match(value):
-                holder[parts[-1]] = format_time(parse_time(value))
+                holder[last] = format_time(parse_time(value))
 
 
 def promoted_values(data_class: DataClass, data: dict[str, Any]) -> dict[str, Any]:

@@ -185,9 +185,11 @@ class ObjectImporter:
 
     async def _write(self, chunk: list[Row], batch: Batch) -> None:
         given_ids = [r.given_id for r in chunk if r.given_id is not None]
-        taken = await self.objects.taken_anywhere(given_ids) if given_ids else set()
-        # An id another workspace's object holds is never told: the row gets a new id.
-        given = [None if r.given_id in taken else r.given_id for r in chunk]
+        given = None
+        if given_ids:
+            taken = await self.objects.taken_anywhere(given_ids)
+            # An id another workspace's object holds is never told: the row gets a new id.
+            given = [None if r.given_id in taken else r.given_id for r in chunk]
         created = await self.changes.create(
             self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
         )
@@ -207,7 +209,8 @@ class ObjectImporter:
                 row.problems += check_data_object(self.data_class, row.data, row=row.number)
         await self._check_links(chunk)
         for row in chunk:
-            self._report(row.problems)
+            if row.problems:
+                self._report(row.problems)
         if self.problems or self.more_problems:
             return  # what was written rolls back with the transaction
         # The chunk is written while the next one is read and checked: the database works on
