@@ -15,7 +15,7 @@ from typing import Any
 
 from socdesk.classes.registry import DataClass
 from socdesk.kit.clock import format_time
-from socdesk.objects.documents import normalise_times, promoted_values, stamp
+from socdesk.objects.documents import normalise_times, promoted_raw, promoted_value, stamp
 from socdesk.workspaces.scope import WorkspaceScope
 
 ROW_COLUMNS: tuple[str, ...] = (
@@ -37,9 +37,6 @@ _POSITION = {name: index for index, name in enumerate(ROW_COLUMNS)}
 ID, DOCUMENT, CREATE_TIME = _POSITION["id"], _POSITION["data_object"], _POSITION["create_time"]
 INCIDENT_ID = _POSITION["incident_id"]
 _SHARED = ("workspace_id", "class_id", "update_time", "version", "creator", "origin")
-_PROMOTED = tuple(
-    (name, _POSITION[name]) for name in ("title", "severity", "status", "incident_id")
-)
 
 
 class NewObjectRows:
@@ -67,6 +64,10 @@ class NewObjectRows:
         self.data_class = data_class
         self._now = now
         self._now_text = format_time(now)
+        # The promoted columns the class maps (the others stay None, as in the template).
+        self._promoted = [
+            (_POSITION[column], column, parts) for column, parts in data_class.promoted_paths
+        ]
 
     def build(self, data: dict[str, Any], object_id: uuid.UUID) -> list[Any]:
         """The row of a checked object `data` with its id (its document completed in place:
@@ -77,9 +78,10 @@ class NewObjectRows:
         row[ID] = object_id
         row[CREATE_TIME] = stamp(data_class, data, object_id, self._now, self._now_text)
         row[DOCUMENT] = data
-        promoted = promoted_values(data_class, data)
-        for name, position in _PROMOTED:
-            row[position] = promoted[name]
+        for position, column, parts in self._promoted:
+            raw = promoted_raw(data, parts)
+            if raw is not None:
+                row[position] = promoted_value(column, raw)
         return row
 
 

@@ -49,10 +49,9 @@ def shown(value: Any) -> Any:
     return value if isinstance(value, int | float | bool) or value is None else str(value)[:100]
 
 
-# (cell index, key, reader, type check or None, field, parent keys, last key, mandatory)
+# (cell index, reader, type check or None, field, parent keys, last key, mandatory)
 _Cell = tuple[
     int,
-    str,
     Callable[[Any], Any],
     Callable[[ClassField, Any], str | None] | None,
     ClassField,
@@ -94,9 +93,7 @@ class RowPlan:
             # The id leaves the object before the rule sees it (the importer checks it).
             check = None if column.key == ID_KEY else type_check(spec)
             mandatory = column.key in required
-            self.cells.append(
-                (index, column.key, read, check, spec, tuple(parents), last, mandatory)
-            )
+            self.cells.append((index, read, check, spec, tuple(parents), last, mandatory))
         # A required field that is no column but holds columns (an object of them) is there
         # when one of them has a value; one that is neither fails every row: the rule says so.
         self.required_parents: list[tuple[str, ...]] = []
@@ -123,14 +120,14 @@ class RowPlan:
             data: dict[str, Any] = {}
             problems: list[ErrorDetail] = []
             fits = usable
-            for index, key, read, check, spec, parents, last, mandatory in plan:
+            for index, read, check, spec, parents, last, mandatory in plan:
                 if index >= width:
                     fits = fits and not mandatory
                     continue
                 try:
                     value = read(cells[index])
                 except CellError as error:
-                    problems.append(ErrorDetail(key, str(error), number, shown(cells[index])))
+                    problems.append(ErrorDetail(spec.key, str(error), number, shown(cells[index])))
                     fits = False
                     continue
                 if value is None:

@@ -16,7 +16,6 @@ problem, and the transaction is rolled back.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Iterator
 from typing import IO, Any
@@ -30,12 +29,12 @@ from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.objects.changes import Batch, ObjectChanges
-from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.settings import Settings
 from socdesk.transfer.class_columns import ClassColumns
 from socdesk.transfer.columns import Column
 from socdesk.transfer.object_rows import Row, RowPlan, shown
+from socdesk.transfer.object_sink import ObjectSink
 from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.xlsx_checks import XlsxLimits
 from socdesk.workspaces.scope import WorkspaceScope
@@ -63,8 +62,7 @@ class ObjectImporter:
         self.problems: list[ErrorDetail] = []
         self.more_problems = 0
         self.seen_ids: set[uuid.UUID] = set()
-        self.ids: list[uuid.UUID] = []
-        self._writing: asyncio.Task[None] | None = None
+        self.sink = ObjectSink(self.changes, self.objects, data_class, Batch())
 
     # Reading -----------------------------------------------------------------------------
 
@@ -133,19 +131,18 @@ class ObjectImporter:
     async def run(self, file: IO[bytes], filename: str) -> list[uuid.UUID]:
         """Import the file's objects; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
-        batch = Batch(name=filename, type=IMPORT_BATCH)
+        self.sink.batch = Batch(name=filename, type=IMPORT_BATCH)
         try:
             # As the incident import: the cyclic collector would walk every row held so far.
             with gc_paused():
-                await self._run(file, batch)
-                await self._settle()
+                await self._run(file)
+                if self.problems or self.more_problems:
+                    await self.sink.abort()  # what was written rolls back
+                ids = await self.sink.finish()
         except BaseException:
             # A write in flight is let finish (never cancelled mid-statement, as a driver may
             # finish it after the rollback); the caller's transaction then rolls back.
-            writing, self._writing = self._writing, None
-            if writing is not None:
-                with contextlib.suppress(Exception):
-                    await writing
+            await self.sink.abort()
             raise
         if self.problems or self.more_problems:
             total = len(self.problems) + self.more_problems
@@ -154,13 +151,13 @@ class ObjectImporter:
                 f"{total} problems in the file{more}; nothing was imported",
                 details=self.problems,
             )
-        if not self.ids:
+        if not ids:
             raise ValidationFailed.for_field(
                 "uploadFile", f"the file holds no {self.data_class.name} objects"
             )
-        return self.ids
+        return ids
 
-    async def _run(self, file: IO[bytes], batch: Batch) -> None:
+    async def _run(self, file: IO[bytes]) -> None:
         chunk: list[Row] = []
         count = 0
         for row in self.rows(file):
@@ -173,34 +170,16 @@ class ObjectImporter:
             if count % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
             if len(chunk) == CHUNK_ROWS:
-                await self._import_chunk(chunk, batch)
+                await self._import_chunk(chunk)
                 chunk = []
-        await self._import_chunk(chunk, batch)
-
-    async def _settle(self) -> None:
-        """Wait for the chunk being written (raising its error), so the session is free."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            await writing
-
-    async def _write(self, chunk: list[Row], batch: Batch) -> None:
-        given_ids = [r.given_id for r in chunk if r.given_id is not None]
-        given = None
-        if given_ids:
-            taken = await self.objects.taken_anywhere(given_ids)
-            # An id another workspace's object holds is never told: the row gets a new id.
-            given = [None if r.given_id in taken else r.given_id for r in chunk]
-        created = await self.changes.create(
-            self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
-        )
-        self.ids += [new.id for new in created]
+        await self._import_chunk(chunk)
 
     def _report(self, problems: list[ErrorDetail]) -> None:
         room = max(self.settings.import_max_errors - len(self.problems), 0)
         self.problems += problems[:room]
         self.more_problems += max(len(problems) - room, 0)
 
-    async def _import_chunk(self, chunk: list[Row], batch: Batch) -> None:
+    async def _import_chunk(self, chunk: list[Row]) -> None:
         if not chunk:
             return
         await self._check_ids(chunk)  # takes the id out of each row's object
@@ -213,10 +192,8 @@ class ObjectImporter:
                 self._report(row.problems)
         if self.problems or self.more_problems:
             return  # what was written rolls back with the transaction
-        # The chunk is written while the next one is read and checked: the database works on
-        # chunk N while Python checks chunk N+1 (one write at a time, in file order).
-        await self._settle()
-        self._writing = asyncio.create_task(self._write(chunk, batch))
+        # Written while the next chunks are read and checked (object_sink.py).
+        await self.sink.write(chunk)
 
     async def _check_ids(self, chunk: list[Row]) -> None:
         """Ids given in the file must be well formed, unique in the file and new here."""
@@ -240,7 +217,7 @@ class ObjectImporter:
         given = [r.given_id for r in chunk if r.given_id is not None]
         if not given:
             return
-        await self._settle()
+        await self.sink.pause()
         here = await self.objects.existing_ids(given)
         for row in chunk:
             if row.given_id in here:
@@ -269,7 +246,7 @@ class ObjectImporter:
                 )
         if not wanted:
             return
-        await self._settle()
+        await self.sink.pause()
         known = await self.incidents.existing_ids(list({i for _row, i in wanted}))
         for row, linked in wanted:
             if linked not in known:
