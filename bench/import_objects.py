@@ -6,7 +6,9 @@ For each store it prints, from the same run and the same store:
 - the incident import of as many incidents through `POST ~/soc/incidents/import`, rows/second
   (issue 13: the alert import must reach at least the incident import's rows/s);
 - the floor: the same alerts, already checked, stored with their audit events through the
-  objects' change path (COPY on PostgreSQL, multi-row INSERT on SQLite), with nothing to parse.
+  objects' change path (binary COPY on PostgreSQL, one executemany on SQLite), nothing to parse;
+- the CPU seconds of each import: this process's, and on PostgreSQL its backends' (from /proc),
+  which other work on a shared machine moves far less than the wall time.
 
     .venv/bin/python bench/import_objects.py [--rows 100000] [--backend both]
 """
@@ -16,15 +18,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import os
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from common import backends, bench_app, database
+import psycopg
+from common import _libpq, backends, bench_app, database
 from import_incidents import build_file as incident_file
 from import_incidents import generated_rows as incident_rows
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from socdesk.classes.registry import ALERT
 from socdesk.iam.principal import AuthMethod, Principal
@@ -120,22 +125,57 @@ async def one_store(backend: str, count: int) -> dict[str, Any]:
     alerts_csv = csv_bytes([columns[k] for k in KEYS], rows)
     incidents_csv = incident_file("csv", incident_rows(count))
     async with database(backend) as url, bench_app(url) as bench:
-        times = {}
+        times: dict[str, Any] = {}
         for name, route, content in (
             ("alerts", "alerts", alerts_csv),
             ("incidents", "incidents", incidents_csv),
         ):
-            started = time.perf_counter()
+            server = ServerCpu(url)
+            started, cpu = time.perf_counter(), time.process_time()
             response = await bench.client.post(
                 f"{bench.workspace_path}/soc/{route}/import",
                 files={"uploadFile": (f"{name}.csv", content)},
                 timeout=None,
             )
             times[name] = time.perf_counter() - started
+            times[f"{name}_cpu"] = (time.process_time() - cpu, server.used())
             if response.status_code != 200:
                 raise SystemExit(f"{name} import failed: {response.status_code} {response.text}")
         times["floor"] = await floor(bench, copy.deepcopy(alert_objects(rows)))
     return {"backend": backend, "rows": count, "mb": len(alerts_csv) / 1e6, **times}
+
+
+class ServerCpu:
+    """CPU seconds PostgreSQL's backends serving the bench's database use from now on (read
+    from /proc: Linux, the server on this machine); None elsewhere. With the process's own CPU
+    time, a figure that other work on a shared machine hardly moves, unlike wall time."""
+
+    def __init__(self, url: str) -> None:
+        self.pids: list[int] = []
+        if not url.startswith("postgresql") or not os.path.isdir("/proc"):
+            return
+        name = make_url(url).database
+        with psycopg.connect(_libpq(url), autocommit=True) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                (name,),
+            )
+            self.pids = [pid for (pid,) in rows]
+        self.start = self._total()
+
+    def _total(self) -> float:
+        ticks = 0
+        for pid in self.pids:
+            try:
+                with open(f"/proc/{pid}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def used(self) -> float | None:
+        return self._total() - self.start if self.pids else None
 
 
 def report(results: list[dict[str, Any]]) -> None:
@@ -151,6 +191,12 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{n / r['floor']:>9.0f}{r['alerts'] / r['floor']:>13.1f}x"
             + ("" if r["alerts"] <= r["incidents"] else "  SLOWER than incidents")
         )
+    print("CPU seconds per import (this process; PostgreSQL's backends where readable):")
+    for r in results:
+        for name in ("alerts", "incidents"):
+            own, server = r[f"{name}_cpu"]
+            shown = "" if server is None else f", server {server:.2f}s"
+            print(f"  {r['backend']:<11}{name:<10} process {own:.2f}s{shown}")
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -477,3 +478,42 @@ async def test_a_file_of_many_chunks_imports_in_order_or_not_at_all(
     last = await admin_client.get(f"{soc}/devices/{ids[-1]}")
     assert last.json()["data"]["data_object"]["hostname"] == "host-4499"
     assert await object_count(sessions, DataObjectEvent) == 4500
+
+
+async def test_each_imported_object_has_its_create_event_with_who_when_request_and_document(
+    admin_client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    soc: str,
+    tenant: TenantInfo,
+) -> None:
+    # More rows than one chunk, and than PostgreSQL's COPY threshold: the bulk write paths.
+    content = json_file([alert(title=f"alert {i}") for i in range(2300)])
+    response = await admin_client.post(f"{soc}/alerts/import", files=upload(content, "feed.json"))
+    assert response.status_code == 200, response.text
+
+    ids = [uuid.UUID(i) for i in response.json()["data"]["ids"]]
+    async with sessions() as session:
+        objects = {o.id: o for o in await session.scalars(select(DataObject))}
+        events = list(await session.scalars(select(DataObjectEvent)))
+    assert sorted(objects) == sorted(ids)
+    assert sorted(e.object_id for e in events) == sorted(ids)
+    assert len({e.id for e in events}) == len(events)
+    for event in events:
+        stored = objects[event.object_id]
+        assert (event.workspace_id, event.class_id) == (stored.workspace_id, stored.class_id)
+        assert (event.action, event.actor_id, event.actor_email) == (
+            "create",
+            tenant.admin_id,
+            tenant.admin_email,
+        )
+        assert event.request_id == response.headers["X-request-id"]
+        assert (event.batch_name, event.batch_type, event.trigger_flag) == (
+            "feed.json",
+            "import",
+            False,
+        )
+        assert event.at == stored.update_time
+        assert event.changes == {}
+        assert event.snapshot == stored.data_object
+    first = objects[ids[0]].data_object
+    assert (first["title"], first["id"]) == ("alert 0", str(ids[0]))

@@ -80,6 +80,11 @@ class DataClass:
         return tuple((column, tuple(key.split("."))) for column, key in self.promoted)
 
     @cached_property
+    def time_parents(self) -> tuple[tuple[tuple[str, ...], str], ...]:
+        """`time_paths` split as (the keys of the objects holding the field, its own key)."""
+        return tuple((parts[:-1], parts[-1]) for parts in self.time_paths)
+
+    @cached_property
     def time_paths(self) -> tuple[tuple[str, ...], ...]:
         """The key paths of the Timestamp fields (looked up, never searched for: a batch
         writes the times of 10,000 objects in one form)."""

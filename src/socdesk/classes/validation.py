@@ -95,6 +95,12 @@ def type_problem(spec: ClassField, value: Any) -> str | None:
     return _CHECKS[spec.field_type](spec, value)
 
 
+def type_check(spec: ClassField) -> Callable[[ClassField, Any], str | None]:
+    """`type_problem` for the values of `spec`, chosen once (called as `check(spec, value)`):
+    for a caller checking many values of one field, such as an import's column."""
+    return _CHECKS[spec.field_type]
+
+
 def _text(spec: ClassField, value: Any) -> str | None:
     if type(value) is not str:
         return "must be text"

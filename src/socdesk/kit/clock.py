@@ -29,8 +29,12 @@ def parse_time(value: object) -> datetime:
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, str):
-        text = _Z_THEN_OFFSET.sub(r"\1", value.strip())
-        text = _SHORT_OFFSET.sub(r"\1:\2", text) if "T" in text else text
+        text = value.strip()
+        # Both rewrites need the text to end with an offset's digits: one ending with `Z`
+        # (SOCdesk's own form, most times a client sends) is left as it is.
+        if not text.endswith("Z"):
+            text = _Z_THEN_OFFSET.sub(r"\1", text)
+            text = _SHORT_OFFSET.sub(r"\1:\2", text) if "T" in text else text
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:

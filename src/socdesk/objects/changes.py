@@ -23,7 +23,8 @@ from socdesk.kit.logs import current_request_id
 from socdesk.kit.sqljson import Dialect, concat, json_constant, json_object, members, text
 from socdesk.links.repository import LinkRepository
 from socdesk.models import DataObject
-from socdesk.objects.documents import normalise_times, promoted_values, stamp
+from socdesk.objects.documents import normalise_times, promoted_values
+from socdesk.objects.new_rows import CREATE_TIME, DOCUMENT, ID, INCIDENT_ID, NewObjectRows, as_dict
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
 from socdesk.workspaces.scope import WorkspaceScope
@@ -85,65 +86,47 @@ class ObjectChanges:
         `origin` is how they came in (objects/origins.py); `given_ids`, where not None, are the
         ids to use (checked free by the caller: an import's file ids)."""
         now = utcnow()
-        now_text = format_time(now)
         ids = time_ordered_uuids(len(objects))
         if given_ids is not None:
             ids = [given or fresh for given, fresh in zip(given_ids, ids, strict=True)]
-        event_ids = time_ordered_uuids(len(objects))
-        class_id = uuid.UUID(data_class.id)
-        creator = self.scope.user.email
-        rows, events = [], []
-        common = self._event("create", batch)
-        for object_id, event_id, data in zip(ids, event_ids, objects, strict=True):
-            normalise_times(data_class, data)
-            created = stamp(data_class, data, object_id, now, now_text)
-            rows.append(
-                {
-                    "id": object_id,
-                    "workspace_id": self.scope.workspace_id,
-                    "class_id": class_id,
-                    "data_object": data,
-                    "create_time": created,
-                    "update_time": now,
-                    "version": 1,
-                    "creator": creator,
-                    "origin": origin,
-                    **promoted_values(data_class, data),
-                }
-            )
-            events.append(
-                {
-                    "id": event_id,
-                    "class_id": class_id,
-                    "object_id": object_id,
-                    "at": now,
-                    "changes": {},
-                    "snapshot": data,
-                    **common,
-                }
-            )
+        builder = NewObjectRows(self.scope, data_class, origin, now)
+        build = builder.build
+        rows = [build(data, object_id) for data, object_id in zip(objects, ids, strict=True)]
+        # Taken before the write: a bulk write may replace the documents by their text.
+        created = [NewObject(row[ID], row[INCIDENT_ID], row[CREATE_TIME], now) for row in rows]
+        documents = {row[ID]: row[DOCUMENT] for row in rows}
+        event = {"at": now, **self._event("create", batch)}
         if len(rows) == 1:
             # A create one at a time (POST ~/soc/{name}) is the API's busiest write: its two
             # rows go by plain Core INSERTs.
-            await self.objects.insert_one(rows[0])
-            await self.events.add_one(events[0])
+            await self.objects.insert_one(as_dict(rows[0]))
+            await self.events.add_one(
+                {
+                    "id": time_ordered_uuids(1)[0],
+                    "class_id": builder.class_id,
+                    "object_id": rows[0][ID],
+                    "changes": {},
+                    "snapshot": rows[0][DOCUMENT],
+                    **event,
+                }
+            )
         else:
-            await self.objects.insert_many(rows)
-            await self.events.add(events)
+            await self.objects.insert_rows(rows, builder.constants)
+            # Each event's snapshot is its object's document, copied by the database.
+            await self.events.add_creates(ids, event)
         # An object named with its incident is linked to it: the link table is the truth of
         # an incident's objects (the create event records `incident_id` in its snapshot).
         incident_class = uuid.UUID(INCIDENT.id)
         await self.links.add(
             [
-                ((class_id, row["id"]), (incident_class, row["incident_id"]))
-                for row in rows
-                if row["incident_id"] is not None
+                ((builder.class_id, new.id), (incident_class, new.incident_id))
+                for new in created
+                if new.incident_id is not None
             ],
             now,
         )
-        documents = {row["id"]: row["data_object"] for row in rows}
         await self._publish(data_class, ChangeKind.create, list(documents), documents)
-        return [NewObject(row["id"], row["incident_id"], row["create_time"], now) for row in rows]
+        return created
 
     async def _publish(
         self,

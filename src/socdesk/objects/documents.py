@@ -25,16 +25,16 @@ COLUMN_LENGTHS = {"title": 255, "status": 64}
 
 def normalise_times(data_class: DataClass, data: dict[str, Any]) -> None:
     """Write every Timestamp field of a checked object in SOCdesk's one form, in place."""
-    for parts in data_class.time_paths:
+    for parents, last in data_class.time_parents:
         holder: Any = data
-        for part in parts[:-1]:
+        for part in parents:
             holder = holder.get(part)
             if type(holder) is not dict:
                 break
         else:
-            value = holder.get(parts[-1])
+            value = holder.get(last)
             if value is not None and value != "" and not _CANONICAL_TIME.match(value):
-                holder[parts[-1]] = format_time(parse_time(value))
+                holder[last] = format_time(parse_time(value))
 
 
 def promoted_values(data_class: DataClass, data: dict[str, Any]) -> dict[str, Any]:
@@ -42,18 +42,28 @@ def promoted_values(data_class: DataClass, data: dict[str, Any]) -> dict[str, An
     value) for a checked object."""
     values: dict[str, Any] = {"title": None, "severity": None, "status": None, "incident_id": None}
     for column, parts in data_class.promoted_paths:
-        raw: Any = data
-        for part in parts:
-            raw = raw.get(part) if type(raw) is dict else None
-        if raw is None or raw == "":
-            continue
-        if column == "severity":
-            values[column] = SEVERITY_RANK.get(str(raw))
-        elif column == "incident_id":
-            values[column] = uuid.UUID(str(raw))
-        else:
-            values[column] = str(raw)[: COLUMN_LENGTHS[column]]
+        raw = promoted_raw(data, parts)
+        if raw is not None:
+            values[column] = promoted_value(column, raw)
     return values
+
+
+def promoted_raw(data: dict[str, Any], parts: tuple[str, ...]) -> Any:
+    """The value a promoted column takes from the object, at the field's path `parts` (None
+    where there is none, or it is empty)."""
+    raw: Any = data
+    for part in parts:
+        raw = raw.get(part) if type(raw) is dict else None
+    return None if raw == "" else raw
+
+
+def promoted_value(column: str, raw: Any) -> Any:
+    """What the promoted `column` holds for the field's (non-empty) value `raw`."""
+    if column == "severity":
+        return SEVERITY_RANK.get(str(raw))
+    if column == "incident_id":
+        return uuid.UUID(str(raw))
+    return str(raw)[: COLUMN_LENGTHS[column]]
 
 
 def stamp(

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Insert, Table, func, insert, literal, null, select
 
-from socdesk.kit.bulk import bulk_insert
+from socdesk.kit.bulk import bulk_insert, insert_rows
 from socdesk.kit.repository import WorkspaceScoped, chunks
 from socdesk.models import DataObject, DataObjectEvent
+from socdesk.objects.new_rows import ROW_COLUMNS
 
 
 class DataObjectRepository(WorkspaceScoped[DataObject]):
@@ -79,6 +80,11 @@ class DataObjectRepository(WorkspaceScoped[DataObject]):
         )
         async for row in rows:
             yield row
+
+    async def insert_rows(self, rows: Sequence[list[Any]], constants: dict[int, Any]) -> None:
+        """New objects, as `objects/new_rows.py` lays them out (binary COPY on PostgreSQL,
+        one executemany on SQLite); their documents may be replaced by their JSON text."""
+        await insert_rows(self.session, DataObject, ROW_COLUMNS, rows, constants)
 
     async def insert_many(self, rows: Sequence[dict[str, Any]]) -> None:
         """New objects (column dicts with the same keys): COPY on PostgreSQL, multi-row INSERT
@@ -153,6 +159,14 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         """One event row (workspace left out), by a Core INSERT (as `insert_one`)."""
         await self.session.execute(_INSERT_EVENT, {"workspace_id": self.tenant_id, **event})
 
+    async def add_creates(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
+        """A create event for each of `ids` (objects of this workspace, just written), with
+        the object's document as its snapshot: written by the database from the rows, one
+        INSERT ... SELECT per chunk, so no event row and no second copy of each document
+        travel from Python."""
+        snapshot = {"snapshot": DataObject.data_object}
+        await self.add_from_objects(ids, {**event, "changes": {}}, snapshot, bounded=True)
+
     async def add_deletes(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
         """A delete event for each of `ids` (objects of this workspace, still there), with the
         object's last state as its snapshot: written by the database, one INSERT ... SELECT per
@@ -160,23 +174,34 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         await self.add_from_objects(ids, event, {"snapshot": DataObject.data_object})
 
     async def add_from_objects(
-        self, ids: Sequence[uuid.UUID], event: dict[str, Any], derived: dict[str, Any]
+        self,
+        ids: Sequence[uuid.UUID],
+        event: dict[str, Any],
+        derived: dict[str, Any],
+        *,
+        bounded: bool = False,
     ) -> None:
         """An event for each of `ids` (objects of this workspace): `event`'s values, shared,
-        and `derived`'s, SQL over the object's row; one INSERT ... SELECT per chunk."""
+        and `derived`'s, SQL over the object's row; one INSERT ... SELECT per chunk.
+        `bounded`: the ids are mostly one run of fresh time-ordered ids (a create's), so each
+        chunk is also bounded by its lowest and highest id. PostgreSQL then reads them by the
+        primary key even while the table's statistics are those of an emptier table (in the
+        middle of an import), rather than scan every row the import wrote before them."""
         columns = DataObjectEvent.__table__.columns
         names = list(event)
         values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
         objects = DataObjectRepository(self.session, self.tenant_id)
         for part in chunks(ids):
             source = objects.select(
-                self.new_id_sql(),
+                self.ordered_new_ids_sql(len(part), DataObject.id),
                 DataObject.workspace_id,
                 DataObject.class_id,
                 DataObject.id,
                 *derived.values(),
                 *values,
             ).where(objects.among(DataObject.id, part))
+            if bounded:
+                source = source.where(DataObject.id.between(min(part), max(part)))
             targets = ["id", "workspace_id", "class_id", "object_id", *derived, *names]
             await self.session.execute(insert(DataObjectEvent).from_select(targets, source))
 

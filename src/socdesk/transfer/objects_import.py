@@ -3,21 +3,21 @@ checked against the class's field list, all or nothing.
 
 The same rules as the incident import (importer.py), driven by the class (`ClassColumns`): the
 header names columns by key or label; each row's cells are read by their column's type, nested
-(`data_source.product_name` → `data_source: {product_name}`) and checked whole by the class's
-validation (classes/validation.py), the rule every write of an object follows. Rows are taken in
-chunks: while no problem has been found, each good chunk is written in the request's transaction
-through the objects' change path (one COPY or multi-row INSERT for the chunk's objects, one for
-their audit events), so memory stays bounded; after the first problem, writing stops but
-checking goes on, so the answer lists every problem, and the transaction is rolled back.
+(`data_source.product_name` → `data_source: {product_name}`) and checked by the class's
+validation (classes/validation.py), the rule every write of an object follows: for a sheet's
+rows, while they are read (object_rows.py), the rule taking whole any row that does not plainly
+fit. Rows are taken in chunks: while no problem has been found, each good chunk is written in
+the request's transaction through the objects' change path (a binary COPY or one executemany
+for the chunk's objects, one INSERT ... SELECT for their audit events), so memory stays
+bounded; after the first problem, writing stops but checking goes on, so the answer lists every
+problem, and the transaction is rolled back.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,12 +29,12 @@ from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.objects.changes import Batch, ObjectChanges
-from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.settings import Settings
-from socdesk.transfer.cells import CellError
 from socdesk.transfer.class_columns import ClassColumns
 from socdesk.transfer.columns import Column
+from socdesk.transfer.object_rows import Row, RowPlan, shown
+from socdesk.transfer.object_sink import ObjectSink
 from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.xlsx_checks import XlsxLimits
 from socdesk.workspaces.scope import WorkspaceScope
@@ -43,34 +43,6 @@ CHUNK_ROWS = 2000
 YIELD_EVERY = 64
 # What an import's audit events name as the batch's type.
 IMPORT_BATCH = "import"
-
-
-@dataclass(slots=True)
-class Row:
-    """One row of the file: its object (nested), the id it gives, and its problems."""
-
-    number: int
-    data: dict[str, Any]
-    problems: list[ErrorDetail] = field(default_factory=list)
-    given_id: uuid.UUID | None = None
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, str):
-        return value[:100]
-    return value if isinstance(value, int | float | bool) or value is None else str(value)[:100]
-
-
-def _set(data: dict[str, Any], parents: tuple[str, ...], last: str, value: Any) -> None:
-    holder = data
-    for part in parents:
-        holder = holder.setdefault(part, {})
-    holder[last] = value
-
-
-def _path(key: str) -> tuple[tuple[str, ...], str]:
-    *parents, last = key.split(".")
-    return tuple(parents), last
 
 
 class ObjectImporter:
@@ -90,8 +62,7 @@ class ObjectImporter:
         self.problems: list[ErrorDetail] = []
         self.more_problems = 0
         self.seen_ids: set[uuid.UUID] = set()
-        self.ids: list[uuid.UUID] = []
-        self._writing: asyncio.Task[None] | None = None
+        self.sink = ObjectSink(self.changes, self.objects, data_class, Batch())
 
     # Reading -----------------------------------------------------------------------------
 
@@ -140,58 +111,38 @@ class ObjectImporter:
         header = next(rows, None)
         if header is None:
             raise ValidationFailed.for_field("uploadFile", "the file is empty")
-        readers = [
-            (index, column.key, self.columns.reader(column), *_path(column.key))
+        columns = [
+            (index, column, self.columns.reader(column))
             for index, column in enumerate(self._header(header))
             if column is not None
         ]
-        for number, cells in enumerate(rows, start=2):
-            width = len(cells)
-            data: dict[str, Any] = {}
-            problems: list[ErrorDetail] = []
-            for index, key, read, parents, last in readers:
-                if index >= width:
-                    continue
-                try:
-                    value = read(cells[index])
-                except CellError as error:
-                    problems.append(ErrorDetail(key, str(error), number, _shown(cells[index])))
-                    continue
-                if value is None:
-                    continue
-                if parents:
-                    _set(data, parents, last, value)
-                else:
-                    data[last] = value
-            if data or problems:
-                yield Row(number, data, problems)
+        return RowPlan(self.data_class, columns).rows(rows)
 
     def _json_rows(self, objects: list[Any]) -> Iterator[Row]:
         for index, item in enumerate(objects):
             if not isinstance(item, dict):
-                problem = ErrorDetail("data_object", "must be a JSON object", index, _shown(item))
+                problem = ErrorDetail("data_object", "must be a JSON object", index, shown(item))
                 yield Row(index, {}, [problem])
             else:
-                yield Row(index, item)
+                yield Row(index, item, [])
 
     # Checking and writing ----------------------------------------------------------------
 
     async def run(self, file: IO[bytes], filename: str) -> list[uuid.UUID]:
         """Import the file's objects; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
-        batch = Batch(name=filename, type=IMPORT_BATCH)
+        self.sink.batch = Batch(name=filename, type=IMPORT_BATCH)
         try:
             # As the incident import: the cyclic collector would walk every row held so far.
             with gc_paused():
-                await self._run(file, batch)
-                await self._settle()
+                await self._run(file)
+                if self.problems or self.more_problems:
+                    await self.sink.abort()  # what was written rolls back
+                ids = await self.sink.finish()
         except BaseException:
             # A write in flight is let finish (never cancelled mid-statement, as a driver may
             # finish it after the rollback); the caller's transaction then rolls back.
-            writing, self._writing = self._writing, None
-            if writing is not None:
-                with contextlib.suppress(Exception):
-                    await writing
+            await self.sink.abort()
             raise
         if self.problems or self.more_problems:
             total = len(self.problems) + self.more_problems
@@ -200,13 +151,13 @@ class ObjectImporter:
                 f"{total} problems in the file{more}; nothing was imported",
                 details=self.problems,
             )
-        if not self.ids:
+        if not ids:
             raise ValidationFailed.for_field(
                 "uploadFile", f"the file holds no {self.data_class.name} objects"
             )
-        return self.ids
+        return ids
 
-    async def _run(self, file: IO[bytes], batch: Batch) -> None:
+    async def _run(self, file: IO[bytes]) -> None:
         chunk: list[Row] = []
         count = 0
         for row in self.rows(file):
@@ -219,46 +170,30 @@ class ObjectImporter:
             if count % YIELD_EVERY == 0:
                 await asyncio.sleep(0)
             if len(chunk) == CHUNK_ROWS:
-                await self._import_chunk(chunk, batch)
+                await self._import_chunk(chunk)
                 chunk = []
-        await self._import_chunk(chunk, batch)
-
-    async def _settle(self) -> None:
-        """Wait for the chunk being written (raising its error), so the session is free."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            await writing
-
-    async def _write(self, chunk: list[Row], batch: Batch) -> None:
-        given_ids = [r.given_id for r in chunk if r.given_id is not None]
-        taken = await self.objects.taken_anywhere(given_ids) if given_ids else set()
-        # An id another workspace's object holds is never told: the row gets a new id.
-        given = [None if r.given_id in taken else r.given_id for r in chunk]
-        created = await self.changes.create(
-            self.data_class, [r.data for r in chunk], batch, DATA_SOURCE, given
-        )
-        self.ids += [new.id for new in created]
+        await self._import_chunk(chunk)
 
     def _report(self, problems: list[ErrorDetail]) -> None:
         room = max(self.settings.import_max_errors - len(self.problems), 0)
         self.problems += problems[:room]
         self.more_problems += max(len(problems) - room, 0)
 
-    async def _import_chunk(self, chunk: list[Row], batch: Batch) -> None:
+    async def _import_chunk(self, chunk: list[Row]) -> None:
         if not chunk:
             return
         await self._check_ids(chunk)  # takes the id out of each row's object
         for row in chunk:
-            row.problems += check_data_object(self.data_class, row.data, row=row.number)
+            if not row.checked:  # the rule words every problem (transfer/object_rows.py)
+                row.problems += check_data_object(self.data_class, row.data, row=row.number)
         await self._check_links(chunk)
         for row in chunk:
-            self._report(row.problems)
+            if row.problems:
+                self._report(row.problems)
         if self.problems or self.more_problems:
             return  # what was written rolls back with the transaction
-        # The chunk is written while the next one is read and checked: the database works on
-        # chunk N while Python checks chunk N+1 (one write at a time, in file order).
-        await self._settle()
-        self._writing = asyncio.create_task(self._write(chunk, batch))
+        # Written while the next chunks are read and checked (object_sink.py).
+        await self.sink.write(chunk)
 
     async def _check_ids(self, chunk: list[Row]) -> None:
         """Ids given in the file must be well formed, unique in the file and new here."""
@@ -271,7 +206,7 @@ class ObjectImporter:
             except ValueError:
                 parsed = None
             if parsed is None:
-                row.problems.append(ErrorDetail("id", "not a valid id", row.number, _shown(text)))
+                row.problems.append(ErrorDetail("id", "not a valid id", row.number, shown(text)))
                 continue
             if parsed in self.seen_ids:
                 row.problems.append(
@@ -282,7 +217,7 @@ class ObjectImporter:
         given = [r.given_id for r in chunk if r.given_id is not None]
         if not given:
             return
-        await self._settle()
+        await self.sink.pause()
         here = await self.objects.existing_ids(given)
         for row in chunk:
             if row.given_id in here:
@@ -311,7 +246,7 @@ class ObjectImporter:
                 )
         if not wanted:
             return
-        await self._settle()
+        await self.sink.pause()
         known = await self.incidents.existing_ids(list({i for _row, i in wanted}))
         for row, linked in wanted:
             if linked not in known:
