@@ -1,9 +1,11 @@
 """The runner: claims due runs and runs them one committed task at a time.
 
 Each step is one transaction on the run's locked row: the engine's own tasks up to the next
-one SOCdesk does, then that task — a data-changing action commits its effect, the run's new
-state and the task's record together (exactly once: a runner killed before the commit leaves
-neither, and the next one redoes the task from the last committed state). A `wait` and a user
+one SOCdesk does, then that task, and so on for up to `RunLimits.tasks_per_commit` tasks — the
+data-changing actions commit their effects, the run's new state and the tasks' records together
+(exactly once: a runner killed before the commit leaves none of them, and the next one redoes
+the tasks from the last committed state). An HTTP action starts a transaction of its own (it
+calls out, so the tasks before it are committed first). A `wait` and a user
 task park the run in the database (`due_at`), releasing it; any runner takes it when it is due.
 A runner that dies stops renewing its lease; once the lease runs out another takes the run.
 """
@@ -25,7 +27,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.http_calls import HttpLimits
-from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
+from socdesk.automation.runs.actions import (
+    CALLS_OUT,
+    WAIT,
+    ActionContext,
+    ActionFailed,
+    perform,
+)
 from socdesk.automation.runs.engine import (
     EngineError,
     Next,
@@ -65,6 +73,8 @@ class RunLimits:
     max_steps: int = 1000
     timeout_seconds: int = 3600
     lease_seconds: int = 30
+    # Most of a run's tasks one transaction does (1: a commit after every task).
+    tasks_per_commit: int = 16
     # What its HTTP request and webhook actions may call (none by default).
     http: HttpLimits = HttpLimits()
 
@@ -154,9 +164,7 @@ class Runner:
             run = await RunQueue(session).held(run_id, self.owner)
             if run is None:
                 return _Step.stop
-            now = utcnow()
-            run.lease_until = now + timedelta(seconds=self.limits.lease_seconds)
-            return await _RunStep(session, run, self.limits, now, known).go()
+            return await _RunStep(session, run, self.limits, utcnow(), known).batch()
 
 
 @dataclass
@@ -170,6 +178,11 @@ class _Known:
 
 
 class _RunStep:
+    """One transaction of a run: its tasks one after another (`go`) until the run ends or
+    parks, `tasks_per_commit` tasks are done, or an HTTP action is next. The run's state and
+    step count are kept here and written to its row once, at the end (`batch`): what a task
+    that fails or cannot go on leaves is the state after the last task done."""
+
     def __init__(
         self,
         session: AsyncSession,
@@ -183,6 +196,26 @@ class _RunStep:
         self.limits = limits
         self.now = now
         self.known = known
+        self.engine: RunEngine | None = None
+        self.state = run.state
+        self.steps = run.steps
+        # Tasks SOCdesk did in this transaction, and whether the next one waits for the next.
+        self.done = 0
+        self.commit_first = False
+
+    async def batch(self) -> _Step:
+        while True:
+            outcome = await self.go()
+            if outcome is _Step.stop or self.commit_first:
+                break
+            if self.done >= self.limits.tasks_per_commit:
+                break
+            self.now = utcnow()
+        run = self.run
+        run.state, run.steps = self.state, self.steps
+        if outcome is _Step.again:
+            run.lease_until = utcnow() + timedelta(seconds=self.limits.lease_seconds)
+        return outcome
 
     async def _load(self) -> tuple[Process, WorkspaceScope, DataClass] | None:
         known = self.known
@@ -237,18 +270,26 @@ class _RunStep:
                 return self._end(RunStatus.FAILED, "the workflow version or workspace is gone")
             process, scope, data_class = loaded
             context = await self._context(scope, data_class) if process.has_conditions else {}
-            engine = RunEngine(process, run.state, context)
-            budget = self.limits.max_steps - run.steps
+            if self.engine is None:
+                self.engine = RunEngine(process, self.state, context)
+            engine = self.engine
+            engine.use_context(context)
+            budget = self.limits.max_steps - self.steps
             following = engine.advance(budget)
         except StepLimit:
             return self._step_limit()
         except (EngineError, AppError, ValueError, SpiffWorkflowException) as error:
             return self._end(RunStatus.FAILED, f"engine: {error}")
-        run.steps += engine.engine_steps
+        if self.done and following.kind is NextKind.action:
+            if engine.process.actions[following.element_id].name in CALLS_OUT:
+                # Its own transaction (the next one redoes the engine's tasks up to it).
+                self.commit_first = True
+                return _Step.again
+        self.steps += engine.engine_steps
         if following.kind is NextKind.finished:
-            run.state = engine.serialized()
+            self.state = engine.serialized()
             return self._end(RunStatus.FINISHED)
-        if run.steps >= self.limits.max_steps:
+        if self.steps >= self.limits.max_steps:
             return self._step_limit()
         if following.kind is NextKind.user_task:
             return await self._user_task(engine, following)
@@ -295,8 +336,8 @@ class _RunStep:
             seconds = int(call.params.get("seconds", "0") or 0)
             until = self.now + timedelta(seconds=max(seconds, 0))
             engine.complete(following.task)
-            run.steps += 1
-            run.state = engine.serialized()
+            self.steps += 1
+            self.state = engine.serialized()
             self._record(
                 following,
                 "serviceTask",
@@ -312,7 +353,7 @@ class _RunStep:
             async with self.session.begin_nested():
                 output = await perform(context, call.name, call.params)
         except ActionFailed as error:
-            run.state = engine.serialized()
+            self.state = engine.serialized()
             self._record(
                 following,
                 "serviceTask",
@@ -322,8 +363,9 @@ class _RunStep:
             )
             return self._end(RunStatus.FAILED, f"{following.element_id}: {error}")
         engine.complete(following.task, output)
-        run.steps += 1
-        run.state = engine.serialized()
+        self.steps += 1
+        self.state = engine.serialized()
+        self.done += 1
         self._record(
             following,
             "serviceTask",
@@ -362,7 +404,7 @@ class _RunStep:
                 comments="[]",
             )
             self.session.add(todo)
-            run.state = engine.serialized()
+            self.state = engine.serialized()
             return await self._park(due or NEVER)
         if todo.status == TodoStatus.waiting.value:
             if todo.due_at is None or todo.due_at > self.now:
@@ -378,8 +420,9 @@ class _RunStep:
         if todo.status == TodoStatus.canceled.value:
             return self._end(RunStatus.TERMINATED, f"to-do {todo.id} was terminated")
         engine.complete(following.task, {"todo": {"id": str(todo.id), "answer": todo.answer}})
-        run.steps += 1
-        run.state = engine.serialized()
+        self.steps += 1
+        self.state = engine.serialized()
+        self.done += 1
         self._record(
             following,
             "userTask",
