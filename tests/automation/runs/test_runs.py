@@ -121,6 +121,29 @@ async def test_a_five_task_workflow_finishes_each_task_once(
     assert detail["severity"] == "Fatal"
 
 
+async def test_a_serving_runner_is_woken_by_the_commit_that_enqueues_a_run(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    workflow_id = await runnable(admin_client, tenant, FIVE, "five")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    stop = asyncio.Event()
+    # A poll far longer than the wait below: only the wake-up can start the run in time.
+    serving = asyncio.create_task(runner(sessions).serve(stop, poll_seconds=120))
+    try:
+        await asyncio.sleep(0.5)  # its first look found nothing: it waits
+        run_id = await started(admin_client, tenant, workflow_id, incident_id)
+        status = ""
+        for _ in range(300):
+            status = (await instance(admin_client, tenant, run_id))["status"]
+            if status != "RUNNING":
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await serving
+    assert status == "FINISHED"
+
+
 async def test_a_task_failing_after_others_in_its_transaction_keeps_theirs_done_once(
     admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -46,6 +46,7 @@ from socdesk.automation.runs.engine import (
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunQueue, TodoRepository
 from socdesk.automation.runs.scope import run_scope
+from socdesk.automation.runs.wakeup import woken_on_enqueue
 from socdesk.automation.timers import TimerSweeps
 from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
@@ -115,10 +116,31 @@ class Runner:
     async def run_if_due(self, run_id: uuid.UUID) -> bool:
         """A job's body: run `run_id` if it is due and no runner holds it (else another job,
         or the runner that holds it, will); whether it ran."""
-        if not await self.claim_run(run_id):
-            return False
-        await self.run(run_id)
-        return True
+        return await self.take(run_id) is not None
+
+    async def take(self, run_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        """Claim `run_id` (the next due run when None) and run its first tasks in the claim's
+        transaction (one commit fewer a run), then the rest of it; the run's id, or None when
+        it was not due or is held."""
+        known = _Known()
+        claimed: uuid.UUID | None = None
+        try:
+            async with self.sessions() as session, session.begin():
+                lease = timedelta(seconds=self.limits.lease_seconds)
+                claimed = await RunQueue(session).claim(self.owner, utcnow(), lease, run_id)
+                if claimed is None:
+                    return None
+                first = await self._batch(session, claimed, known)
+        except Exception:
+            if claimed is not None:
+                # Its claim rolled back with its failed tasks: claim it alone, so that, as any
+                # run whose runner failed, it is taken again when the lease runs out (not at
+                # once, over and over).
+                await self.claim_run(claimed)
+            raise
+        if first is _Step.again:
+            await self.run(claimed, known)
+        return claimed
 
     async def rescue(self) -> int:
         """Jobs for the live runs whose runner died (their lease ran out): how many."""
@@ -131,40 +153,49 @@ class Runner:
         """Run due runs until none is left (or `max_runs` were taken); how many were taken."""
         taken = 0
         while max_runs is None or taken < max_runs:
-            run_id = await self.claim()
-            if run_id is None:
+            if await self.take() is None:
                 return taken
             taken += 1
-            await self.run(run_id)
         return taken
 
     async def serve(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
-        """Fire the TIMER playbooks' due ticks (every few seconds), drain, then wait
-        `poll_seconds`, until `stop` is set."""
+        """Fire the TIMER playbooks' due ticks (every few seconds), drain, then wait until a
+        commit in this process enqueues runs or `poll_seconds` pass, until `stop` is set."""
         timers = TimerSweeps(self.sessions)
-        while not stop.is_set():
-            try:
-                await timers.sweep_if_due()
-                await self.drain()
-            except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
-                log.exception("workflow runner: a run failed unexpectedly")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
+        with woken_on_enqueue(self.sessions) as woken:
+            while not stop.is_set():
+                woken.clear()
+                try:
+                    await timers.sweep_if_due()
+                    await self.drain()
+                except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
+                    log.exception("workflow runner: a run failed unexpectedly")
+                await _first_of(stop, woken, poll_seconds)
 
-    async def run(self, run_id: uuid.UUID) -> None:
+    async def run(self, run_id: uuid.UUID, known: _Known | None = None) -> None:
         """Step the claimed run until it ends, parks or is taken from this runner."""
-        known = _Known()
+        known = known or _Known()
         while await self._step(run_id, known) is _Step.again:
             pass
 
     async def _step(self, run_id: uuid.UUID, known: _Known) -> _Step:
         async with self.sessions() as session, session.begin():
-            run = await RunQueue(session).held(run_id, self.owner)
-            if run is None:
-                return _Step.stop
-            return await _RunStep(session, run, self.limits, utcnow(), known).batch()
+            return await self._batch(session, run_id, known)
+
+    async def _batch(self, session: AsyncSession, run_id: uuid.UUID, known: _Known) -> _Step:
+        run = await RunQueue(session).held(run_id, self.owner)
+        if run is None:
+            return _Step.stop
+        return await _RunStep(session, run, self.limits, utcnow(), known).batch()
+
+
+async def _first_of(one: asyncio.Event, other: asyncio.Event, timeout: float) -> None:
+    waits = [asyncio.ensure_future(one.wait()), asyncio.ensure_future(other.wait())]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 @dataclass
