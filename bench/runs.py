@@ -98,14 +98,30 @@ def _workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
     ]
 
 
-async def _throughput(bench: Bench, workflow_id: str, incident_ids: list[str]) -> float:
-    """Runs/s of one run per incident in `incident_ids`, all started at once."""
-    began = time.perf_counter()
+def _cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> float:
+    """CPU time used so far by `processes` (Linux /proc), or by this process when none: the
+    in-process runners' and the API's that starts the runs."""
+    if not processes:
+        return time.process_time()
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def _throughput(
+    bench: Bench, workflow_id: str, incident_ids: list[str], workers: list[subprocess.Popen[bytes]]
+) -> tuple[float, float]:
+    """Runs/s of one run per incident in `incident_ids`, all started at once, and the CPU
+    milliseconds a run cost the runners."""
+    began, cpu = time.perf_counter(), _cpu_seconds(workers)
     for incident_id in incident_ids:
         await _start(bench, workflow_id, incident_id)
     while await _open(bench):
         await asyncio.sleep(0.01)
-    return len(incident_ids) / (time.perf_counter() - began)
+    elapsed, used = time.perf_counter() - began, _cpu_seconds(workers) - cpu
+    return len(incident_ids) / elapsed, used * 1000 / len(incident_ids)
 
 
 async def _measure(
@@ -133,8 +149,12 @@ async def _measure(
             while await _open(bench):
                 await asyncio.sleep(0.001)
             latencies.append((time.perf_counter() - began) * 1000)
-        spread = await _throughput(bench, workflow_id, incidents[latency_runs:-1])
-        one = await _throughput(bench, workflow_id, incidents[-1:] * same) if same else 0.0
+        spread, cpu = await _throughput(bench, workflow_id, incidents[latency_runs:-1], processes)
+        one = (
+            (await _throughput(bench, workflow_id, incidents[-1:] * same, processes))[0]
+            if same
+            else 0.0
+        )
     finally:
         stop.set()
         await asyncio.gather(*tasks)
@@ -150,7 +170,8 @@ async def _measure(
         f"  {runners} {kind}: trigger-to-finish p50 {p50:.1f} ms"
         f"{' OVER' if p50 > 50 else ''}, p99 {p99:.1f} ms{' OVER' if p99 > 250 else ''};"
         f" {runs} runs on {runs} incidents: {spread:.0f} runs/s"
-        f"{' OVER' if spread < 100 and kind == 'socdesk worker(s)' and runners == 2 else ''};"
+        f"{' OVER' if spread < 100 and kind == 'socdesk worker(s)' and runners == 2 else ''}"
+        f" ({cpu:.1f} ms CPU a run in {'the workers' if processes else 'this process'});"
         f" side figure, {same} runs on one incident: {one:.0f} runs/s"
     )
 
