@@ -123,24 +123,36 @@ class Runner:
         transaction (one commit fewer a run), then the rest of it; the run's id, or None when
         it was not due or is held."""
         known = _Known()
-        claimed: uuid.UUID | None = None
         try:
-            async with self.sessions() as session, session.begin():
-                lease = timedelta(seconds=self.limits.lease_seconds)
-                claimed = await RunQueue(session).claim(self.owner, utcnow(), lease, run_id)
-                if claimed is None:
-                    return None
-                first = await self._batch(session, claimed, known)
+            try:
+                first = await self._claim_and_batch(run_id, known, careful=False)
+            except _Careful:
+                known.forget_rolled_back()
+                first = await self._claim_and_batch(known.run_id, known, careful=True)
         except Exception:
-            if claimed is not None:
+            if known.run_id is not None:
                 # Its claim rolled back with its failed tasks: claim it alone, so that, as any
                 # run whose runner failed, it is taken again when the lease runs out (not at
                 # once, over and over).
-                await self.claim_run(claimed)
+                await self.claim_run(known.run_id)
             raise
+        claimed = known.run_id
+        if first is None or claimed is None:
+            return None
         if first is _Step.again:
             await self.run(claimed, known)
         return claimed
+
+    async def _claim_and_batch(
+        self, run_id: uuid.UUID | None, known: _Known, *, careful: bool
+    ) -> _Step | None:
+        async with self.sessions() as session, session.begin():
+            lease = timedelta(seconds=self.limits.lease_seconds)
+            claimed = await RunQueue(session).claim(self.owner, utcnow(), lease, run_id)
+            if claimed is None:
+                return None
+            known.run_id = claimed
+            return await self._batch(session, claimed, known, careful)
 
     async def rescue(self) -> int:
         """Jobs for the live runs whose runner died (their lease ran out): how many."""
@@ -179,14 +191,27 @@ class Runner:
             pass
 
     async def _step(self, run_id: uuid.UUID, known: _Known) -> _Step:
-        async with self.sessions() as session, session.begin():
-            return await self._batch(session, run_id, known)
+        try:
+            async with self.sessions() as session, session.begin():
+                return await self._batch(session, run_id, known, careful=False)
+        except _Careful:
+            known.forget_rolled_back()
+            async with self.sessions() as session, session.begin():
+                return await self._batch(session, run_id, known, careful=True)
 
-    async def _batch(self, session: AsyncSession, run_id: uuid.UUID, known: _Known) -> _Step:
+    async def _batch(
+        self, session: AsyncSession, run_id: uuid.UUID, known: _Known, careful: bool
+    ) -> _Step:
         run = await RunQueue(session).held(run_id, self.owner)
         if run is None:
             return _Step.stop
-        return await _RunStep(session, run, self.limits, utcnow(), known).batch()
+        return await _RunStep(session, run, self.limits, utcnow(), known, careful).batch()
+
+
+class _Careful(Exception):
+    """A store action failed in a transaction without savepoints: it is rolled back whole and
+    done again with one savepoint a task, so that the failure is recorded after the tasks
+    before it (failures are rare; a savepoint a task costs two statements a task)."""
 
 
 async def _first_of(one: asyncio.Event, other: asyncio.Event, timeout: float) -> None:
@@ -206,6 +231,11 @@ class _Known:
     process: Process | None = None
     scope: WorkspaceScope | None = None
     data_class: DataClass | None = None
+    run_id: uuid.UUID | None = None
+
+    def forget_rolled_back(self) -> None:
+        """Drop what a rolled-back transaction read (its rows are expired with it)."""
+        self.scope = self.data_class = None
 
 
 class _RunStep:
@@ -221,8 +251,10 @@ class _RunStep:
         limits: RunLimits,
         now: datetime,
         known: _Known,
+        careful: bool = True,
     ) -> None:
         self.session = session
+        self.careful = careful
         self.run = run
         self.limits = limits
         self.now = now
@@ -380,10 +412,18 @@ class _RunStep:
         context = ActionContext(
             self.session, scope, data_class, run.dataobject_id, self.limits.http
         )
+        # A savepoint only when this transaction redoes a failure, or for a call out (never
+        # made twice by a redo).
+        careful = self.careful or call.name in CALLS_OUT
         try:
-            async with self.session.begin_nested():
+            if careful:
+                async with self.session.begin_nested():
+                    output = await perform(context, call.name, call.params)
+            else:
                 output = await perform(context, call.name, call.params)
         except ActionFailed as error:
+            if not careful:
+                raise _Careful() from error
             self.state = engine.serialized()
             self._record(
                 following,
