@@ -1,4 +1,4 @@
-"""The runner: claims due runs and runs them one committed task at a time.
+"""The runner: claims due runs and runs them, a few committed tasks at a time.
 
 Each step is one transaction on the run's locked row: the engine's own tasks up to the next
 one SOCdesk does, then that task, and so on for up to `RunLimits.tasks_per_commit` tasks — the
@@ -262,7 +262,8 @@ class _RunStep:
         self.engine: RunEngine | None = None
         self.state = run.state
         self.steps = run.steps
-        # Tasks SOCdesk did in this transaction, and whether the next one waits for the next.
+        # Tasks SOCdesk did in this transaction, and whether the next one waits for the next
+        # transaction (an HTTP action after them).
         self.done = 0
         self.commit_first = False
 
