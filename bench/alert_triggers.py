@@ -133,8 +133,9 @@ async def measure(bench: Bench, alerts: int, runners: int) -> None:
     done = counts.get("FINISHED", 0)
     print(
         f"  {runners} {kind}: batch-create of {alerts:,} alerts (trigger_flag true) answered in"
-        f" {created:.2f} s; all {sum(counts.values()):,} runs ended {finished:.1f} s after the"
-        f" request = {done / (finished - created):.0f} runs/s after it;"
+        f" {created:.2f} s; all {sum(counts.values()):,} runs ended {finished:.1f} s after it"
+        " was sent"
+        f" = {done / (finished - created):.0f} runs/s after the answer;"
         f" FINISHED {done:,}{'' if done == alerts else f' (NOT ALL: {counts})'}"
     )
 
