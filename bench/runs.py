@@ -3,11 +3,14 @@ p99; targets under 50 ms and 250 ms) and runs/s sustained with 1 and 2 runners (
 with 2 workers on PostgreSQL).
 
 Runs are started through `POST ~/soc/workflows/{id}/instances` (the in-process ASGI client). On
-SQLite they are taken by in-process runners (asyncio tasks, as the server runs them); on
-PostgreSQL by real `socdesk worker` processes (procrastinate jobs). It prints the figures beside
-the targets; it asserts nothing.
+SQLite they are taken by in-process runners (asyncio tasks, as the server runs them, woken by
+the commit that enqueues a run); on PostgreSQL by real `socdesk worker` processes (procrastinate
+jobs). Each run works on an incident of its own, as a SOC's runs do; `--same` runs all on one
+incident are a side figure (they queue on that incident's row lock, so a second runner adds
+nothing there). It prints the figures beside the targets; it asserts nothing.
 
     .venv/bin/python bench/runs.py [--backend sqlite|postgresql|both] [--runs 200] [--latency 50]
+        [--same 100]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy import func, select
 
 from socdesk.automation.runs.runner import RunLimits, Runner
 from socdesk.models import WorkflowRun
+from socdesk.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.automation.runs.helpers import chain, service_task  # noqa: E402
@@ -94,16 +98,44 @@ def _workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
     ]
 
 
-async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> None:
+def _cpu_seconds(processes: list[subprocess.Popen[bytes]]) -> float:
+    """CPU time used so far by `processes` (Linux /proc), or by this process when none: the
+    in-process runners' and the API's that starts the runs."""
+    if not processes:
+        return time.process_time()
+    ticks = 0
+    for process in processes:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+async def _throughput(
+    bench: Bench, workflow_id: str, incident_ids: list[str], workers: list[subprocess.Popen[bytes]]
+) -> tuple[float, float]:
+    """Runs/s of one run per incident in `incident_ids`, all started at once, and the CPU
+    milliseconds a run cost the runners."""
+    began, cpu = time.perf_counter(), _cpu_seconds(workers)
+    for incident_id in incident_ids:
+        await _start(bench, workflow_id, incident_id)
+    while await _open(bench):
+        await asyncio.sleep(0.01)
+    elapsed, used = time.perf_counter() - began, _cpu_seconds(workers) - cpu
+    return len(incident_ids) / elapsed, used * 1000 / len(incident_ids)
+
+
+async def _measure(
+    bench: Bench, runners: int, runs: int, latency_runs: int, same: int, poll: float
+) -> None:
     workflow_id = await _workflow(bench)
-    incident_id = await _incident(bench)
+    incidents = [await _incident(bench) for _ in range(latency_runs + runs + 1)]
     stop = asyncio.Event()
     limits = RunLimits(max_steps=1000, timeout_seconds=3600, lease_seconds=30)
     processes: list[subprocess.Popen[bytes]] = []
     tasks = []
     if bench.url.startswith("sqlite"):
         tasks = [
-            asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, 0.005))
+            asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, poll))
             for _ in range(runners)
         ]
     else:
@@ -111,18 +143,18 @@ async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> 
         await asyncio.sleep(3)  # the workers connect and listen
     try:
         latencies = []
-        for _ in range(latency_runs):
+        for incident_id in incidents[:latency_runs]:
             began = time.perf_counter()
             await _start(bench, workflow_id, incident_id)
             while await _open(bench):
                 await asyncio.sleep(0.001)
             latencies.append((time.perf_counter() - began) * 1000)
-        began = time.perf_counter()
-        for _ in range(runs):
-            await _start(bench, workflow_id, incident_id)
-        while await _open(bench):
-            await asyncio.sleep(0.01)
-        elapsed = time.perf_counter() - began
+        spread, cpu = await _throughput(bench, workflow_id, incidents[latency_runs:-1], processes)
+        one = (
+            (await _throughput(bench, workflow_id, incidents[-1:] * same, processes))[0]
+            if same
+            else 0.0
+        )
     finally:
         stop.set()
         await asyncio.gather(*tasks)
@@ -137,7 +169,10 @@ async def _measure(bench: Bench, runners: int, runs: int, latency_runs: int) -> 
     print(
         f"  {runners} {kind}: trigger-to-finish p50 {p50:.1f} ms"
         f"{' OVER' if p50 > 50 else ''}, p99 {p99:.1f} ms{' OVER' if p99 > 250 else ''};"
-        f" {runs} runs (one incident) in {elapsed:.2f} s = {runs / elapsed:.0f} runs/s"
+        f" {runs} runs on {runs} incidents: {spread:.0f} runs/s"
+        f"{' OVER' if spread < 100 and kind == 'socdesk worker(s)' and runners == 2 else ''}"
+        f" ({cpu:.1f} ms CPU a run in {'the workers' if processes else 'this process'});"
+        f" side figure, {same} runs on one incident: {one:.0f} runs/s"
     )
 
 
@@ -146,12 +181,17 @@ async def main() -> None:
     parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql", "both"])
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--latency", type=int, default=50)
+    parser.add_argument("--same", type=int, default=100)
+    # The in-process runners' poll (the server's SOCDESK_RUNNER_POLL_SECONDS by default).
+    parser.add_argument(
+        "--poll", type=float, default=Settings.model_fields["runner_poll_seconds"].default
+    )
     args = parser.parse_args()
     for backend in backends(args.backend):
         print(f"{backend}: 5-task workflow")
         for runners in (1, 2):
             async with database(backend) as url, bench_app(url) as bench:
-                await _measure(bench, runners, args.runs, args.latency)
+                await _measure(bench, runners, args.runs, args.latency, args.same, args.poll)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # How long a runner holds a run between two tasks; a run whose runner died is taken again
     # after it.
     run_lease_seconds: int = Field(default=30, ge=1)
+    # Most of a run's tasks committed in one transaction with their effects and records
+    # (1: a commit after every task); an HTTP action always starts a transaction of its own.
+    run_tasks_per_commit: int = Field(default=16, ge=1, le=1000)
     runner_poll_seconds: float = Field(default=0.2, gt=0, le=60)
     # None: in the server process on SQLite, in `socdesk worker` on PostgreSQL.
     runner_in_process: bool | None = None

@@ -93,13 +93,17 @@ async def test_the_triage_example_tags_and_notes_an_incident_as_the_run(
     assert [c.content for c in comments] == ["High or fatal severity: queued for triage."]
 
 
+@pytest.mark.parametrize("tasks_per_commit", [1, 16])
 async def test_a_five_task_workflow_finishes_each_task_once(
-    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    tasks_per_commit: int,
 ) -> None:
     workflow_id = await runnable(admin_client, tenant, FIVE, "five")
     (incident_id,) = await seed_incidents(sessions, tenant, 1)
     run_id = await started(admin_client, tenant, workflow_id, incident_id)
-    await runner(sessions).drain()
+    await runner(sessions, tasks_per_commit=tasks_per_commit).drain()
     shown = await instance(admin_client, tenant, run_id)
     assert shown["status"] == "FINISHED", shown
     assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == [
@@ -115,6 +119,70 @@ async def test_a_five_task_workflow_finishes_each_task_once(
         )
     ).json()["data"]["data_object"]
     assert detail["severity"] == "Fatal"
+
+
+async def test_a_serving_runner_is_woken_by_the_commit_that_enqueues_a_run(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    workflow_id = await runnable(admin_client, tenant, FIVE, "five")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    stop = asyncio.Event()
+    # A poll far longer than the wait below: only the wake-up can start the run in time.
+    serving = asyncio.create_task(runner(sessions).serve(stop, poll_seconds=120))
+    try:
+        await asyncio.sleep(0.5)  # its first look found nothing: it waits
+        run_id = await started(admin_client, tenant, workflow_id, incident_id)
+        status = ""
+        for _ in range(300):
+            status = (await instance(admin_client, tenant, run_id))["status"]
+            if status != "RUNNING":
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await serving
+    assert status == "FINISHED"
+
+
+async def test_a_task_failing_after_others_in_its_transaction_keeps_theirs_done_once(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    failing = chain(
+        "failing",
+        ("t1", service_task("t1", "add_note", text="once")),
+        ("t2", service_task("t2", "add_tag", tag="x", target=str(uuid.uuid4()))),
+        ("t3", service_task("t3", "add_tag", tag="never")),
+    )
+    workflow_id = await runnable(admin_client, tenant, failing, "failing")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions).drain()
+    failed = await instance(admin_client, tenant, run_id)
+    retried = await admin_client.put(
+        f"{workflows_path(tenant)}/instances/{run_id}",
+        json={"command_type": "ActionInstanceRetryCommand"},
+    )
+    await runner(sessions).drain()
+    again = await instance(admin_client, tenant, run_id)
+    async with sessions() as session:
+        notes = (
+            await session.scalars(
+                select(IncidentComment.content).where(
+                    IncidentComment.incident_id == uuid.UUID(incident_id)
+                )
+            )
+        ).all()
+
+    assert (failed["status"], retried.status_code, again["status"]) == ("FAILED", 200, "FAILED")
+    assert failed["error"].startswith("t2:")
+    # t1 committed with the state after it: the retry starts at t2 and never redoes t1.
+    assert [(n["action_id"], n["status"]) for n in again["topology"]["audit_logs"]] == [
+        ("t1", "FINISHED"),
+        ("t2", "FAILED"),
+        ("t2", "FAILED"),
+    ]
+    assert list(notes) == ["once"]
+    assert await _tags(sessions, incident_id) == []
 
 
 async def test_the_step_limit_and_the_timeout_fail_a_run_with_the_reason(

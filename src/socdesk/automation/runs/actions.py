@@ -212,6 +212,8 @@ DISPATCH: dict[str, Action] = {
 }
 # `wait` is the runner's own: the run sleeps in the database (runner.py).
 WAIT = "wait"
+# The actions that call out of the store: each gets a transaction of its own (runner.py).
+CALLS_OUT = frozenset({"http_request", "webhook"})
 
 
 async def perform(ctx: ActionContext, name: str, raw: dict[str, str]) -> dict[str, Any]:

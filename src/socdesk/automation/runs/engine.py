@@ -172,12 +172,17 @@ class RunEngine:
             self.workflow = BpmnWorkflow(process.spec, script_engine=self.engine)
         self.engine_steps = 0
 
+    def use_context(self, context: Mapping[str, Any]) -> None:
+        """The data object as it is now, for the conditions of the next `advance`."""
+        self.engine.context = context
+
     def serialized(self) -> str:
         return str(_SERIALIZER.serialize_json(self.workflow))
 
     def advance(self, step_budget: int) -> Next:
         """Run the engine's own tasks up to the next one SOCdesk does, or the end; at most
-        `step_budget` of them (EngineError past it)."""
+        `step_budget` of them (EngineError past it); `engine_steps` counts them."""
+        self.engine_steps = 0
         while True:
             self.workflow.refresh_timers()
             ready = self.workflow.get_tasks(state=TaskState.READY)

@@ -1,9 +1,11 @@
-"""The runner: claims due runs and runs them one committed task at a time.
+"""The runner: claims due runs and runs them, a few committed tasks at a time.
 
 Each step is one transaction on the run's locked row: the engine's own tasks up to the next
-one SOCdesk does, then that task — a data-changing action commits its effect, the run's new
-state and the task's record together (exactly once: a runner killed before the commit leaves
-neither, and the next one redoes the task from the last committed state). A `wait` and a user
+one SOCdesk does, then that task, and so on for up to `RunLimits.tasks_per_commit` tasks — the
+data-changing actions commit their effects, the run's new state and the tasks' records together
+(exactly once: a runner killed before the commit leaves none of them, and the next one redoes
+the tasks from the last committed state). An HTTP action starts a transaction of its own (it
+calls out, so the tasks before it are committed first). A `wait` and a user
 task park the run in the database (`due_at`), releasing it; any runner takes it when it is due.
 A runner that dies stops renewing its lease; once the lease runs out another takes the run.
 """
@@ -25,7 +27,13 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.http_calls import HttpLimits
-from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
+from socdesk.automation.runs.actions import (
+    CALLS_OUT,
+    WAIT,
+    ActionContext,
+    ActionFailed,
+    perform,
+)
 from socdesk.automation.runs.engine import (
     EngineError,
     Next,
@@ -38,6 +46,7 @@ from socdesk.automation.runs.engine import (
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunQueue, TodoRepository
 from socdesk.automation.runs.scope import run_scope
+from socdesk.automation.runs.wakeup import woken_on_enqueue
 from socdesk.automation.timers import TimerSweeps
 from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
@@ -65,6 +74,8 @@ class RunLimits:
     max_steps: int = 1000
     timeout_seconds: int = 3600
     lease_seconds: int = 30
+    # Most of a run's tasks one transaction does (1: a commit after every task).
+    tasks_per_commit: int = 16
     # What its HTTP request and webhook actions may call (none by default).
     http: HttpLimits = HttpLimits()
 
@@ -105,10 +116,43 @@ class Runner:
     async def run_if_due(self, run_id: uuid.UUID) -> bool:
         """A job's body: run `run_id` if it is due and no runner holds it (else another job,
         or the runner that holds it, will); whether it ran."""
-        if not await self.claim_run(run_id):
-            return False
-        await self.run(run_id)
-        return True
+        return await self.take(run_id) is not None
+
+    async def take(self, run_id: uuid.UUID | None = None) -> uuid.UUID | None:
+        """Claim `run_id` (the next due run when None) and run its first tasks in the claim's
+        transaction (one commit fewer a run), then the rest of it; the run's id, or None when
+        it was not due or is held."""
+        known = _Known()
+        try:
+            try:
+                first = await self._claim_and_batch(run_id, known, careful=False)
+            except _Careful:
+                known.forget_rolled_back()
+                first = await self._claim_and_batch(known.run_id, known, careful=True)
+        except Exception:
+            if known.run_id is not None:
+                # Its claim rolled back with its failed tasks: claim it alone, so that, as any
+                # run whose runner failed, it is taken again when the lease runs out (not at
+                # once, over and over).
+                await self.claim_run(known.run_id)
+            raise
+        claimed = known.run_id
+        if first is None or claimed is None:
+            return None
+        if first is _Step.again:
+            await self.run(claimed, known)
+        return claimed
+
+    async def _claim_and_batch(
+        self, run_id: uuid.UUID | None, known: _Known, *, careful: bool
+    ) -> _Step | None:
+        async with self.sessions() as session, session.begin():
+            lease = timedelta(seconds=self.limits.lease_seconds)
+            claimed = await RunQueue(session).claim(self.owner, utcnow(), lease, run_id)
+            if claimed is None:
+                return None
+            known.run_id = claimed
+            return await self._batch(session, claimed, known, careful)
 
     async def rescue(self) -> int:
         """Jobs for the live runs whose runner died (their lease ran out): how many."""
@@ -121,42 +165,62 @@ class Runner:
         """Run due runs until none is left (or `max_runs` were taken); how many were taken."""
         taken = 0
         while max_runs is None or taken < max_runs:
-            run_id = await self.claim()
-            if run_id is None:
+            if await self.take() is None:
                 return taken
             taken += 1
-            await self.run(run_id)
         return taken
 
     async def serve(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
-        """Fire the TIMER playbooks' due ticks (every few seconds), drain, then wait
-        `poll_seconds`, until `stop` is set."""
+        """Fire the TIMER playbooks' due ticks (every few seconds), drain, then wait until a
+        commit in this process enqueues runs or `poll_seconds` pass, until `stop` is set."""
         timers = TimerSweeps(self.sessions)
-        while not stop.is_set():
-            try:
-                await timers.sweep_if_due()
-                await self.drain()
-            except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
-                log.exception("workflow runner: a run failed unexpectedly")
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=poll_seconds)
-            except TimeoutError:
-                pass
+        with woken_on_enqueue(self.sessions) as woken:
+            while not stop.is_set():
+                woken.clear()
+                try:
+                    await timers.sweep_if_due()
+                    await self.drain()
+                except Exception:  # noqa: BLE001 - a runner outlives a failed run (logged)
+                    log.exception("workflow runner: a run failed unexpectedly")
+                await _first_of(stop, woken, poll_seconds)
 
-    async def run(self, run_id: uuid.UUID) -> None:
+    async def run(self, run_id: uuid.UUID, known: _Known | None = None) -> None:
         """Step the claimed run until it ends, parks or is taken from this runner."""
-        known = _Known()
+        known = known or _Known()
         while await self._step(run_id, known) is _Step.again:
             pass
 
     async def _step(self, run_id: uuid.UUID, known: _Known) -> _Step:
-        async with self.sessions() as session, session.begin():
-            run = await RunQueue(session).held(run_id, self.owner)
-            if run is None:
-                return _Step.stop
-            now = utcnow()
-            run.lease_until = now + timedelta(seconds=self.limits.lease_seconds)
-            return await _RunStep(session, run, self.limits, now, known).go()
+        try:
+            async with self.sessions() as session, session.begin():
+                return await self._batch(session, run_id, known, careful=False)
+        except _Careful:
+            known.forget_rolled_back()
+            async with self.sessions() as session, session.begin():
+                return await self._batch(session, run_id, known, careful=True)
+
+    async def _batch(
+        self, session: AsyncSession, run_id: uuid.UUID, known: _Known, careful: bool
+    ) -> _Step:
+        run = await RunQueue(session).held(run_id, self.owner)
+        if run is None:
+            return _Step.stop
+        return await _RunStep(session, run, self.limits, utcnow(), known, careful).batch()
+
+
+class _Careful(Exception):
+    """A store action failed in a transaction without savepoints: it is rolled back whole and
+    done again with one savepoint a task, so that the failure is recorded after the tasks
+    before it (failures are rare; a savepoint a task costs two statements a task)."""
+
+
+async def _first_of(one: asyncio.Event, other: asyncio.Event, timeout: float) -> None:
+    waits = [asyncio.ensure_future(one.wait()), asyncio.ensure_future(other.wait())]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
 
 
 @dataclass
@@ -167,9 +231,19 @@ class _Known:
     process: Process | None = None
     scope: WorkspaceScope | None = None
     data_class: DataClass | None = None
+    run_id: uuid.UUID | None = None
+
+    def forget_rolled_back(self) -> None:
+        """Drop what a rolled-back transaction read (its rows are expired with it)."""
+        self.scope = self.data_class = None
 
 
 class _RunStep:
+    """One transaction of a run: its tasks one after another (`go`) until the run ends or
+    parks, `tasks_per_commit` tasks are done, or an HTTP action is next. The run's state and
+    step count are kept here and written to its row once, at the end (`batch`): what a task
+    that fails or cannot go on leaves is the state after the last task done."""
+
     def __init__(
         self,
         session: AsyncSession,
@@ -177,12 +251,35 @@ class _RunStep:
         limits: RunLimits,
         now: datetime,
         known: _Known,
+        careful: bool = True,
     ) -> None:
         self.session = session
+        self.careful = careful
         self.run = run
         self.limits = limits
         self.now = now
         self.known = known
+        self.engine: RunEngine | None = None
+        self.state = run.state
+        self.steps = run.steps
+        # Tasks SOCdesk did in this transaction, and whether the next one waits for the next
+        # transaction (an HTTP action after them).
+        self.done = 0
+        self.commit_first = False
+
+    async def batch(self) -> _Step:
+        while True:
+            outcome = await self.go()
+            if outcome is _Step.stop or self.commit_first:
+                break
+            if self.done >= self.limits.tasks_per_commit:
+                break
+            self.now = utcnow()
+        run = self.run
+        run.state, run.steps = self.state, self.steps
+        if outcome is _Step.again:
+            run.lease_until = utcnow() + timedelta(seconds=self.limits.lease_seconds)
+        return outcome
 
     async def _load(self) -> tuple[Process, WorkspaceScope, DataClass] | None:
         known = self.known
@@ -237,18 +334,26 @@ class _RunStep:
                 return self._end(RunStatus.FAILED, "the workflow version or workspace is gone")
             process, scope, data_class = loaded
             context = await self._context(scope, data_class) if process.has_conditions else {}
-            engine = RunEngine(process, run.state, context)
-            budget = self.limits.max_steps - run.steps
+            if self.engine is None:
+                self.engine = RunEngine(process, self.state, context)
+            engine = self.engine
+            engine.use_context(context)
+            budget = self.limits.max_steps - self.steps
             following = engine.advance(budget)
         except StepLimit:
             return self._step_limit()
         except (EngineError, AppError, ValueError, SpiffWorkflowException) as error:
             return self._end(RunStatus.FAILED, f"engine: {error}")
-        run.steps += engine.engine_steps
+        if self.done and following.kind is NextKind.action:
+            if engine.process.actions[following.element_id].name in CALLS_OUT:
+                # Its own transaction (the next one redoes the engine's tasks up to it).
+                self.commit_first = True
+                return _Step.again
+        self.steps += engine.engine_steps
         if following.kind is NextKind.finished:
-            run.state = engine.serialized()
+            self.state = engine.serialized()
             return self._end(RunStatus.FINISHED)
-        if run.steps >= self.limits.max_steps:
+        if self.steps >= self.limits.max_steps:
             return self._step_limit()
         if following.kind is NextKind.user_task:
             return await self._user_task(engine, following)
@@ -295,8 +400,8 @@ class _RunStep:
             seconds = int(call.params.get("seconds", "0") or 0)
             until = self.now + timedelta(seconds=max(seconds, 0))
             engine.complete(following.task)
-            run.steps += 1
-            run.state = engine.serialized()
+            self.steps += 1
+            self.state = engine.serialized()
             self._record(
                 following,
                 "serviceTask",
@@ -308,11 +413,19 @@ class _RunStep:
         context = ActionContext(
             self.session, scope, data_class, run.dataobject_id, self.limits.http
         )
+        # A savepoint only when this transaction redoes a failure, or for a call out (never
+        # made twice by a redo).
+        careful = self.careful or call.name in CALLS_OUT
         try:
-            async with self.session.begin_nested():
+            if careful:
+                async with self.session.begin_nested():
+                    output = await perform(context, call.name, call.params)
+            else:
                 output = await perform(context, call.name, call.params)
         except ActionFailed as error:
-            run.state = engine.serialized()
+            if not careful:
+                raise _Careful() from error
+            self.state = engine.serialized()
             self._record(
                 following,
                 "serviceTask",
@@ -322,8 +435,9 @@ class _RunStep:
             )
             return self._end(RunStatus.FAILED, f"{following.element_id}: {error}")
         engine.complete(following.task, output)
-        run.steps += 1
-        run.state = engine.serialized()
+        self.steps += 1
+        self.state = engine.serialized()
+        self.done += 1
         self._record(
             following,
             "serviceTask",
@@ -362,7 +476,7 @@ class _RunStep:
                 comments="[]",
             )
             self.session.add(todo)
-            run.state = engine.serialized()
+            self.state = engine.serialized()
             return await self._park(due or NEVER)
         if todo.status == TodoStatus.waiting.value:
             if todo.due_at is None or todo.due_at > self.now:
@@ -378,8 +492,9 @@ class _RunStep:
         if todo.status == TodoStatus.canceled.value:
             return self._end(RunStatus.TERMINATED, f"to-do {todo.id} was terminated")
         engine.complete(following.task, {"todo": {"id": str(todo.id), "answer": todo.answer}})
-        run.steps += 1
-        run.state = engine.serialized()
+        self.steps += 1
+        self.state = engine.serialized()
+        self.done += 1
         self._record(
             following,
             "userTask",

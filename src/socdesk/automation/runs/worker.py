@@ -26,10 +26,11 @@ log = logging.getLogger(__name__)
 
 def limits(settings: Settings) -> RunLimits:
     return RunLimits(
-        settings.run_max_steps,
-        settings.run_timeout_seconds,
-        settings.run_lease_seconds,
-        HttpLimits.from_settings(settings),
+        max_steps=settings.run_max_steps,
+        timeout_seconds=settings.run_timeout_seconds,
+        lease_seconds=settings.run_lease_seconds,
+        tasks_per_commit=settings.run_tasks_per_commit,
+        http=HttpLimits.from_settings(settings),
     )
 
 
