@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.runs.worker import work
+from socdesk.cli.automation import app as automation_app
 from socdesk.cli.demo_data import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
@@ -38,6 +39,7 @@ admin_app = typer.Typer(help="Manage projects, users and credentials.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(automation_app, name="automation")
 
 Project = Annotated[str, typer.Option("--project", help="The project (tenant) name.")]
 Email = Annotated[str, typer.Option("--email", help="The user's email.")]
