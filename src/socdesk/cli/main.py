@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
@@ -250,7 +251,8 @@ def worker(
 @app.command("demo")
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Migrate, create the demo tenant (with sample incidents) if the store has none, print a
-    login and serve."""
+    login and serve, running workflow runs in the server (SOCDESK_RUNNER_IN_PROCESS, unless
+    set)."""
     settings = _settings()
     _can_listen(host, port)  # before anything is written or printed
     _migrate(settings)
@@ -279,6 +281,9 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
             f"{command('token --email E --password PW --project NAME')}.",
             err=True,
         )
+    # The demo is one process on either store: it runs workflow runs itself (on PostgreSQL
+    # too), so that a playbook it is shown fires without a `socdesk worker` beside it.
+    os.environ.setdefault("SOCDESK_RUNNER_IN_PROCESS", "true")
     _serve(host, port, 1)
 
 
