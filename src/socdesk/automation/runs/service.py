@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.runs.debug import DebugRun, debug_run
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunRepository, RunTaskRepository, TodoRepository
 from socdesk.automation.runs.requests import RunRequest, enqueue_runs
@@ -176,6 +177,15 @@ class RunService:
         rows, total = await self.runs.offset_page(criteria, order, offset, limit)
         return await self._shown(rows), total
 
+    async def debug(
+        self, ref: str, max_steps: int, task_id: str | None, input_dataobject: str | None
+    ) -> DebugRun:
+        """Run the run's workflow against its object with every effect rolled back, keeping
+        the task records (marked debug); the run itself does not change."""
+        return await debug_run(
+            self.session, await self._run(ref), max_steps, task_id, input_dataobject
+        )
+
     async def command(self, ref: str, command: RunCommand) -> WorkflowRun:
         """Terminate a live run, or retry an ended one from its last committed task."""
         locked = await self.runs.lock([_uuid(ref, "instance_id")])
@@ -185,7 +195,7 @@ class RunService:
         await self.session.refresh(run)
         if command is RunCommand.debug:
             raise ValidationFailed.for_field(
-                "command_type", "debugging a run is not available in this release", command.value
+                "command_type", "a debug run is RunService.debug's", command.value
             )
         if command is RunCommand.terminate:
             if run.status in ENDED:

@@ -30,6 +30,7 @@ def _node(row: WorkflowRunTask) -> TopologyNode:
         parent_instance_id=str(row.run_id),
         status=row.status,
         succeed=row.status == TaskRecordStatus.FINISHED.value,
+        debug=row.debug,
     )
 
 
