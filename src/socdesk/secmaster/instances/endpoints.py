@@ -71,8 +71,14 @@ async def list_aop_workflow_instance(
     name: Annotated[str | None, Query(max_length=128)] = None,
     dataobject_id: Uuid | None = None,
     dataclass_id: Uuid | None = None,
-    playbook_id: Uuid | None = None,
-    defence_id: Annotated[str | None, Query(max_length=64)] = None,
+    playbook_id: Annotated[
+        str | None,
+        Query(max_length=64, pattern=UUID_PATTERN, description="Runs its instances started."),
+    ] = None,
+    defence_id: Annotated[
+        str | None,
+        Query(max_length=64, description="SecMaster's defence line: no run has one."),
+    ] = None,
     status: RunStatus | None = None,
     trigger_type: TriggerType | None = None,
 ) -> RunList:
@@ -88,6 +94,7 @@ async def list_aop_workflow_instance(
         key(dataobject_id),
         key(dataclass_id),
         key(playbook_id),
+        defence_id,
         status,
         trigger_type,
         from_date,
