@@ -113,21 +113,44 @@ def _bpmn_workflow(data: bytes, filename: str) -> tuple[WorkflowFile, BpmnDocume
     return workflow, document
 
 
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed.for_field(UPLOAD_FIELD, "the file is not UTF-8 text") from None
+
+
+def _is_bpmn(text: str) -> bool:
+    """Whether the file is BPMN XML (else a JSON export); neither is refused."""
+    head = text.lstrip()[:1]
+    if head not in ("<", "{", "["):
+        raise ValidationFailed.for_field(
+            UPLOAD_FIELD, "neither a workflow export (JSON) nor a BPMN 2.0 file (XML)"
+        )
+    return head == "<"
+
+
+def workflow_names(data: bytes, filename: str) -> list[str]:
+    """The names of the workflows a file holds, read as its import reads them (so that a
+    client learns which workflows an import will create or add to); a file the import would
+    refuse for its shape is refused the same way."""
+    text = _text(data)
+    if _is_bpmn(text):
+        return [_bpmn_workflow(data, filename)[0].name]
+    return [w.name for w in _json_workflows(text)]
+
+
 class WorkflowImporter:
     def __init__(self, service: WorkflowService) -> None:
         self.service = service
 
     async def run(self, data: bytes, filename: str) -> list[Workflow]:
         """Import a workflow file (JSON export or .bpmn); the workflows it created or added to."""
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationFailed.for_field(UPLOAD_FIELD, "the file is not UTF-8 text") from None
-        head = text.lstrip()[:1]
-        if head == "<":
+        text = _text(data)
+        if _is_bpmn(text):
             workflow, document = _bpmn_workflow(data, filename)
             planned = [(workflow, [self._checked(document, "")])]
-        elif head in ("{", "["):
+        else:
             planned = []
             workflows = _json_workflows(text)
             for index, workflow in enumerate(workflows):
@@ -137,10 +160,6 @@ class WorkflowImporter:
                     for i, v in enumerate(workflow.versions)
                 ]
                 planned.append((workflow, xmls))
-        else:
-            raise ValidationFailed.for_field(
-                UPLOAD_FIELD, "neither a workflow export (JSON) nor a BPMN 2.0 file (XML)"
-            )
         targets = [await self._target(workflow) for workflow, _ in planned]
         # Everything is checked: now write.
         done = []

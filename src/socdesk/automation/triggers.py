@@ -23,8 +23,7 @@ from socdesk.automation.playbooks.repository import TriggerVersion, enabled_trig
 from socdesk.automation.runs.requests import enqueue_runs
 from socdesk.automation.runs.scope import acts_as_run
 from socdesk.classes.registry import DataClass
-from socdesk.kit.changefeed import ChangeKind, ObjectsChanged
-from socdesk.kit.errors import AppError
+from socdesk.kit.changefeed import ObjectsChanged
 from socdesk.models import TriggerType
 from socdesk.objects.panel import DataPanel
 
@@ -64,16 +63,11 @@ async def _documents(
     panel: DataPanel, data_class: DataClass, changed: ObjectsChanged, versions: list[TriggerVersion]
 ) -> Mapping[uuid.UUID, Mapping[str, Any]]:
     """The changed objects' data a rule reads: what the change path handed over, the rest read
-    as the dialects show them (only when some version has a rule; none for a delete)."""
+    as the dialects show them, one read per chunk of ids (only when some version has a rule).
+    A delete is told before its rows go, so its objects are read in their last state."""
     wanted = [i for i in changed.ids if i not in changed.documents]
-    if not wanted or changed.kind is ChangeKind.delete:
+    if not wanted or not any(v.rule_enable and v.rule for v in versions):
         return changed.documents
-    if not any(v.rule_enable and v.rule for v in versions):
-        return changed.documents
-    found = dict(changed.documents)
-    for object_id in wanted:
-        try:
-            found[object_id] = (await panel.show(data_class, str(object_id))).data_object
-        except AppError:  # gone meanwhile: no rule passes
-            continue
-    return found
+    shown = await panel.show_many(data_class, wanted)
+    # An object gone meanwhile has no document: no rule passes.
+    return {**changed.documents, **{i: r.data_object for i, r in shown.items()}}

@@ -1,8 +1,8 @@
 """`socdesk incidents import|export`: move incident files to and from a running server.
 
-These commands speak HTTP to a SOCdesk server (local or remote) with the caller's token, so they
-need no database credentials. Like the rest of the CLI they exit 0 on success, 1 when the server
-refuses (or cannot be reached) and 2 on a usage error. Progress bars and problems go to stderr;
+These commands speak HTTP to a SOCdesk server (local or remote) with the caller's token
+(cli/remote.py), so they need no database credentials; exit 0 on success, 1 when the server
+refuses (or cannot be reached), 2 on a usage error. Progress bars and problems go to stderr;
 stdout carries one JSON line, for scripts.
 """
 
@@ -13,10 +13,9 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, Any, NoReturn
+from typing import IO, Annotated, Any
 
 import httpx
 import typer
@@ -24,158 +23,32 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TransferSpeedColumn
 from rich.table import Table
 
+from socdesk.cli.remote import (
+    DEFAULT_URL,
+    ProjectOption,
+    Token,
+    Url,
+    WorkspaceOption,
+    answer,
+    connected,
+    message_of,
+    refuse,
+    required,
+)
+
 app = typer.Typer(
     help="Import and export incidents through a running server.", no_args_is_help=True
 )
 stderr = Console(stderr=True)
 
 CHUNK_BYTES = 256 * 1024
-PAGE = 1000  # the most workspaces one list request returns
 VALUE_WIDTH = 60  # longest cell value shown in the problem table
-TIMEOUT = httpx.Timeout(None, connect=10.0)  # imports and exports may take minutes to answer
 
 
 class ExportFormat(StrEnum):
     xlsx = "xlsx"
     csv = "csv"
     json = "json"
-
-
-def _valid_url(url: str) -> str:
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as error:
-        raise typer.BadParameter(str(error)) from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise typer.BadParameter("give the server as http://host:port or https://host")
-    return url
-
-
-Url = Annotated[str, typer.Option("--url", callback=_valid_url, help="The server.")]
-Token = Annotated[
-    str | None,
-    typer.Option("--token", envvar="SOCDESK_TOKEN", show_envvar=True, help="Token or API key."),
-]
-ProjectOption = Annotated[
-    str | None, typer.Option("--project", help="Project name or id (checked against the token).")
-]
-WorkspaceOption = Annotated[
-    str | None,
-    typer.Option("--workspace", help="Workspace name or id; needed if the token sees several."),
-]
-DEFAULT_URL = "http://127.0.0.1:8000"
-
-
-def _refuse(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def _message_of(response: httpx.Response) -> str:
-    """The error message of any dialect's envelope, or the status when there is none."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict):
-        error = body.get("error")
-        message = error.get("message") if isinstance(error, dict) else body.get("message")
-        if message:
-            return str(message)
-    return f"HTTP {response.status_code} {response.reason_phrase}".strip()
-
-
-def _answer(response: httpx.Response) -> dict[str, Any]:
-    """The JSON object of a successful response; any other response is refused."""
-    if response.is_error:
-        _refuse(_message_of(response))
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        _refuse(f"unexpected answer from {response.request.url}: not a JSON object")
-    return body
-
-
-@contextmanager
-def _reaching(url: str) -> Iterator[None]:
-    """Turn a network failure into a refusal that names the server."""
-    try:
-        yield
-    except httpx.TransportError as error:
-        _refuse(f"cannot reach {url}: {error or type(error).__name__}")
-
-
-def _same(wanted: str, item: dict[str, Any]) -> bool:
-    """Whether `wanted` is the item's name, or its id in any spelling (dashes, case)."""
-    given_id = wanted.replace("-", "").lower()
-    return wanted == item.get("name") or given_id == str(item.get("id", "")).replace("-", "")
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the incidents live, as the server names them."""
-
-    client: httpx.Client
-    project_id: str
-    workspace_id: str
-
-    def path(self, action: str) -> str:
-        return f"/v1/{self.project_id}/workspaces/{self.workspace_id}/soc/incidents/{action}"
-
-
-def _project_id(client: httpx.Client, token: str, wanted: str | None) -> str:
-    """The token's project; a --project naming another one is refused."""
-    answer = _answer(client.get("/v3/auth/tokens", headers={"X-Subject-Token": token}))
-    project: dict[str, Any] = answer["token"]["project"]
-    if wanted and not _same(wanted, project):
-        owner = f"{project['name']!r} ({project['id']})"
-        _refuse(f"the token belongs to project {owner}, not to {wanted!r}")
-    return str(project["id"])
-
-
-def _workspaces(client: httpx.Client, project_id: str) -> list[dict[str, Any]]:
-    """Every workspace the token sees, page by page."""
-    seen: list[dict[str, Any]] = []
-    while True:
-        params = {"offset": len(seen), "limit": PAGE}
-        answer = _answer(client.get(f"/v1/{project_id}/workspaces", params=params))
-        page: list[dict[str, Any]] = answer["workspaces"]
-        seen += page
-        if not page or len(seen) >= answer["count"]:
-            return seen
-
-
-def _workspace_id(client: httpx.Client, project_id: str, wanted: str | None) -> str:
-    workspaces = _workspaces(client, project_id)
-    if wanted:
-        chosen = next((w for w in workspaces if _same(wanted, w)), None)
-        if chosen is None:
-            _refuse(f"no workspace {wanted!r} among the {len(workspaces)} this token can see")
-        return str(chosen["id"])
-    if len(workspaces) == 1:
-        return str(workspaces[0]["id"])
-    names = ", ".join(repr(w["name"]) for w in workspaces) or "none"
-    raise typer.BadParameter(
-        f"the token sees {len(workspaces)} workspaces ({names}): choose one",
-        param_hint="--workspace",
-    )
-
-
-def _required(token: str | None) -> str:
-    if not token:
-        raise typer.BadParameter("give --token or set SOCDESK_TOKEN", param_hint="--token")
-    return token
-
-
-@contextmanager
-def _target(url: str, token: str, project: str | None, workspace: str | None) -> Iterator[Target]:
-    """A client logged in to the server, aimed at the chosen workspace; closed afterwards."""
-    headers = {"X-Auth-Token": token}
-    with httpx.Client(base_url=url, headers=headers, timeout=TIMEOUT) as client, _reaching(url):
-        project_id = _project_id(client, token, project)
-        yield Target(client, project_id, _workspace_id(client, project_id, workspace))
 
 
 def _progress() -> Progress:
@@ -241,17 +114,17 @@ def import_file(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Import a file of incidents: all of them, or none. Prints {"imported", "ids"}."""
-    with _target(url, _required(token), project, workspace) as target, _progress() as progress:
+    with connected(url, required(token), project, workspace) as target, _progress() as progress:
         with _ReportingFile(file, progress) as upload:
             response = target.client.post(
-                target.path("import"), files={"uploadFile": (file.name, upload)}
+                target.soc("incidents/import"), files={"uploadFile": (file.name, upload)}
             )
     problems = _file_problems(response)
     if problems is not None:
-        typer.echo(f"error: {_message_of(response)}", err=True)
+        typer.echo(f"error: {message_of(response)}", err=True)
         stderr.print(_problem_table(problems))
         raise typer.Exit(1)
-    ids = _answer(response)["data"]["ids"]
+    ids = answer(response)["data"]["ids"]
     typer.echo(json.dumps({"imported": len(ids), "ids": ids}))
 
 
@@ -285,7 +158,7 @@ def _part_file(output: Path) -> Iterator[IO[bytes]]:
     try:
         handle = part.open("xb")
     except OSError as error:
-        _refuse(f"cannot write {output}: {error.strerror or error}")
+        refuse(f"cannot write {output}: {error.strerror or error}")
     try:
         with handle:
             yield handle
@@ -326,14 +199,14 @@ def export_file(
 ) -> None:
     """Export incidents in the import template's layout. Prints {"file", "bytes"}."""
     body = _export_body(filter_json, columns)
-    token = _required(token)
-    with _part_file(output) as out, _target(url, token, project, workspace) as target:
+    token = required(token)
+    with _part_file(output) as out, connected(url, token, project, workspace) as target:
         params = {"format": file_format.value}
         with target.client.stream(
-            "POST", target.path("export"), params=params, json=body
+            "POST", target.soc("incidents/export"), params=params, json=body
         ) as response:
             if response.is_error:
                 response.read()
-                _refuse(_message_of(response))
+                refuse(message_of(response))
             written = _download(response, out, output.name)
     typer.echo(json.dumps({"file": str(output), "bytes": written}))

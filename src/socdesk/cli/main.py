@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Callable
 from typing import Annotated, Any, NoReturn
 
@@ -13,6 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.runs.worker import work
+from socdesk.cli.automation import app as automation_app
 from socdesk.cli.demo_data import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
@@ -38,6 +40,7 @@ admin_app = typer.Typer(help="Manage projects, users and credentials.", no_args_
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(incidents_app, name="incidents")
+app.add_typer(automation_app, name="automation")
 
 Project = Annotated[str, typer.Option("--project", help="The project (tenant) name.")]
 Email = Annotated[str, typer.Option("--email", help="The user's email.")]
@@ -248,7 +251,8 @@ def worker(
 @app.command("demo")
 def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Migrate, create the demo tenant (with sample incidents) if the store has none, print a
-    login and serve."""
+    login and serve, running workflow runs in the server (SOCDESK_RUNNER_IN_PROCESS, unless
+    set)."""
     settings = _settings()
     _can_listen(host, port)  # before anything is written or printed
     _migrate(settings)
@@ -277,6 +281,9 @@ def demo(host: Host = "127.0.0.1", port: Port = 8000) -> None:
             f"{command('token --email E --password PW --project NAME')}.",
             err=True,
         )
+    # The demo is one process on either store: it runs workflow runs itself (on PostgreSQL
+    # too), so that a playbook it is shown fires without a `socdesk worker` beside it.
+    os.environ.setdefault("SOCDESK_RUNNER_IN_PROCESS", "true")
     _serve(host, port, 1)
 
 

@@ -310,6 +310,8 @@ class IncidentChanges:
         # The statement that writes the events locks the rows (in id order) and says which
         # of `ids` are incidents here: one pass over them before the DELETE.
         found = await self.events.add_from_incidents(ids, event, {"snapshot": snapshot}, lock=True)
+        # Told before the rows go: a delete rule reads the incidents' last state.
+        await self.published(ChangeKind.delete, found)
         # Their links to alerts, indicators, ... go with them, and the objects naming them by
         # `incident_id` name them no more (set-based, per chunk).
         await LinkRepository(self.session, self.scope.workspace_id).remove_touching(found)
@@ -317,6 +319,5 @@ class IncidentChanges:
         references = IncidentReferences(self.session, self.scope.workspace_id)
         await references.forget(found, user.id, user.email)
         await self.incidents.delete_ids(found)
-        await self.published(ChangeKind.delete, found)
         kept = set(found)
         return [incident_id for incident_id in ids if incident_id in kept]

@@ -72,6 +72,11 @@ class IncidentService:
             raise NotFound(f"no incident {incident_id} in this workspace")
         return row
 
+    async def show_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Row[Any]]:
+        """The incidents `ids` here, as plain rows by id (one read per chunk); ids that name
+        none are left out."""
+        return await self.incidents.rows(ids)
+
     async def fresh(self, incident_text: str) -> Incident:
         """The incident as stored now: after a bulk statement (batch change), whose writes the
         session's copy of the row does not know."""

@@ -38,7 +38,8 @@ class ObjectsChanged:
 
     `scope` is the writer's WorkspaceScope (typed loosely: kit sits below workspaces).
     `documents` are the objects' data as the write left them, by id, where the change path has
-    them at hand; a listener reads the others from the store (for a delete, none are left)."""
+    them at hand; a listener reads the others from the store. A delete is published before its
+    rows are deleted (in the same transaction), so that a listener reads their last state."""
 
     scope: Any
     class_id: str

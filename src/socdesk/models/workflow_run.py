@@ -7,7 +7,15 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKeyConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socdesk.models.base import Base, Timestamps, UuidPrimaryKey
@@ -103,6 +111,8 @@ class WorkflowRunTask(UuidPrimaryKey, Base):
     error: Mapped[str] = mapped_column(Text(), default="")
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+    # A task of a debug run (ActionInstanceDebugCommand): its effect was rolled back.
+    debug: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class TodoStatus(StrEnum):

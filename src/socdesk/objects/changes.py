@@ -283,9 +283,10 @@ class ObjectChanges:
         the object's last state); the ids deleted."""
         found = await self.objects.lock_of_class(uuid.UUID(data_class.id), ids)
         if found:
+            # Told before the rows go: a delete rule reads the objects' last state.
+            await self._publish(data_class, ChangeKind.delete, found)
             event = {"at": utcnow(), "changes": {}, **self._event("delete", Batch())}
             await self.events.add_deletes(found, event)
             await self.links.remove_touching(found)
             await self.objects.delete_many(found)
-            await self._publish(data_class, ChangeKind.delete, found)
         return found

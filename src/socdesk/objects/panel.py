@@ -5,6 +5,7 @@ data-object store. Answers are `ObjectRecord`s whichever store holds them."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,16 @@ class DataPanel:
         if data_class.id != INCIDENT.id:
             return await self.objects.show(data_class, object_text)
         return self._incident(await self.incidents.show(object_text), data_class)
+
+    async def show_many(
+        self, data_class: DataClass, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, ObjectRecord]:
+        """The objects `ids` of the class, by id, whichever store holds them: one read per
+        chunk of ids, not one per object; ids that name none here are left out."""
+        if data_class.id != INCIDENT.id:
+            return await self.objects.show_many(data_class, ids)
+        rows = await self.incidents.show_many(ids)
+        return {object_id: self._incident(row, data_class) for object_id, row in rows.items()}
 
     async def search(
         self, data_class: DataClass, body: SearchBody, within: ColumnElement[bool] | None = None

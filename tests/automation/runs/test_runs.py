@@ -445,7 +445,7 @@ async def test_a_to_do_past_its_due_date_is_handled_as_it_says(
     assert answered["status"] == todo_status
 
 
-async def test_http_calls_go_to_listed_hosts_only_and_debug_is_refused(
+async def test_http_calls_go_to_listed_hosts_only_and_a_debug_run_calls_none(
     admin_client: httpx.AsyncClient,
     tenant: TenantInfo,
     sessions: async_sessionmaker[AsyncSession],
@@ -479,5 +479,8 @@ async def test_http_calls_go_to_listed_hosts_only_and_debug_is_refused(
     assert log["status"] == "FINISHED"
     answer = json.loads(log["output"])
     assert (answer["status"], json.loads(answer["body"])["body"]) == (201, "hello")
-    assert debug.status_code == 400
-    assert "command_type" in debug.text
+    assert debug.status_code == 200, debug.text
+    shown = await instance(admin_client, tenant, refused_id)
+    debugged = [n for n in shown["topology"]["audit_logs"] if n["debug"]]
+    assert [(n["action_id"], n["status"]) for n in debugged] == [("call", "FINISHED")]
+    assert "not called" in debugged[0]["output"]

@@ -223,12 +223,14 @@ class PlaybookInstanceService:
         )
 
     async def tasks_of(self, runs: Sequence[WorkflowRun]) -> Sequence[WorkflowRunTask]:
-        """The task records of `runs`, in the order they ran (one statement)."""
+        """The task records of `runs`, in the order they ran (one statement); not a debug
+        run's, which are no part of what the playbook did."""
         if not runs:
             return []
         statement = (
             self.tasks.select()
             .where(self.tasks.among(WorkflowRunTask.run_id, [r.id for r in runs]))
+            .where(WorkflowRunTask.debug.is_(False))
             .order_by(WorkflowRunTask.started_at, WorkflowRunTask.id)
         )
         return (await self.session.scalars(statement)).all()
@@ -253,8 +255,9 @@ class AuditLogFilter:
 
 
 def audit_criteria(where: AuditLogFilter) -> list[Any] | None:
-    """The SQL of `where`; None when it can match nothing (an id that is no id)."""
-    criteria: list[Any] = []
+    """The SQL of `where`; None when it can match nothing (an id that is no id). A debug run's
+    records are no part of what a playbook did."""
+    criteria: list[Any] = [WorkflowRunTask.debug.is_(False)]
     for column, ref in (
         (WorkflowRun.playbook_instance_id, where.instance_id),
         (WorkflowRunTask.run_id, where.run_id),

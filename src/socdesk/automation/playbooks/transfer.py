@@ -70,7 +70,7 @@ def _where(prefix: str, loc: tuple[Any, ...]) -> str:
     return where.lstrip(".") or UPLOAD_FIELD
 
 
-def _read(data: bytes) -> tuple[list[PlaybookFile], bool]:
+def read_playbook_file(data: bytes) -> tuple[list[PlaybookFile], bool]:
     """The file's playbooks, and whether it held a list of them."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -112,7 +112,7 @@ class PlaybookImporter:
 
     async def run(self, data: bytes, write: bool = True) -> list[Playbook]:
         """Import a playbook export; with `write` false, only check it."""
-        playbooks, many = _read(data)
+        playbooks, many = read_playbook_file(data)
         names = sorted({a.workflow_name for p in playbooks for v in p.versions for a in v.actions})
         by_name = {w.name: w for w in await self.workflows.of_names(names)}
         problems: list[ValidationFailed] = []

@@ -11,9 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.attachments import AttachmentService
+from socdesk.automation.runs.debug import DebugRun, debug_run
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunRepository, RunTaskRepository, TodoRepository
 from socdesk.automation.runs.requests import RunRequest, enqueue_runs
@@ -21,6 +23,7 @@ from socdesk.automation.service import WorkflowService
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
 from socdesk.models import (
+    PlaybookInstance,
     RunStatus,
     TodoStatus,
     TriggerType,
@@ -59,10 +62,18 @@ class RunFilter:
     dataobject_id: uuid.UUID | None = None
     dataclass_id: uuid.UUID | None = None
     playbook_id: uuid.UUID | None = None
+    # SecMaster's defence line: no SOCdesk run has one, so naming one matches none.
+    defence_id: str | None = None
     status: RunStatus | None = None
     trigger_type: TriggerType | None = None
     from_date: datetime | None = None
     to_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybookRef:
+    id: uuid.UUID
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +82,8 @@ class ShownRun:
     workflow: Workflow | None
     version_number: int | None
     tasks: Sequence[WorkflowRunTask]
+    # The playbook whose instance started the run (None: a manual run).
+    playbook: PlaybookRef | None = None
 
 
 def _uuid(text: str, field: str) -> uuid.UUID:
@@ -138,10 +151,29 @@ class RunService:
                 versions.select(), WorkflowVersion.id, version_ids
             )
         }
+        playbooks = await self._playbooks_of(runs)
         return [
-            ShownRun(run, by_id.get(run.workflow_id), numbers.get(run.version_id), [])
+            ShownRun(
+                run,
+                by_id.get(run.workflow_id),
+                numbers.get(run.version_id),
+                [],
+                playbooks.get(run.playbook_instance_id) if run.playbook_instance_id else None,
+            )
             for run in runs
         ]
+
+    async def _playbooks_of(self, runs: Sequence[WorkflowRun]) -> dict[uuid.UUID, PlaybookRef]:
+        """The playbook of each playbook instance that started one of `runs`."""
+        instance_ids = list({r.playbook_instance_id for r in runs if r.playbook_instance_id})
+        if not instance_ids:
+            return {}
+        table = PlaybookInstance
+        statement = select(table.id, table.playbook_id, table.playbook_name).where(
+            table.workspace_id == self.scope.workspace_id
+        )
+        rows = await self.runs.in_chunks(statement, table.id, instance_ids)
+        return {row.id: PlaybookRef(row.playbook_id, row.playbook_name) for row in rows}
 
     async def tasks_of(self, run: WorkflowRun) -> Sequence[WorkflowRunTask]:
         return await self.tasks.of_run(run.id)
@@ -155,9 +187,20 @@ class RunService:
             (WorkflowRun.id, where.run_id),
             (WorkflowRun.dataobject_id, where.dataobject_id),
             (WorkflowRun.dataclass_id, where.dataclass_id),
-            (WorkflowRun.playbook_instance_id, where.playbook_id),
         ]
         criteria.extend(column == value for column, value in pairs if value is not None)
+        if where.playbook_id is not None:
+            # A run names the playbook instance that started it; the instance, its playbook.
+            criteria.append(
+                WorkflowRun.playbook_instance_id.in_(
+                    select(PlaybookInstance.id).where(
+                        PlaybookInstance.workspace_id == self.scope.workspace_id,
+                        PlaybookInstance.playbook_id == where.playbook_id,
+                    )
+                )
+            )
+        if where.defence_id:
+            criteria.append(false())
         if where.status is not None:
             criteria.append(WorkflowRun.status == where.status.value)
         if where.trigger_type is not None:
@@ -177,6 +220,15 @@ class RunService:
         rows, total = await self.runs.offset_page(criteria, order, offset, limit)
         return await self._shown(rows), total
 
+    async def debug(
+        self, ref: str, max_steps: int, task_id: str | None, input_dataobject: str | None
+    ) -> DebugRun:
+        """Run the run's workflow against its object with every effect rolled back, keeping
+        the task records (marked debug); the run itself does not change."""
+        return await debug_run(
+            self.session, await self._run(ref), max_steps, task_id, input_dataobject
+        )
+
     async def command(self, ref: str, command: RunCommand) -> WorkflowRun:
         """Terminate a live run, or retry an ended one from its last committed task."""
         locked = await self.runs.lock([_uuid(ref, "instance_id")])
@@ -186,7 +238,7 @@ class RunService:
         await self.session.refresh(run)
         if command is RunCommand.debug:
             raise ValidationFailed.for_field(
-                "command_type", "debugging a run is not available in this release", command.value
+                "command_type", "a debug run is RunService.debug's", command.value
             )
         if command is RunCommand.terminate:
             if run.status in ENDED:
@@ -210,6 +262,17 @@ class RunService:
         return run
 
 
+def _created_by(creator_name: str) -> Any:
+    """The to-dos whose creator is `creator_name` as the list shows it: the run that opened
+    them, `workflow:<run id>`; any other name matches none."""
+    prefix, _, run_ref = creator_name.partition(":")
+    try:
+        run_id = uuid.UUID(run_ref)
+    except ValueError:
+        return false()
+    return WorkflowTodo.run_id == run_id if prefix == "workflow" else false()
+
+
 class TodoService:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
         self.session = session
@@ -227,6 +290,8 @@ class TodoService:
         self,
         handled: bool,
         name: str | None,
+        note: str | None,
+        creator_name: str | None,
         since: datetime | None,
         until: datetime | None,
         ascending: bool,
@@ -241,6 +306,11 @@ class TodoService:
         ]
         if name:
             criteria.append(WorkflowTodo.name.contains(name, autoescape=True))
+        if note:
+            # A to-do's note is empty (SOCdesk keeps none): naming one matches none.
+            criteria.append(false())
+        if creator_name:
+            criteria.append(_created_by(creator_name))
         if since is not None:
             criteria.append(WorkflowTodo.created_at >= since)
         if until is not None:

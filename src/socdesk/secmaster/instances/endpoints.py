@@ -1,5 +1,5 @@
 """`~/soc/workflows/{id}/instances` (run on demand) and `~/soc/workflows/instances` (list, show,
-terminate, retry), in the SDK's shapes (docs/workflows.md, "Runs"). Declared before the
+terminate, retry, debug), in the SDK's shapes (docs/workflows.md, "Runs"). Declared before the
 workflows router: `~/soc/workflows/{workflow_id}` would match `instances`."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from socdesk.automation.runs.service import RunFilter, RunService
+from socdesk.automation.runs.service import RunCommand, RunFilter, RunService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, WorkflowNotFound
 from socdesk.kit.openapi import may_answer
@@ -27,6 +27,7 @@ from socdesk.secmaster.instances.schemas import (
     RunOut,
     RunStarted,
 )
+from socdesk.settings import SettingsDep
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -70,8 +71,14 @@ async def list_aop_workflow_instance(
     name: Annotated[str | None, Query(max_length=128)] = None,
     dataobject_id: Uuid | None = None,
     dataclass_id: Uuid | None = None,
-    playbook_id: Uuid | None = None,
-    defence_id: Annotated[str | None, Query(max_length=64)] = None,
+    playbook_id: Annotated[
+        str | None,
+        Query(max_length=64, pattern=UUID_PATTERN, description="Runs its instances started."),
+    ] = None,
+    defence_id: Annotated[
+        str | None,
+        Query(max_length=64, description="SecMaster's defence line: no run has one."),
+    ] = None,
     status: RunStatus | None = None,
     trigger_type: TriggerType | None = None,
 ) -> RunList:
@@ -87,6 +94,7 @@ async def list_aop_workflow_instance(
         key(dataobject_id),
         key(dataclass_id),
         key(playbook_id),
+        defence_id,
         status,
         trigger_type,
         from_date,
@@ -113,16 +121,25 @@ async def show_aop_workflow_instance(
     return run_out(shown, tasks)
 
 
-@router.put("/instances/{instance_id}", summary="Terminate or retry a workflow instance")
+@router.put("/instances/{instance_id}", summary="Terminate, retry or debug a workflow instance")
 @may_answer(NotFound, Conflict)
 async def update_workflow_instance(
     instance_id: InstanceIdPath,
     body: RunCommandBody,
     scope: SecMasterWriter,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> CommandAnswer:
     """ActionInstanceTerminateCommand ends a live run (409 for an ended one);
     ActionInstanceRetryCommand takes a failed or terminated run again from its last committed
-    task. ActionInstanceDebugCommand is a 400 in this release."""
-    await RunService(session, scope).command(instance_id, body.command_type)
+    task; ActionInstanceDebugCommand runs the run's workflow against its object with every
+    effect rolled back, its task records kept marked `debug` (`task_id`: stop after that
+    element; `input_dataobject`: fields set first, rolled back too)."""
+    service = RunService(session, scope)
+    if body.command_type is RunCommand.debug:
+        await service.debug(
+            instance_id, settings.run_max_steps, body.task_id, body.input_dataobject
+        )
+    else:
+        await service.command(instance_id, body.command_type)
     return CommandAnswer()

@@ -30,6 +30,7 @@ def _node(row: WorkflowRunTask) -> TopologyNode:
         parent_instance_id=str(row.run_id),
         status=row.status,
         succeed=row.status == TaskRecordStatus.FINISHED.value,
+        debug=row.debug,
     )
 
 
@@ -49,8 +50,10 @@ def run_out(shown: ShownRun, tasks: Sequence[WorkflowRunTask] | None = None) -> 
         dataclass=RefOut(
             en_name=run.dataclass_name, id=str(run.dataclass_id), name=run.dataclass_name
         ),
-        playbook=RefOut(en_name="", id=str(run.playbook_instance_id), name="")
-        if run.playbook_instance_id
+        playbook=RefOut(
+            en_name=shown.playbook.name, id=str(shown.playbook.id), name=shown.playbook.name
+        )
+        if shown.playbook
         else None,
         trigger_type=run.trigger_type,
         # A run taken again after a retry is RUNNING; RETRYING until a runner has it.

@@ -83,6 +83,10 @@ class TopologyNode(ResponseBody):
     parent_instance_id: str
     status: str
     succeed: bool
+    debug: bool = Field(
+        default=False,
+        description="A task of a debug run: its effect was rolled back (SOCdesk extension).",
+    )
 
 
 class Topology(ResponseBody):

@@ -69,7 +69,10 @@ async def list_tasks(
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
     sort_key: Annotated[str, Query(pattern="^(create_time|update_time)$")] = "create_time",
     sort_dir: Annotated[str, Query(pattern="^(ASC|DESC)$")] = "DESC",
-    note: Annotated[str | None, Query(max_length=1024)] = None,
+    note: Annotated[
+        str | None,
+        Query(max_length=1024, description="The to-do's note (SOCdesk keeps none: matches none)."),
+    ] = None,
     name: Annotated[str | None, Query(max_length=255)] = None,
     business_type: Annotated[
         str | None,
@@ -77,7 +80,10 @@ async def list_tasks(
             pattern="^(WORKFLOWPUBLISH|WORKFLOWNODEAPPROVE|PLAYBOOKPUBLISH|PLAYBOOKNODEAPPROVE)$"
         ),
     ] = None,
-    creator_name: Annotated[str | None, Query(max_length=254)] = None,
+    creator_name: Annotated[
+        str | None,
+        Query(max_length=254, description="The creator as shown: `workflow:<run id>`."),
+    ] = None,
     query_type: Annotated[str, Query(pattern="^(my_todo|all_handled)$")] = "my_todo",
     from_date: TimeQuery = None,
     to_date: TimeQuery = None,
@@ -86,6 +92,8 @@ async def list_tasks(
     rows, total = await TodoService(session, scope).listing(
         query_type == "all_handled",
         name,
+        note,
+        creator_name,
         from_date,
         to_date,
         sort_dir == "ASC",
