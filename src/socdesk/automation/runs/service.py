@@ -11,10 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import false, select
+from sqlalchemy import false
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.attachments import AttachmentService
+from socdesk.automation.playbooks.instance_repository import PlaybookInstanceRepository
 from socdesk.automation.runs.debug import DebugRun, debug_run
 from socdesk.automation.runs.jobs import defer_runs
 from socdesk.automation.runs.repository import RunRepository, RunTaskRepository, TodoRepository
@@ -168,11 +169,11 @@ class RunService:
         instance_ids = list({r.playbook_instance_id for r in runs if r.playbook_instance_id})
         if not instance_ids:
             return {}
-        table = PlaybookInstance
-        statement = select(table.id, table.playbook_id, table.playbook_name).where(
-            table.workspace_id == self.scope.workspace_id
+        instances = PlaybookInstanceRepository(self.session, self.scope.workspace_id)
+        statement = instances.select(
+            PlaybookInstance.id, PlaybookInstance.playbook_id, PlaybookInstance.playbook_name
         )
-        rows = await self.runs.in_chunks(statement, table.id, instance_ids)
+        rows = await instances.in_chunks(statement, PlaybookInstance.id, instance_ids)
         return {row.id: PlaybookRef(row.playbook_id, row.playbook_name) for row in rows}
 
     async def tasks_of(self, run: WorkflowRun) -> Sequence[WorkflowRunTask]:
@@ -193,10 +194,9 @@ class RunService:
             # A run names the playbook instance that started it; the instance, its playbook.
             criteria.append(
                 WorkflowRun.playbook_instance_id.in_(
-                    select(PlaybookInstance.id).where(
-                        PlaybookInstance.workspace_id == self.scope.workspace_id,
-                        PlaybookInstance.playbook_id == where.playbook_id,
-                    )
+                    PlaybookInstanceRepository(self.session, self.scope.workspace_id)
+                    .select(PlaybookInstance.id)
+                    .where(PlaybookInstance.playbook_id == where.playbook_id)
                 )
             )
         if where.defence_id:
