@@ -175,28 +175,33 @@ def _import(target: Target, file: AutomationFile) -> list[Imported]:
     return imported
 
 
-def _enable_workflow(target: Target, workflow: Imported) -> None:
-    for version_id in workflow.version_ids:
-        version = target.soc(f"workflows/versions/{version_id}")
-        answer(target.client.put(version, json={"status": "pending_approval"}))
-        verdict = {"result": "PASS", "content": "socdesk automation import --enable"}
-        answer(target.client.post(f"{version}/approval", json=verdict))
-    newest = workflow.version_ids[-1] if workflow.version_ids else None
-    change: dict[str, Any] = {"enabled": True} | ({"version_id": newest} if newest else {})
-    answer(target.client.put(target.soc(f"workflows/{workflow.id}"), json=change))
-    workflow.enabled = True
+@dataclass(frozen=True)
+class _Review:
+    """How one kind's versions are submitted and its newest one named when enabling."""
+
+    plural: str  # the route segment: workflows, playbooks
+    submitted: str  # the version status that asks for approval
+    active_key: str  # the field of the enabling PUT that names the version
 
 
-def _enable_playbook(target: Target, playbook: Imported) -> None:
-    for version_id in playbook.version_ids:
-        version = target.soc(f"playbooks/versions/{version_id}")
-        answer(target.client.put(version, json={"status": "APPROVING"}))
+_REVIEWS = {
+    Kind.workflow: _Review("workflows", "pending_approval", "version_id"),
+    Kind.playbook: _Review("playbooks", "APPROVING", "active_version_id"),
+}
+
+
+def _enable(target: Target, item: Imported) -> None:
+    """Submit and approve each version `item` imported, then enable it on the newest."""
+    review = _REVIEWS[item.kind]
+    for version_id in item.version_ids:
+        version = target.soc(f"{review.plural}/versions/{version_id}")
+        answer(target.client.put(version, json={"status": review.submitted}))
         verdict = {"result": "PASS", "content": "socdesk automation import --enable"}
         answer(target.client.post(f"{version}/approval", json=verdict))
-    newest = playbook.version_ids[-1] if playbook.version_ids else None
-    change: dict[str, Any] = {"enabled": True} | ({"active_version_id": newest} if newest else {})
-    answer(target.client.put(target.soc(f"playbooks/{playbook.id}"), json=change))
-    playbook.enabled = True
+    newest = item.version_ids[-1] if item.version_ids else None
+    change: dict[str, Any] = {"enabled": True} | ({review.active_key: newest} if newest else {})
+    answer(target.client.put(target.soc(f"{review.plural}/{item.id}"), json=change))
+    item.enabled = True
 
 
 @dataclass
@@ -210,10 +215,9 @@ class _Run:
             if file.kind is kind:
                 self.done += _import(self.target, file)
         if self.enable:
-            enable = _enable_workflow if kind is Kind.workflow else _enable_playbook
             for item in self.done:
                 if item.kind is kind:
-                    enable(self.target, item)
+                    _enable(self.target, item)
 
 
 @app.command("import")

@@ -21,6 +21,7 @@ from socdesk.objects.changes import Batch, ObjectChanges
 from socdesk.objects.origins import DATA_SOURCE
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.transfer.object_rows import Row
+from socdesk.transfer.sink import unless_writer_fails
 
 # Chunks checked and waiting for the writer; more would only hold memory.
 WAITING_CHUNKS = 2
@@ -100,14 +101,5 @@ class ObjectSink:
         self.ids += [new.id for new in created]
 
     async def _unless_writer_fails(self, step: Awaitable[None]) -> None:
-        """Await `step`; if the writer fails first, raise its error instead."""
-        writer = self._writer
-        assert writer is not None
-        waiting = asyncio.ensure_future(step)
-        done, _ = await asyncio.wait({waiting, writer}, return_when=asyncio.FIRST_COMPLETED)
-        if waiting in done:
-            waiting.result()
-            return
-        waiting.cancel()
-        writer.result()  # raises the writer's error
-        raise RuntimeError("the import writer stopped early")
+        assert self._writer is not None
+        await unless_writer_fails(step, self._writer)

@@ -99,17 +99,8 @@ class IncidentSink:
         await self.changes.add_import_events(ids, self._event)
 
     async def _unless_writer_fails(self, step: Awaitable[None]) -> None:
-        """Await `step`; if the writer fails first, raise its error instead."""
-        writer = self._writer
-        assert writer is not None
-        waiting = asyncio.ensure_future(step)
-        done, _ = await asyncio.wait({waiting, writer}, return_when=asyncio.FIRST_COMPLETED)
-        if waiting in done:
-            waiting.result()
-            return
-        waiting.cancel()
-        writer.result()  # raises the writer's error
-        raise RuntimeError("the import writer stopped early")
+        assert self._writer is not None
+        await unless_writer_fails(step, self._writer)
 
     async def pause(self) -> None:
         """Wait until every queued chunk is stored, so the session is free for a query."""
@@ -144,3 +135,15 @@ class IncidentSink:
             # The counter stays locked from the first write: this cannot happen.
             raise RuntimeError("the incident counter moved during an import")
         return self.ids
+
+
+async def unless_writer_fails(step: Awaitable[None], writer: asyncio.Task[None]) -> None:
+    """Await `step`; if the import's `writer` task fails first, raise its error instead."""
+    waiting = asyncio.ensure_future(step)
+    done, _ = await asyncio.wait({waiting, writer}, return_when=asyncio.FIRST_COMPLETED)
+    if waiting in done:
+        waiting.result()
+        return
+    waiting.cancel()
+    writer.result()  # raises the writer's error
+    raise RuntimeError("the import writer stopped early")
