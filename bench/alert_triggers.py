@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 import time
 from pathlib import Path
@@ -24,10 +23,9 @@ from typing import Any
 
 import objects as batch_bench
 from common import Bench, backends, bench_app, database
-from runs import _workers
+from runs import running
 from sqlalchemy import func, select
 
-from socdesk.automation.runs.runner import RunLimits, Runner
 from socdesk.models import WorkflowRun
 from socdesk.settings import Settings
 
@@ -91,21 +89,9 @@ async def _counts(bench: Bench) -> dict[str, int]:
 
 async def measure(bench: Bench, alerts: int, runners: int) -> None:
     await _playbook(bench)
-    stop = asyncio.Event()
     poll = Settings.model_fields["runner_poll_seconds"].default
-    limits = RunLimits(max_steps=1000, timeout_seconds=3600, lease_seconds=30)
-    tasks, processes = [], []
-    if bench.url.startswith("sqlite"):
-        tasks = [
-            asyncio.create_task(Runner(bench.app.state.sessionmaker, limits).serve(stop, poll))
-            for _ in range(runners)
-        ]
-        kind = "in-process runner(s)"
-    else:
-        processes = _workers(bench.url, runners)
-        await asyncio.sleep(3)  # the workers connect and listen
-        kind = "socdesk worker(s)"
-    try:
+    kind = "in-process runner(s)" if bench.url.startswith("sqlite") else "socdesk worker(s)"
+    async with running(bench, runners, poll):
         began = time.perf_counter()
         await _ok(
             bench.client.post(
@@ -123,13 +109,6 @@ async def measure(bench: Bench, alerts: int, runners: int) -> None:
                 break
             await asyncio.sleep(0.2)
         finished = time.perf_counter() - began
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks)
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
     done = counts.get("FINISHED", 0)
     print(
         f"  {runners} {kind}: batch-create of {alerts:,} alerts (trigger_flag true) answered in"

@@ -24,9 +24,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-from common import Bench, backends, bench_app, database
+from common import SECRET_KEY, Bench, backends, bench_app, database
 from sqlalchemy import func, select
 
 from socdesk.automation.runs.runner import RunLimits, Runner
@@ -90,7 +92,7 @@ async def _open(bench: Bench) -> int:
 
 def _workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCDESK_")}
-    env.update(SOCDESK_SECRET_KEY="bench-secret-key-0123456789", SOCDESK_DATABASE_URL=url)
+    env.update(SOCDESK_SECRET_KEY=SECRET_KEY, SOCDESK_DATABASE_URL=url)
     command = [sys.executable, "-m", "socdesk", "worker"]
     return [
         subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -124,11 +126,12 @@ async def _throughput(
     return len(incident_ids) / elapsed, used * 1000 / len(incident_ids)
 
 
-async def _measure(
-    bench: Bench, runners: int, runs: int, latency_runs: int, same: int, poll: float
-) -> None:
-    workflow_id = await _workflow(bench)
-    incidents = [await _incident(bench) for _ in range(latency_runs + runs + 1)]
+@asynccontextmanager
+async def running(
+    bench: Bench, runners: int, poll: float
+) -> AsyncIterator[list[subprocess.Popen[bytes]]]:
+    """`runners` runners for the bench's store while the block runs: in-process ones on SQLite,
+    real `socdesk worker` processes (yielded, for their CPU) on PostgreSQL."""
     stop = asyncio.Event()
     limits = RunLimits(max_steps=1000, timeout_seconds=3600, lease_seconds=30)
     processes: list[subprocess.Popen[bytes]] = []
@@ -142,6 +145,22 @@ async def _measure(
         processes = _workers(bench.url, runners)
         await asyncio.sleep(3)  # the workers connect and listen
     try:
+        yield processes
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+
+
+async def _measure(
+    bench: Bench, runners: int, runs: int, latency_runs: int, same: int, poll: float
+) -> None:
+    workflow_id = await _workflow(bench)
+    incidents = [await _incident(bench) for _ in range(latency_runs + runs + 1)]
+    async with running(bench, runners, poll) as processes:
         latencies = []
         for incident_id in incidents[:latency_runs]:
             began = time.perf_counter()
@@ -155,17 +174,10 @@ async def _measure(
             if same
             else 0.0
         )
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks)
-        for process in processes:
-            process.send_signal(signal.SIGTERM)
-        for process in processes:
-            process.wait(timeout=30)
     latencies.sort()
     p50 = statistics.median(latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    kind = "in-process runner(s)" if tasks else "socdesk worker(s)"
+    kind = "socdesk worker(s)" if processes else "in-process runner(s)"
     print(
         f"  {runners} {kind}: trigger-to-finish p50 {p50:.1f} ms"
         f"{' OVER' if p50 > 50 else ''}, p99 {p99:.1f} ms{' OVER' if p99 > 250 else ''};"
