@@ -4,9 +4,10 @@ tick from before the playbook was enabled fires, and the next tick fires again."
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
+from croniter import croniter
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.timers import fire_due_timers
@@ -18,12 +19,14 @@ from tests.factories import TenantInfo
 async def test_each_tick_fires_once_with_two_runners(
     admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    enabled_at = utcnow()
+    before_enabling = utcnow()
     workflow_id = await enabled_pair(admin_client, tenant, cron="*/5 * * * *", rule=None)
+    enabled = utcnow()
 
     # The latest tick is from before the playbook was enabled: nothing fires.
-    assert await fire_due_timers(sessions, enabled_at) == 0
-    later = enabled_at + timedelta(minutes=6)
+    assert await fire_due_timers(sessions, before_enabling) == 0
+    # A minute past the first tick after enabling, so that 30 s on is still that tick.
+    later = croniter("*/5 * * * *", enabled).get_next(datetime) + timedelta(minutes=1)
     # Two runners sweep the same tick at once (as two processes would).
     fired = await asyncio.gather(fire_due_timers(sessions, later), fire_due_timers(sessions, later))
     assert sorted(fired) == [0, 1]
