@@ -12,7 +12,7 @@ holds its session's triggers."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,18 +23,18 @@ from socdesk.automation.playbooks.repository import TriggerVersion, enabled_trig
 from socdesk.automation.runs.requests import enqueue_runs
 from socdesk.automation.runs.scope import acts_as_run
 from socdesk.classes.registry import DataClass
-from socdesk.kit.changefeed import ObjectsChanged
+from socdesk.kit.changefeed import ChangeKind, ObjectsChanged
 from socdesk.models import TriggerType
 from socdesk.objects.panel import DataPanel
+from socdesk.workspaces.config_memo import recall
+from socdesk.workspaces.scope import WorkspaceScope
 
 
 async def fire_playbooks(session: AsyncSession, changed: ObjectsChanged) -> None:
     scope = changed.scope
     if acts_as_run(scope):
         return
-    class_id = uuid.UUID(changed.class_id)
-    versions = await enabled_trigger_versions(session, scope.workspace_id, class_id, changed.kind)
-    versions = [v for v in versions if v.actions]
+    versions = await _firing_versions(session, scope, uuid.UUID(changed.class_id), changed.kind)
     if not versions:
         return
     panel = DataPanel(session, scope)
@@ -53,6 +53,20 @@ async def fire_playbooks(session: AsyncSession, changed: ObjectsChanged) -> None
         await enqueue_runs(session, requests)
 
 
+async def _firing_versions(
+    session: AsyncSession, scope: WorkspaceScope, class_id: uuid.UUID, kind: ChangeKind
+) -> tuple[TriggerVersion, ...]:
+    """The versions with actions a change of `kind` to objects of `class_id` may fire: asked
+    of the store once per configuration revision of the workspace (workspaces/config_memo.py),
+    not on every write."""
+
+    async def load() -> tuple[TriggerVersion, ...]:
+        found = await enabled_trigger_versions(session, scope.workspace_id, class_id, kind)
+        return tuple(v for v in found if v.actions)
+
+    return await recall(session, scope.workspace, ("triggers", class_id, kind), load)
+
+
 def _passes(version: TriggerVersion, document: Mapping[str, Any] | None) -> bool:
     if not version.rule_enable or not version.rule:
         return True
@@ -60,7 +74,10 @@ def _passes(version: TriggerVersion, document: Mapping[str, Any] | None) -> bool
 
 
 async def _documents(
-    panel: DataPanel, data_class: DataClass, changed: ObjectsChanged, versions: list[TriggerVersion]
+    panel: DataPanel,
+    data_class: DataClass,
+    changed: ObjectsChanged,
+    versions: Sequence[TriggerVersion],
 ) -> Mapping[uuid.UUID, Mapping[str, Any]]:
     """The changed objects' data a rule reads: what the change path handed over, the rest read
     as the dialects show them, one read per chunk of ids (only when some version has a rule).

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Row, bindparam, func
+from sqlalchemy import func
 
 from socdesk.kit.repository import WorkspaceScoped
 from socdesk.models import CustomDataClass, DataClassField, DataClassType
@@ -33,11 +32,6 @@ class ClassFieldRepository(WorkspaceScoped[DataClassField]):
         )
         return rows.all()
 
-    async def of_class(self, dataclass_id: uuid.UUID) -> list[Row[Any]]:
-        """The fields the workspace added to one class, in the order they were added, as plain
-        rows: every object write reads them (most often none), so the statement is built once."""
-        return await self.all_rows(_FIELDS_OF_CLASS, dataclass_id=dataclass_id)
-
     async def next_position(self, dataclass_id: uuid.UUID) -> int:
         last = await self.session.scalar(
             self.select(func.max(DataClassField.position)).where(
@@ -45,11 +39,6 @@ class ClassFieldRepository(WorkspaceScoped[DataClassField]):
             )
         )
         return 0 if last is None else last + 1
-
-
-_FIELDS_OF_CLASS = ClassFieldRepository.rows_where(
-    DataClassField.__table__.columns["dataclass_id"] == bindparam("dataclass_id")
-).order_by(DataClassField.__table__.columns["position"])
 
 
 class ClassTypeRepository(WorkspaceScoped[DataClassType]):

@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.definitions import NewClass, NewField, check_new_class, check_new_fields
 from socdesk.classes.fields import ClassField, FieldType
-from socdesk.classes.registry import BUILT_IN_CLASSES, SYSTEM_FIELDS, DataClass, built_in_class
+from socdesk.classes.registry import BUILT_IN_CLASSES, SYSTEM_FIELDS, DataClass
 from socdesk.classes.repository import ClassFieldRepository, CustomClassRepository
 from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed
 from socdesk.models import CustomDataClass, DataClassField
+from socdesk.workspaces.config_memo import recall
 from socdesk.workspaces.scope import WorkspaceScope
 
 
@@ -72,31 +73,27 @@ class DataClassService:
 
     async def classes(self) -> list[DataClass]:
         """Every class the workspace has: the built-in ones first, then its own by age."""
+        return list(await recall(self.session, self.scope.workspace, "classes", self._classes))
+
+    async def _classes(self) -> tuple[DataClass, ...]:
         added: dict[uuid.UUID, list[ClassField]] = {}
         for row in await self.fields.all():
             added.setdefault(row.dataclass_id, []).append(added_field(row))
         built_in = [c.with_fields(added.get(uuid.UUID(c.id), ())) for c in BUILT_IN_CLASSES]
         own = [custom_class(row, added.get(row.id, ())) for row in await self.custom.all()]
-        return built_in + own
+        return (*built_in, *own)
 
     async def find(self, ref: str, where: str = "dataclass_id") -> DataClass:
-        """The class `ref` names (its id, name, business code or route name; any case)."""
-        data_class = built_in_class(ref)
-        if data_class is None:
-            row = await self._custom_row(ref)
-            if row is None:
-                raise NotFound(f"{where}: no data class {ref[:100]!r}")
-            return custom_class(row, [added_field(f) for f in await self.fields.of_class(row.id)])
-        extra = await self.fields.of_class(uuid.UUID(data_class.id))
-        return data_class.with_fields(added_field(f) for f in extra)
-
-    async def _custom_row(self, ref: str) -> CustomDataClass | None:
+        """The class `ref` names (its id, name, business code or route name, a class of the
+        workspace's own its id's bare hex too; any case)."""
         wanted = ref.lower()
-        for row in await self.custom.all():
-            names = (str(row.id), row.id.hex, row.name, row.business_code, row.route_name)
+        for data_class in await self.classes():
+            names = data_class.names()
+            if not data_class.is_built_in:
+                names += (uuid.UUID(data_class.id).hex,)
             if wanted in (n.lower() for n in names):
-                return row
-        return None
+                return data_class
+        raise NotFound(f"{where}: no data class {ref[:100]!r}")
 
     async def create(self, new: NewClass) -> DataClass:
         """Define a class of the workspace's own with its fields (400 listing every problem of

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from socdesk.models.base import Base, Timestamps, UuidPrimaryKey
@@ -28,3 +28,7 @@ class Workspace(UuidPrimaryKey, Timestamps, Base):
     # after that user is removed.
     creator_id: Mapped[uuid.UUID | None]
     modifier_id: Mapped[uuid.UUID | None]
+    # Bumped by the database (triggers of migration 0018) on every write of the workspace's
+    # classes, fields and playbooks: what a process keeps of them holds while this does
+    # (workspaces/config_memo.py). Never written by the code.
+    config_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
