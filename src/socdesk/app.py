@@ -20,7 +20,7 @@ from socdesk.kit.input_check import ClientInputCheck
 from socdesk.kit.logs import configure_logging
 from socdesk.kit.middleware import RequestContextMiddleware
 from socdesk.kit.openapi import install_openapi
-from socdesk.kit.routes import BodySize
+from socdesk.kit.routes import BodySize, MatchedRouteFirst
 from socdesk.kit.uploads import MULTIPART_ALLOWANCE
 from socdesk.ops.endpoints import router as ops_router
 from socdesk.register.comments.endpoints import router as comments_router
@@ -170,4 +170,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # request paid a scan of each router before its own (about a tenth of a create's CPU).
         # The routers declare their full paths and dependencies, so nothing of them is lost.
         app.router.routes.extend(router.routes)
+    app.router.routes.insert(0, MatchedRouteFirst())
     return app

@@ -21,6 +21,7 @@ from socdesk.kit.routes import (
     BodySize,
     DialectRoute,
     KeystoneRoute,
+    MatchedRouteFirst,
     RegisterRoute,
     SecMasterRoute,
     body_size,
@@ -285,3 +286,37 @@ async def test_a_405_allow_lists_the_methods_of_every_route_whose_parameters_tak
     assert refused_by_pattern.status_code == 405
     assert refused_by_pattern.headers["Allow"] == "DELETE"
     assert parameter_only.headers["Allow"] == "DELETE"
+
+
+def _looped(app: FastAPI, scope: dict[str, Any]) -> tuple[Any, Match, dict[str, Any]]:
+    """What FastAPI's routing loop picks for `scope` without the shortcut: the first route that
+    matches in full, else the first that matches in part."""
+    partial = None
+    for route in app.router.routes[1:]:
+        match, child = route.matches(scope)
+        if match is Match.FULL:
+            return route, match, child
+        if match is Match.PARTIAL and partial is None:
+            partial = (route, match, child)
+    return partial or (None, Match.NONE, {})
+
+
+def test_the_route_matched_first_is_the_one_the_routing_loop_would_take() -> None:
+    app = create_app(bare_settings())
+    shortcut = app.router.routes[0]
+    assert isinstance(shortcut, MatchedRouteFirst)
+    routes = [r for r in app.router.routes if isinstance(r, APIRoute)]
+    paths = {re.sub(r"\{[^}]+\}", "x", r.path_format) for r in routes}
+    paths |= {p + "/" for p in paths} | {p + "/x" for p in paths} | {"/", "/static/app.js"}
+    served = 0
+    for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+        for path in sorted(paths):
+            route, match, child = _looped(app, _scope(app, method, path))
+            verdict, child_by_shortcut = shortcut.matches(_scope(app, method, path))
+            if match is Match.FULL and isinstance(route, APIRoute):
+                served += 1
+                assert (verdict, child_by_shortcut) == (match, child), (method, path)
+                assert child_by_shortcut["route"] is route
+            else:  # a 404, a 405 or a mount: the loop goes on, as it did before
+                assert verdict is Match.NONE, (method, path)
+    assert served >= len(routes)

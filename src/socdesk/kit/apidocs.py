@@ -46,4 +46,4 @@ def install_api_docs(app: FastAPI) -> None:
     async def home() -> RedirectResponse:
         return RedirectResponse(DOCS_URL, status_code=307)
 
-    app.include_router(router)
+    app.router.routes.extend(router.routes)  # as create_app adds the API's routers

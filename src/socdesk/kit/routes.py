@@ -19,8 +19,8 @@ from typing import Any, ClassVar, TypeVar
 from fastapi import routing
 from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette._utils import get_route_path  # what Starlette's own routes match (as FastAPI does)
-from starlette.routing import BaseRoute, Match, WebSocketRoute
-from starlette.types import Scope
+from starlette.routing import BaseRoute, Match, NoMatchFound, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 
 from socdesk.kit.dialects import Dialect
 
@@ -158,6 +158,10 @@ class Matched:
     path: str
     dialect: Dialect
     body_size: BodySize
+    # The FastAPI route that serves it, if it is one of the application's own routes (not of
+    # a router included with a prefix or dependencies of its own): MatchedRouteFirst hands
+    # the request straight to it.
+    own_route: APIRoute | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +175,9 @@ class _Entry:
     segments: tuple[str | None, ...]
     # The pattern each path parameter declares (in its OpenAPI schema), by name.
     patterns: dict[str, re.Pattern[str]]
+    # How many slashes a path it matches has (None: any number).
+    count: int | None
+    own_route: APIRoute | None
 
     def accepts(self, path: str) -> bool:
         """Whether `path` is this route's with every parameter as its schema declares it."""
@@ -182,6 +189,15 @@ class _Entry:
             pattern.search(values.get(name) or "") is not None
             for name, pattern in self.patterns.items()
         )
+
+
+def _slashes(route: Any) -> int | None:
+    """How many slashes every path `route` matches has; None for a mount or a route with a
+    `{name:path}` parameter (a parameter's value holds no slash otherwise)."""
+    path = getattr(route, "path", None)
+    if not isinstance(original(route), APIRoute) or not isinstance(path, str) or ":path}" in path:
+        return None
+    return path.count("/")
 
 
 def _path_patterns(route: Any) -> dict[str, re.Pattern[str]]:
@@ -220,6 +236,7 @@ class RouteTable:
 
     def __init__(self, routes: Sequence[BaseRoute]) -> None:
         self.entries: list[_Entry] = []
+        own = {id(r) for r in routes if isinstance(r, APIRoute)}
         for route in flat_routes(routes):
             regex = getattr(route, "path_regex", None)
             # A websocket route never serves an HTTP request; a route with no path (a Host)
@@ -237,16 +254,33 @@ class RouteTable:
                     getattr(endpoint, _BODY_SIZE, BodySize.standard),
                     _segments(str(getattr(route, "path_format", ""))),
                     _path_patterns(route),
+                    _slashes(route),
+                    original(route) if id(original(route)) in own else None,
                 )
             )
+        # The entries a path of n segments may match, in order: those of n segments and those
+        # of any count (a mount, a `{name:path}` parameter). A request is tried against these
+        # alone, not all the routes before its own.
+        self._by_count: dict[int, list[_Entry]] = {}
+        self._any_count: list[_Entry] = [e for e in self.entries if e.count is None]
+        for entry in self.entries:
+            if entry.count is not None and entry.count not in self._by_count:
+                self._by_count[entry.count] = [
+                    e for e in self.entries if e.count in (entry.count, None)
+                ]
+
+    def _candidates(self, path: str) -> list[_Entry]:
+        return self._by_count.get(path.count("/"), self._any_count)
 
     def match(self, method: str, path: str) -> Matched:
         partial = None
-        for entry in self.entries:
+        for entry in self._candidates(path):
             if entry.regex.match(path) is None:
                 continue
             if entry.methods is None or method in entry.methods:
-                return Matched(entry.route, True, path, entry.dialect, entry.body_size)
+                return Matched(
+                    entry.route, True, path, entry.dialect, entry.body_size, entry.own_route
+                )
             if partial is None:
                 partial = entry
         if partial is not None:
@@ -269,13 +303,13 @@ class RouteTable:
 
     def matching_path(self, path: str) -> list[Any]:
         """Every route whose path matches `path`, whatever its methods (for a 405's Allow)."""
-        return [e.route for e in self.entries if e.regex.match(path)]
+        return [e.route for e in self._candidates(path) if e.regex.match(path)]
 
     def accepting_path(self, path: str) -> list[Any]:
         """Every route whose path matches `path` with each parameter's value as the route's
         OpenAPI document declares it (its pattern), whatever its methods: the routes a client
         reading the document would send `path` to (for a 405's Allow)."""
-        return [e.route for e in self.entries if e.accepts(path)]
+        return [e.route for e in self._candidates(path) if e.accepts(path)]
 
 
 # Each application's table, with the shape of the route list it was built from: routes are
@@ -311,6 +345,31 @@ def matched(scope: Scope) -> Matched:
         found = route_table(app).match(scope["method"], path)
         scope[_MATCHED] = found
     return found
+
+
+class MatchedRouteFirst(BaseRoute):
+    """The first of an application's routes (`create_app` puts it there): the route `matched`
+    has already found for the request — the body limit asks for it before routing — so
+    FastAPI's routing loop hands the request to that route at once, instead of trying each
+    route before it again. A request no route of the application's own fully matches (a 404,
+    a 405, a mount's, an included router's) goes on through the loop as before."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        if scope["type"] == "http":
+            route = matched(scope).own_route
+            if route is not None:
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    return match, child_scope
+        return Match.NONE, {}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = matched(scope).own_route
+        assert route is not None  # `matches` answered FULL only for one
+        await route.handle(scope, receive, send)
+
+    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
+        raise NoMatchFound(name, path_params)
 
 
 def dialect_of(scope: Scope) -> Dialect:
