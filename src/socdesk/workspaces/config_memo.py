@@ -84,7 +84,8 @@ async def recall(
     """The answer to `key` about `workspace`'s configuration: kept, or `load`ed (in the
     session's transaction) and kept. `key` must be one of a bounded few per workspace, and
     the answer a value nobody changes."""
-    if session.info.get(_WROTE_CONFIG):
+    if session.info.get(_WROTE_CONFIG) or workspace.config_revision is None:
+        # (A Workspace made in Python, not read from its row, has no revision to go by.)
         return await load()
     bind = session.get_bind()
     engine = bind.engine if isinstance(bind, Connection) else bind
