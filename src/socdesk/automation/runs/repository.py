@@ -1,5 +1,6 @@
 """Queries on runs, their task records and to-dos. `RunQueue` is the one cross-tenant query:
-a runner claims the next due run of any workspace (runs are the queue), atomically."""
+a runner claims the next due run of any workspace (runs are the queue), atomically; `RunSettings`
+reads what a claimed run acts in, by the run's own workspace."""
 
 from __future__ import annotations
 
@@ -8,11 +9,19 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.kit.repository import WorkspaceScoped
-from socdesk.models import WorkflowRun, WorkflowRunTask, WorkflowTodo
+from socdesk.kit.repository import WorkspaceScoped, held_write_lock
+from socdesk.models import (
+    Project,
+    Workflow,
+    WorkflowRun,
+    WorkflowRunTask,
+    WorkflowTodo,
+    WorkflowVersion,
+    Workspace,
+)
 from socdesk.models.workflow_run import LIVE_STATUSES
 
 
@@ -126,6 +135,10 @@ class RunQueue:
             .execution_options(synchronize_session=False)
         )
         claimed: uuid.UUID | None = await self.session.scalar(statement)
+        # On SQLite the UPDATE took the write lock: the run's tasks in this transaction need
+        # not take it again.
+        if self.session.get_bind().dialect.name != "postgresql":
+            held_write_lock(self.session)
         return claimed
 
     async def abandoned(self, now: datetime) -> list[uuid.UUID]:
@@ -154,3 +167,48 @@ class RunQueue:
         )
         found: WorkflowRun | None = await self.session.scalar(statement)
         return found
+
+
+class RunSettings:
+    """What a run acts in, read at its start: its workspace, project, workflow author and
+    version's BPMN, in one statement built once (four statements were a tenth of a run's CPU).
+    The workflow and version are joined within the run's workspace (a run names its own)."""
+
+    STATEMENT = (
+        select(
+            Workspace, Project, Workflow.modifier_id, Workflow.creator_id, WorkflowVersion.taskflow
+        )
+        .join(Project, Project.id == Workspace.project_id)
+        .outerjoin(
+            Workflow,
+            and_(Workflow.workspace_id == Workspace.id, Workflow.id == bindparam("workflow_id")),
+        )
+        .outerjoin(
+            WorkflowVersion,
+            and_(
+                WorkflowVersion.workspace_id == Workspace.id,
+                WorkflowVersion.id == bindparam("version_id"),
+            ),
+        )
+        .where(Workspace.id == bindparam("workspace_id"))
+    )
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def of(
+        self, run: WorkflowRun
+    ) -> tuple[Workspace, Project, uuid.UUID | None, str | None] | None:
+        """The run's workspace, project, workflow author (its last modifier, else its creator)
+        and version's BPMN; None when the workspace is gone, the author or BPMN when the
+        workflow or version is."""
+        parameters = {
+            "workspace_id": run.workspace_id,
+            "workflow_id": run.workflow_id,
+            "version_id": run.version_id,
+        }
+        found = (await self.session.execute(self.STATEMENT, parameters)).first()
+        if found is None:
+            return None
+        workspace, project, modifier_id, creator_id, taskflow = found
+        return workspace, project, modifier_id or creator_id, taskflow

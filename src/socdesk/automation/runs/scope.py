@@ -8,14 +8,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.runs.engine import Process, load_process
+from socdesk.automation.runs.repository import RunSettings
 from socdesk.classes.registry import DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.iam.principal import AuthMethod, Principal
-from socdesk.models import Project, Role, User, Workflow, WorkflowRun, WorkflowVersion, Workspace
+from socdesk.models import Project, Role, User, WorkflowRun
 from socdesk.workspaces.scope import WorkspaceScope
 
 RUN_ACTOR_PREFIX = "workflow:"
@@ -34,27 +34,6 @@ def run_actor(run: WorkflowRun, project: Project, on_behalf_of: uuid.UUID | None
         email=f"{RUN_ACTOR_PREFIX}{run.id}",
         first_name="workflow",
     )
-
-
-# The workspace, its project, the workflow's author and the version's BPMN in one statement
-# (built once): read at every run's start, four statements were a tenth of a run's CPU. The
-# workflow and version are joined within the run's workspace (a run can only name its own).
-_SETTING = (
-    select(Workspace, Project, Workflow.modifier_id, Workflow.creator_id, WorkflowVersion.taskflow)
-    .join(Project, Project.id == Workspace.project_id)
-    .outerjoin(
-        Workflow,
-        and_(Workflow.workspace_id == Workspace.id, Workflow.id == bindparam("workflow_id")),
-    )
-    .outerjoin(
-        WorkflowVersion,
-        and_(
-            WorkflowVersion.workspace_id == Workspace.id,
-            WorkflowVersion.id == bindparam("version_id"),
-        ),
-    )
-    .where(Workspace.id == bindparam("workspace_id"))
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,19 +55,9 @@ class RunSetting:
 
 async def run_setting(session: AsyncSession, run: WorkflowRun) -> RunSetting | None:
     """The run's scope and version (None when the workspace is gone)."""
-    found = (
-        await session.execute(
-            _SETTING,
-            {
-                "workspace_id": run.workspace_id,
-                "workflow_id": run.workflow_id,
-                "version_id": run.version_id,
-            },
-        )
-    ).first()
+    found = await RunSettings(session).of(run)
     if found is None:
         return None
-    workspace, project, modifier_id, creator_id, taskflow = found
-    author = modifier_id or creator_id
+    workspace, project, author, taskflow = found
     principal = Principal(run_actor(run, project, author), project, AuthMethod.token)
     return RunSetting(WorkspaceScope(principal, workspace, Role.admin), taskflow)
