@@ -130,6 +130,9 @@ class RunStep:
         # transaction (an HTTP action after them).
         self.done = 0
         self.commit_first = False
+        # The tasks' records, added to the session at the end: added one by one, the first
+        # savepoint of an action (a note's) flushed them in a statement of their own.
+        self.records: list[WorkflowRunTask] = []
 
     async def batch(self) -> Step:
         while True:
@@ -141,6 +144,7 @@ class RunStep:
             self.now = utcnow()
         run = self.run
         run.state, run.steps = self._last_state(), self.steps
+        self.session.add_all(self.records)
         if outcome is Step.again:
             run.lease_until = utcnow() + timedelta(seconds=self.limits.lease_seconds)
         return outcome
@@ -263,7 +267,7 @@ class RunStep:
             return {}
         return dict(shown.data_object)
 
-    def _record(self, following: Next, kind: str, **values: Any) -> WorkflowRunTask:
+    def _record(self, following: Next, kind: str, **values: Any) -> None:
         row = WorkflowRunTask(
             id=uuid.uuid4(),
             workspace_id=self.run.workspace_id,
@@ -275,8 +279,7 @@ class RunStep:
             ended_at=utcnow(),
             **values,
         )
-        self.session.add(row)
-        return row
+        self.records.append(row)
 
     async def _action(
         self, engine: RunEngine, following: Next, scope: WorkspaceScope, data_class: DataClass
