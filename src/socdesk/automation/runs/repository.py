@@ -110,9 +110,31 @@ class RunQueue:
     async def claim(
         self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None = None
     ) -> uuid.UUID | None:
-        """The next due run, now leased to `owner` until `now + lease`: one UPDATE whose WHERE
-        holds the claim's conditions again, so two runners never both take a run (on
-        PostgreSQL the candidate is also skipped while another transaction has it locked)."""
+        """The next due run's id, the run now leased to `owner` until `now + lease`: one
+        UPDATE whose WHERE holds the claim's conditions again, so two runners never both take
+        a run (on PostgreSQL the candidate is also skipped while another transaction has it
+        locked)."""
+        claimed: uuid.UUID | None = await self._claim(
+            self._claiming(owner, now, lease, run_id).returning(WorkflowRun.id)
+        )
+        return claimed
+
+    async def claim_held(
+        self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None = None
+    ) -> WorkflowRun | None:
+        """`claim`, answering the claimed run itself (its row as the UPDATE left it, locked
+        until commit), for a runner that runs it in the claim's transaction: not read again."""
+        statement = (
+            self._claiming(owner, now, lease, run_id)
+            .returning(WorkflowRun)
+            .execution_options(populate_existing=True)
+        )
+        claimed: WorkflowRun | None = await self._claim(statement)
+        return claimed
+
+    def _claiming(
+        self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None
+    ) -> Any:
         free = or_(WorkflowRun.lease_until.is_(None), WorkflowRun.lease_until < now)
         due = or_(WorkflowRun.due_at.is_(None), WorkflowRun.due_at <= now)
         candidate = (
@@ -124,17 +146,18 @@ class RunQueue:
         )
         if self.session.get_bind().dialect.name == "postgresql":
             candidate = candidate.with_for_update(skip_locked=True)
-        statement = (
+        return (
             update(WorkflowRun)
             .where(
                 and_(WorkflowRun.id == candidate.scalar_subquery(), free),
                 WorkflowRun.status.in_(LIVE_STATUSES),
             )
             .values(lease_owner=owner, lease_until=now + lease)
-            .returning(WorkflowRun.id)
             .execution_options(synchronize_session=False)
         )
-        claimed: uuid.UUID | None = await self.session.scalar(statement)
+
+    async def _claim(self, statement: Any) -> Any:
+        claimed = await self.session.scalar(statement)
         # On SQLite the UPDATE took the write lock: the run's tasks in this transaction need
         # not take it again.
         if self.session.get_bind().dialect.name != "postgresql":

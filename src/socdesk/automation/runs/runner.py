@@ -92,11 +92,11 @@ class Runner:
     ) -> Step | None:
         async with self.sessions() as session, session.begin():
             lease = timedelta(seconds=self.limits.lease_seconds)
-            claimed = await RunQueue(session).claim(self.owner, utcnow(), lease, run_id)
-            if claimed is None:
+            run = await RunQueue(session).claim_held(self.owner, utcnow(), lease, run_id)
+            if run is None:
                 return None
-            known.run_id = claimed
-            return await self._batch(session, claimed, known, careful)
+            known.run_id = run.id
+            return await RunStep(session, run, self.limits, utcnow(), known, careful).batch()
 
     async def rescue(self) -> int:
         """Jobs for the live runs whose runner died (their lease ran out): how many."""
