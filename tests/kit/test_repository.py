@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.kit.errors import NotFound, ValidationFailed
@@ -95,3 +97,31 @@ async def test_get_finds_a_row_of_its_tenant_only(
         assert found is not None
         assert found.id == mine
         assert await repo.get(theirs) is None
+
+
+async def test_sqlite_write_lock_is_taken_once_per_transaction_and_again_in_the_next(
+    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
+) -> None:
+    ids = [uuid.UUID(i) for i in await seed_incidents(sessions, tenant, 2)]
+    taken: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("UPDATE incidents SET id=incidents.id"):
+            taken.append(statement)
+
+    async with sessions() as session:
+        engine = session.bind.sync_engine  # type: ignore[union-attr]
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            repo = Incidents(session, tenant.workspace_id)
+            async with session.begin():
+                assert await repo.lock_ids(ids[:1]) == ids[:1]
+                assert await repo.lock_ids(ids[1:]) == ids[1:]
+                in_first = len(taken)
+            async with session.begin():
+                assert sorted(await repo.lock_ids(ids)) == sorted(ids)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    sqlite = engine.dialect.name == "sqlite"
+    # SQLite keeps the lock to the transaction's end; a new transaction must take it again.
+    assert (in_first, len(taken)) == ((1, 2) if sqlite else (0, 0))

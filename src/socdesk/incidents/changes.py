@@ -246,12 +246,11 @@ class IncidentChanges:
         """The update events, each built from its row before the UPDATE: no state, view or
         diff in Python, only the relations' (before, after) sent as one parameter."""
         sql = self._sql
-        joined = RowValues(sql, related_members(related, sql)) if related else None
-        changes = AuditSql(sql).update_changes(
-            writes, now, joined.text if joined is not None else None
-        )
+        joined = RowValues.of(sql) if related else None
+        changes = AuditSql(sql).update_changes(writes, now, joined)
         event = event_row(self.scope, uuid.uuid4(), IncidentAction.update, {}, at=now)
-        await self.events.add_from_incidents(ids, event, {"changes": changes}, joined)
+        values = joined.parameters(related_members(related, sql)) if joined is not None else {}
+        await self.events.add_from_incidents(ids, event, {"changes": changes}, joined, values)
 
     async def _audit_in_python(
         self,

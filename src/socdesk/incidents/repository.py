@@ -255,17 +255,20 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
         event: Mapping[str, Any],
         derived: Mapping[str, Any],
         joined: RowValues | None = None,
+        parameters: Mapping[str, Any] | None = None,
         *,
         lock: bool = False,
     ) -> list[uuid.UUID]:
         """One event for each incident of `ids` (those of this workspace): `event`'s values,
-        shared, and `derived`'s, SQL over the incident's row (and `joined`'s values for it), so
+        shared, and `derived`'s, SQL over the incident's row (and `joined`'s values for it, sent
+        as `parameters`), so
         the database builds every event: one INSERT ... SELECT per chunk, nothing read back.
 
         With `lock`, the same statement locks the incidents, in id order as `Scoped.lock`
         does (one pass over them instead of two); the ids of those found, in id order (else
         none are returned)."""
-        columns = IncidentEvent.__table__.columns
+        events: Any = IncidentEvent.__table__  # a Table (the declarative base types a FromClause)
+        columns = events.columns
         shared = [n for n in event if n != "incident_id" and n not in derived]
         values = [
             null() if event[n] is None else literal(event[n], columns[n].type) for n in shared
@@ -285,11 +288,15 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
                 .select_from(rows)
                 .where(self.owned(Incident), self.among(Incident.id, part))
             )
-            statement = insert(IncidentEvent)
+            # The table's INSERT, not the ORM's: given parameters, the ORM's would be a bulk
+            # insert of rows.
+            statement = insert(events)
             if lock:
                 source = source.order_by(Incident.id).with_for_update(of=Incident)
-                statement = statement.returning(IncidentEvent.incident_id)
-            result = await self.session.execute(statement.from_select(targets, source))
+                statement = statement.returning(events.c.incident_id)
+            result = await self.session.execute(
+                statement.from_select(targets, source), dict(parameters or {})
+            )
             if lock:
                 found += sorted(result.scalars())
         return found

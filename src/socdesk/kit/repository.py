@@ -62,6 +62,21 @@ def uuid_array(ids: Sequence[Any]) -> Any:
     return cast(literal(uuid_array_text(ids), NullType()), ARRAY(Uuid()))
 
 
+# Where a session keeps the transaction in which it took SQLite's write lock (`held_write_lock`).
+_WRITE_LOCKED = "socdesk_sqlite_write_locked"
+
+
+def held_write_lock(session: AsyncSession) -> None:
+    """The session has just written on SQLite: its transaction holds the database's write lock
+    until it ends (a rollback to a savepoint keeps it), so `take_write_lock` need not again."""
+    session.info[_WRITE_LOCKED] = session.sync_session.get_transaction()
+
+
+def _holds_write_lock(session: AsyncSession) -> bool:
+    transaction = session.sync_session.get_transaction()
+    return transaction is not None and session.info.get(_WRITE_LOCKED) is transaction
+
+
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -176,12 +191,14 @@ class Scoped(Generic[Row]):
     async def take_write_lock(self, ids: Sequence[uuid.UUID]) -> None:
         """On SQLite, the database's write lock before rows `ids` are read to be written (a
         no-op on PostgreSQL, whose statements lock rows)."""
-        if ids and not self.is_postgres:
+        if ids and not self.is_postgres and not _holds_write_lock(self.session):
             # SQLite has no row locks: any write statement takes the database's write lock
             # (waiting for any other writer to commit), so every read after it is current. One
             # that matches no row takes it without touching rows (rewriting a key would make
-            # SQLite check every foreign key to it).
+            # SQLite check every foreign key to it). Once a transaction has it, it keeps it: a
+            # run's tasks, one transaction, took it once a task (a statement each).
             await self.session.execute(self.update().where(false()).values(id=self.model.id))
+            held_write_lock(self.session)
 
     async def lock(self, ids: Sequence[uuid.UUID]) -> list[Row]:
         """The rows `ids` (of this tenant), fresh from the database and locked until commit.

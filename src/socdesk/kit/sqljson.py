@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Text, case, cast, func, literal, null, select
+from sqlalchemy import JSON, Text, bindparam, case, cast, func, literal, null, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
 
 
@@ -207,19 +207,33 @@ def json_object(body: Any) -> Any:
 
 class RowValues:
     """Per-row values sent as one JSON parameter, `{row id text: {name: text}}`, joined to the
-    rows by id (`on`): a few small values per row, one parameter per statement."""
+    rows by id (`on`): a few small values per row, one parameter per statement. The table names
+    the parameter (`PARAMETER`; `parameters` gives its value), so one is built per store
+    (`of`) and the expressions over it can be built once too (incidents/audit_sql.py)."""
 
-    def __init__(self, dialect: Dialect, values: str) -> None:
+    PARAMETER = "row_values"
+
+    def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.table: Any
+        values = bindparam(self.PARAMETER, type_=Text())
         if dialect.postgres:  # hashed for the join
-            each = func.json_each(cast(literal(values, Text()), JSON()))
+            each = func.json_each(cast(values, JSON()))
             self.table = each.table_valued("key", "value").alias()
         else:
             # SQLite would scan the whole parameter for each row: materialized first, the rows
             # are found through the automatic index SQLite builds on it.
-            pairs = func.json_each(literal(values, Text())).table_valued("key", "value")
+            pairs = func.json_each(values).table_valued("key", "value")
             self.table = select(pairs.c.key, pairs.c.value).cte().prefix_with("MATERIALIZED")
+
+    @staticmethod
+    def of(dialect: Dialect) -> RowValues:
+        """The store's one `RowValues`."""
+        return _ROW_VALUES[dialect.postgres]
+
+    def parameters(self, values: str) -> dict[str, str]:
+        """The statement parameters that send `values` (JSON text)."""
+        return {self.PARAMETER: values}
 
     def on(self, id_column: Any) -> Any:
         return self.table.c.key == self.dialect.id_column_text(id_column)
@@ -230,3 +244,9 @@ class RowValues:
         if self.dialect.postgres:
             return self.table.c.value.op("->>")(text(name))
         return func.json_extract(self.table.c.value, text(f'$."{name}"'))
+
+
+_ROW_VALUES = {
+    postgres: RowValues(Dialect("postgresql" if postgres else "sqlite"))
+    for postgres in (False, True)
+}

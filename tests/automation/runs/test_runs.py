@@ -204,6 +204,47 @@ async def test_the_step_limit_and_the_timeout_fail_a_run_with_the_reason(
     assert second["topology"]["audit_logs"] == []
 
 
+@pytest.mark.parametrize("tasks_per_commit", [1, 16])
+async def test_a_run_stopped_by_the_step_limit_is_retried_from_its_last_task_done(
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    tasks_per_commit: int,
+) -> None:
+    # The limit stops the engine after tasks done in the same transaction (their state not
+    # serialized yet): the state stored must be the one after the last of them.
+    workflow_id = await runnable(admin_client, tenant, FIVE, "five")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    await runner(sessions, max_steps=4, tasks_per_commit=tasks_per_commit).drain()
+    limited = await instance(admin_client, tenant, run_id)
+    path = f"{workflows_path(tenant)}/instances/{run_id}"
+    retried = await admin_client.put(path, json={"command_type": "ActionInstanceRetryCommand"})
+    assert retried.status_code == 200, retried.text
+    await runner(sessions, tasks_per_commit=tasks_per_commit).drain()
+    shown = await instance(admin_client, tenant, run_id)
+
+    assert limited["status"] == "FAILED"
+    assert limited["error"].startswith("step limit")
+    done_before = [n["action_id"] for n in limited["topology"]["audit_logs"]]
+    assert done_before == ["t1", "t2"]
+    assert shown["status"] == "FINISHED", shown
+    assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == [
+        "t1",
+        "t2",
+        "t3",
+        "t4",
+        "t5",
+    ]
+    async with sessions() as session:
+        events = (
+            await session.scalars(
+                select(IncidentEvent).where(IncidentEvent.incident_id == uuid.UUID(incident_id))
+            )
+        ).all()
+    assert len([e for e in events if e.actor_email == f"workflow:{run_id}"]) == 4
+
+
 async def test_a_wait_sleeps_in_the_database_until_due(
     admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

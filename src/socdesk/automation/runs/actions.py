@@ -95,7 +95,7 @@ async def _set(ctx: ActionContext, params: dict[str, Any], fields: dict[str, Any
                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()
             )
             raise ActionFailed(f"fields: {problems}") from None
-        await IncidentService(ctx.session, ctx.scope).change(str(object_id), record)
+        await IncidentService(ctx.session, ctx.scope).change_unanswered(str(object_id), record)
     else:
         await DataObjectService(ctx.session, ctx.scope).change(
             ctx.data_class, str(object_id), dict(fields), Batch()

@@ -20,12 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
-from socdesk.automation.runs.engine import EngineError, NextKind, RunEngine, load_process
-from socdesk.automation.runs.scope import run_scope
-from socdesk.classes.service import DataClassService
+from socdesk.automation.runs.engine import EngineError, NextKind, RunEngine
+from socdesk.automation.runs.scope import run_setting
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import AppError, NotFound, ValidationFailed
-from socdesk.models import WorkflowRun, WorkflowRunTask, WorkflowVersion
+from socdesk.models import WorkflowRun, WorkflowRunTask
 from socdesk.models.workflow_run import TaskRecordStatus
 from socdesk.objects.panel import DataPanel
 
@@ -86,16 +85,16 @@ async def debug_run(
     """Run `run`'s workflow version in a rolled-back savepoint; its debug task records, added
     to the session after the rollback."""
     fields = _fields(input_dataobject)
-    version = await session.get(WorkflowVersion, run.version_id)
-    scope = await run_scope(session, run)
-    if version is None or scope is None:
+    setting = await run_setting(session, run)
+    process = setting.process() if setting is not None else None
+    if setting is None or process is None:
         raise NotFound(f"instance {run.id}: its workflow version or workspace is gone")
-    process = load_process(version.taskflow)
+    scope = setting.scope
     if task_id and task_id not in process.actions and task_id not in process.user_tasks:
         raise ValidationFailed.for_field(
             "task_id", "names no service or user task of the run's workflow", task_id[:255]
         )
-    data_class = await DataClassService(session, scope).find(str(run.dataclass_id))
+    data_class = await setting.data_class(session, run)
     context = ActionContext(session, scope, data_class, run.dataobject_id, HttpLimits())
     debug = DebugRun(run)
     savepoint = await session.begin_nested()
