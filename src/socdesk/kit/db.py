@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from socdesk.kit.routes import route_without_transaction
+from socdesk.kit.sqlite_driver import OneTripDBAPI
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
 SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
@@ -77,7 +78,8 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
     """An async engine for the store; SQLite gets its pragmas on every new connection."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url)
+        # A statement in one trip to aiosqlite's thread, not three or four (kit/sqlite_driver.py).
+        engine = create_async_engine(url, module=OneTripDBAPI())
         install_sqlite_pragmas(engine.sync_engine)
         return engine
     # No pre-ping: it costs every request a round trip. A connection the server dropped fails
