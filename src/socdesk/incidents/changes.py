@@ -236,6 +236,25 @@ class IncidentChanges:
         await self.incidents.update_many(ids, writes.sql_values(self.incidents, now, user_id))
         await self.published(ChangeKind.update, ids)
 
+    async def change_tags_of(self, incident_id: uuid.UUID, change: TagChange) -> bool:
+        """Apply `change` to one incident's tags alone (a workflow's tag actions), as `lock_ids`
+        and `apply` would, in three statements instead of five: the UPDATE that moves the
+        version on locks the row and answers its tags before, then the tags are written and
+        the update event built by the database (a change of relations alone reads nothing of
+        the row but its id, so the event may follow the UPDATE). False if it is no incident
+        here (nothing written)."""
+        now = utcnow()
+        had = await self.incidents.bump_one(incident_id, now, self.scope.user.id)
+        if had is None:
+            return False
+        writes = await self.prepare(IncidentChange(tags=change))
+        pair = (await self.relations.change_tags([incident_id], change, {incident_id: had}))[
+            incident_id
+        ]
+        await self._audit_in_sql([incident_id], writes, now, {incident_id: {"tags": pair}})
+        await self.published(ChangeKind.update, [incident_id])
+        return True
+
     async def _audit_in_sql(
         self,
         ids: Sequence[uuid.UUID],
