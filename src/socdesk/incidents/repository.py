@@ -21,6 +21,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -234,13 +235,14 @@ def _bump_answering_tags(postgres: bool) -> Any:
     incidents: Any = Incident.__table__
     tags: Any = IncidentTag.__table__
     contents = func.array_agg(tags.c.content) if postgres else func.json_group_array(tags.c.content)
+    # Named with their table: SQLAlchemy writes RETURNING's columns unqualified on SQLite,
+    # where inside the subquery they would be incident_tags' own.
     had = (
         select(contents)
         .where(
-            tags.c.workspace_id == incidents.c.workspace_id,
-            tags.c.incident_id == incidents.c.id,
+            tags.c.workspace_id == literal_column("incidents.workspace_id"),
+            tags.c.incident_id == literal_column("incidents.id"),
         )
-        .correlate(incidents)
         .scalar_subquery()
     )
     return (
