@@ -121,9 +121,13 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("via", ["apply", "lock_and_apply"])
 @pytest.mark.parametrize("change", list(CHANGES.values()), ids=list(CHANGES))
 async def test_each_event_is_the_diff_the_database_holds(
-    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo, change: IncidentChange
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    change: IncidentChange,
+    via: str,
 ) -> None:
     keys = {
         key
@@ -142,7 +146,11 @@ async def test_each_event_is_the_diff_the_database_holds(
         before_related = await related(changes, ids, keys)
         before = {row.id: audit_view(row, before_related[row.id]) for row in rows}
         versions = {row.id: row.version for row in rows}
-        await changes.apply([row.id for row in rows], await changes.prepare(change))
+        if via == "apply":
+            await changes.apply([row.id for row in rows], await changes.prepare(change))
+        else:
+            found = await changes.lock_and_apply(ids, await changes.prepare(change))
+            assert found == sorted(ids)
     async with sessions() as session:
         changes = IncidentChanges(session, await scope_of(session, tenant))
         stored = await changes.incidents.fresh(ids)
@@ -320,6 +328,8 @@ async def test_a_tag_change_of_one_refuses_another_workspaces_incident(
     async with sessions.begin() as session:
         mine = IncidentChanges(session, await scope_of(session, tenant))
         assert not await mine.change_tags_of(theirs, TagChange.of(TagOperation.add, ["x"]))
+        severity = await mine.prepare(IncidentChange(columns={"severity": 1}))
+        assert await mine.lock_and_apply([theirs], severity) == []
     async with sessions() as session:
         row = await session.get(Incident, theirs)
         actions = set((await session.scalars(select(IncidentEvent.action))).all())
