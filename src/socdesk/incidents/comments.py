@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.repository import ProjectUsers
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import NotFound
@@ -88,16 +89,16 @@ def _add_if_incident(postgres: bool) -> Any:
     """`CommentRepository.add_if_incident`'s statement for a store."""
     comments: Any = IncidentComment.__table__
     incidents: Any = Incident.__table__
-    source = select(
+    # The incident by id, for the tenant the statement's TENANT names (the scoped base's).
+    source = IncidentRepository.rows_where(
+        incidents.c.id == bindparam("incident_id")
+    ).with_only_columns(
         bindparam("comment_id", type_=comments.c.id.type),
         incidents.c.workspace_id,
         incidents.c.id,
         bindparam("author_id", type_=comments.c.author_id.type),
         bindparam("content", type_=comments.c.content.type),
         bindparam("created", type_=comments.c.created_date.type),
-    ).where(
-        incidents.c.workspace_id == bindparam(TENANT),
-        incidents.c.id == bindparam("incident_id"),
     )
     if postgres:  # SQLite has one writer: no row can go between the SELECT and the insert
         source = source.with_for_update(read=True, key_share=True)
