@@ -121,9 +121,13 @@ CHANGES = {
 }
 
 
+@pytest.mark.parametrize("via", ["apply", "lock_and_apply"])
 @pytest.mark.parametrize("change", list(CHANGES.values()), ids=list(CHANGES))
 async def test_each_event_is_the_diff_the_database_holds(
-    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo, change: IncidentChange
+    sessions: async_sessionmaker[AsyncSession],
+    tenant: TenantInfo,
+    change: IncidentChange,
+    via: str,
 ) -> None:
     keys = {
         key
@@ -142,7 +146,11 @@ async def test_each_event_is_the_diff_the_database_holds(
         before_related = await related(changes, ids, keys)
         before = {row.id: audit_view(row, before_related[row.id]) for row in rows}
         versions = {row.id: row.version for row in rows}
-        await changes.apply([row.id for row in rows], await changes.prepare(change))
+        if via == "apply":
+            await changes.apply([row.id for row in rows], await changes.prepare(change))
+        else:
+            found = await changes.lock_and_apply(ids, await changes.prepare(change))
+            assert found == sorted(ids)
     async with sessions() as session:
         changes = IncidentChanges(session, await scope_of(session, tenant))
         stored = await changes.incidents.fresh(ids)
@@ -270,3 +278,61 @@ async def test_risks_replace_the_set_and_a_delete_keeps_the_last_state(
     snapshot = by_action[ids[0], "delete"].snapshot
     assert snapshot is not None
     assert (snapshot["id"], snapshot["version"]) == (str(ids[0]), "2")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        TagChange.of(TagOperation.add, ["new"]),
+        TagChange.of(TagOperation.add, ["old"]),
+        TagChange.of(TagOperation.remove, ["old"]),
+        TagChange.of(TagOperation.remove, ["none"]),
+    ],
+    ids=["add", "add had", "remove", "remove lacked"],
+)
+async def test_a_tag_change_of_one_writes_what_the_change_path_writes(
+    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo, change: TagChange
+) -> None:
+    async with sessions.begin() as session:
+        first, second = (await seed_every_status(session, await scope_of(session, tenant)))[:2]
+    async with sessions.begin() as session:
+        changes = IncidentChanges(session, await scope_of(session, tenant))
+        assert await changes.change_tags_of(first, change)
+        await changes.apply(
+            await changes.lock_ids([second]), await changes.prepare(IncidentChange(tags=change))
+        )
+    async with sessions() as session:
+        changes = IncidentChanges(session, await scope_of(session, tenant))
+        stored = await changes.incidents.fresh([first, second])
+        tags = await related(changes, [first, second], {"tags"})
+        events = {
+            e.incident_id: e
+            for e in await session.scalars(
+                select(IncidentEvent).where(IncidentEvent.action == "update")
+            )
+        }
+    assert events[first].changes == events[second].changes
+    assert tags[first] == tags[second]
+    for incident_id in (first, second):
+        assert stored[incident_id].version == 2
+        assert stored[incident_id].update_time == events[incident_id].at
+        assert stored[incident_id].updated_by_id == events[incident_id].actor_id
+
+
+async def test_a_tag_change_of_one_refuses_another_workspaces_incident(
+    sessions: async_sessionmaker[AsyncSession], tenant: TenantInfo
+) -> None:
+    other = await make_tenant(sessions)
+    async with sessions.begin() as session:
+        (theirs, *_) = await seed_every_status(session, await scope_of(session, other))
+    async with sessions.begin() as session:
+        mine = IncidentChanges(session, await scope_of(session, tenant))
+        assert not await mine.change_tags_of(theirs, TagChange.of(TagOperation.add, ["x"]))
+        severity = await mine.prepare(IncidentChange(columns={"severity": 1}))
+        assert await mine.lock_and_apply([theirs], severity) == []
+    async with sessions() as session:
+        row = await session.get(Incident, theirs)
+        actions = set((await session.scalars(select(IncidentEvent.action))).all())
+    assert row is not None
+    assert row.version == 1
+    assert actions == {"create"}

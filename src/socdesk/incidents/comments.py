@@ -8,17 +8,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.repository import ProjectUsers
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import add_or_refuse
 from socdesk.kit.errors import NotFound
 from socdesk.kit.keyset import Keyset
-from socdesk.kit.repository import WorkspaceScoped
-from socdesk.models import IncidentComment, User
+from socdesk.kit.repository import TENANT, WorkspaceScoped
+from socdesk.models import Incident, IncidentComment, User
 from socdesk.workspaces.scope import WorkspaceScope
 
 OLDEST_FIRST = Keyset("comments", IncidentComment.created_date, IncidentComment.id)
@@ -54,6 +57,56 @@ class CommentRepository(WorkspaceScoped[IncidentComment]):
         ):
             counts[incident_id] = count
         return counts
+
+    async def add_if_incident(
+        self,
+        incident_id: uuid.UUID,
+        comment_id: uuid.UUID,
+        author_id: uuid.UUID,
+        content: str,
+        created: datetime,
+    ) -> bool:
+        """Insert the comment if `incident_id` is an incident of this workspace, in ONE
+        statement (built once per store) that is both the existence check and the insert:
+        no lookup before and no savepoint around it. The incident row is share-locked by the
+        statement's SELECT, so one deleted meanwhile is not found (False) rather than failing
+        the insert's foreign key."""
+        result = await self.session.execute(
+            _ADD_IF_INCIDENT[self.is_postgres],
+            {
+                TENANT: self.tenant_id,
+                "incident_id": incident_id,
+                "comment_id": comment_id,
+                "author_id": author_id,
+                "content": content,
+                "created": created,
+            },
+        )
+        return result.first() is not None
+
+
+def _add_if_incident(postgres: bool) -> Any:
+    """`CommentRepository.add_if_incident`'s statement for a store."""
+    comments: Any = IncidentComment.__table__
+    incidents: Any = Incident.__table__
+    # The incident by id, for the tenant the statement's TENANT names (the scoped base's).
+    source = IncidentRepository.rows_where(
+        incidents.c.id == bindparam("incident_id")
+    ).with_only_columns(
+        bindparam("comment_id", type_=comments.c.id.type),
+        incidents.c.workspace_id,
+        incidents.c.id,
+        bindparam("author_id", type_=comments.c.author_id.type),
+        bindparam("content", type_=comments.c.content.type),
+        bindparam("created", type_=comments.c.created_date.type),
+    )
+    if postgres:  # SQLite has one writer: no row can go between the SELECT and the insert
+        source = source.with_for_update(read=True, key_share=True)
+    names = ["id", "workspace_id", "incident_id", "author_id", "content", "created_date"]
+    return insert(comments).from_select(names, source).returning(comments.c.id)
+
+
+_ADD_IF_INCIDENT = {postgres: _add_if_incident(postgres) for postgres in (False, True)}
 
 
 async def comment_counts(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -272,11 +272,18 @@ class Relations:
         self.objectives = ObjectiveRepository(session, scope.workspace_id)
         self.risks = RiskLinkRepository(session, scope.workspace_id)
 
-    async def change_tags(self, ids: Sequence[uuid.UUID], change: TagChange) -> BeforeAfter:
+    async def change_tags(
+        self,
+        ids: Sequence[uuid.UUID],
+        change: TagChange,
+        current: Mapping[uuid.UUID, Sequence[str]] | None = None,
+    ) -> BeforeAfter:
         """Apply `change` to every incident of `ids`; each one's sorted tags before and after.
-        The tags are read once and written by the database (a DELETE and an INSERT ... SELECT
-        per chunk); only the lists the audit shows are worked out here."""
-        current = await self.tags.contents_of(ids)
+        The tags are read once (unless the caller has, `current`) and written by the database
+        (a DELETE and an INSERT ... SELECT per chunk); only the lists the audit shows are
+        worked out here."""
+        if current is None:
+            current = await self.tags.contents_of(ids)
         wanted = list(change.tags)
         doomed: ColumnElement[bool] | None = None
         if change.operation is TagOperation.replace_:

@@ -101,17 +101,14 @@ class IncidentService:
     async def change_unanswered(self, incident_text: str, data: IncidentObject) -> None:
         """`change` for a caller that wants no answer (a workflow action): with no `version` to
         check, the row is locked but neither loaded nor read again after (two statements and
-        an ORM row fewer)."""
+        an ORM row fewer; three, when the statement writing its event locks it)."""
         if data.version is not None:
             await self.change(incident_text, data)
             return
         incident_id = parse_incident_id(incident_text)
-        if not await self.changes.lock_ids([incident_id]):
+        writes = await self.changes.prepare(IncidentChange.of_record(_sent(data)))
+        if not await self.changes.lock_and_apply([incident_id], writes):
             raise _no_incident(incident_id)
-        sent = _sent(data)
-        await self.changes.apply(
-            [incident_id], await self.changes.prepare(IncidentChange.of_record(sent))
-        )
 
     async def batch_change(self, batch_ids: Sequence[str], data: IncidentObject) -> list[str]:
         """Apply the same change to every listed incident in one statement, or to none: an

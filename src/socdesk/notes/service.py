@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.iam.repository import ProjectUsers
-from socdesk.incidents.comments import CommentService
+from socdesk.incidents.comments import CommentRepository
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import NotFound
@@ -54,6 +54,13 @@ class NoteQuery:
     limit: int = 10
 
 
+def _uuid_or_none(text: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
 class NoteService:
     """Notes on one workspace's objects, by the caller."""
 
@@ -63,34 +70,39 @@ class NoteService:
         self.notes = NoteRepository(session, scope.workspace_id)
         self.incident_notes = IncidentNoteRepository(session, scope.workspace_id)
         self.incidents = IncidentRepository(session, scope.workspace_id)
+        self.comments = CommentRepository(session, scope.workspace_id)
         self.objects = DataObjectRepository(session, scope.workspace_id)
         self.people = ProjectUsers(session, scope.project.id)
 
     async def _target(self, object_text: str) -> tuple[uuid.UUID, bool]:
         """The object's id and whether it is an incident; 404 naming war_room_id for none."""
-        try:
-            object_id = uuid.UUID(object_text)
-        except (ValueError, AttributeError, TypeError):
-            object_id = None
+        object_id = _uuid_or_none(object_text)
+        if object_id is not None and await self.incidents.existing_ids([object_id]):
+            return object_id, True
+        return await self._data_object(object_text, object_id), False
+
+    async def _data_object(self, object_text: str, object_id: uuid.UUID | None) -> uuid.UUID:
+        """The id of a data object (not an incident) of the workspace; 404 naming war_room_id
+        for none."""
         if object_id is not None:
-            if await self.incidents.existing_ids([object_id]):
-                return object_id, True
             found = await self.session.scalar(
                 self.objects.select(DataObject.id).where(DataObject.id == object_id)
             )
             if found is not None:
-                return object_id, False
+                return object_id
         raise NotFound(f"war_room_id: no data object {str(object_text)[:100]!r} in this workspace")
 
     async def add(
         self, object_text: str, content: str, note_type: str | None, kind: str | None
     ) -> Note:
         """A new note by the caller on the object (an incident's: a comment on it)."""
-        object_id, is_incident = await self._target(object_text)
-        if is_incident:
-            added = await CommentService(self.session, self.scope).add(object_id, content)
-            row = added.row
-            return Note(row.id, object_id, row.content, None, None, row.created_date, added.author)
+        incident_id = _uuid_or_none(object_text)
+        if incident_id is not None:
+            # On an incident, the one statement that checks it is one writes the comment.
+            note_id, user, now = uuid.uuid4(), self.scope.user, utcnow()
+            if await self.comments.add_if_incident(incident_id, note_id, user.id, content, now):
+                return Note(note_id, incident_id, content, None, None, now, user)
+        object_id = await self._data_object(object_text, incident_id)
         note = DataObjectNote(
             id=uuid.uuid4(),
             workspace_id=self.scope.workspace_id,

@@ -26,7 +26,6 @@ from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.relations import TagChange, TagOperation
 from socdesk.incidents.service import IncidentService
-from socdesk.incidents.writes import IncidentChange
 from socdesk.kit.errors import AppError
 from socdesk.notes.service import NoteService
 from socdesk.objects.changes import Batch
@@ -130,10 +129,8 @@ async def _tag(ctx: ActionContext, params: dict[str, Any], operation: TagOperati
         raise ActionFailed("tag: must not be empty")
     if _is_incident(ctx):
         changes = IncidentChanges(ctx.session, ctx.scope)
-        if not await changes.lock_ids([object_id]):
+        if not await changes.change_tags_of(object_id, TagChange.of(operation, [tag])):
             raise ActionFailed(f"no incident {object_id} in this workspace")
-        change = IncidentChange(tags=TagChange.of(operation, [tag]))
-        await changes.apply([object_id], await changes.prepare(change))
         return
     # Other classes keep their tags in `labels`, comma-separated (SecMaster's form).
     service = DataObjectService(ctx.session, ctx.scope)
