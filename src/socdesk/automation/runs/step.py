@@ -267,6 +267,30 @@ class RunStep:
             return {}
         return dict(shown.data_object)
 
+    def _completed(
+        self,
+        engine: RunEngine,
+        following: Next,
+        kind: str,
+        result: Any,
+        recorded_input: Any,
+        recorded_output: Any,
+    ) -> Step:
+        """`following` done with `result`, counted and recorded FINISHED with what it was given
+        and gave (as its audit log shows them)."""
+        engine.complete(following.task, result)
+        self.steps += 1
+        self._task_done(engine)
+        self.done += 1
+        self._record(
+            following,
+            kind,
+            status=TaskRecordStatus.FINISHED.value,
+            input=_json(recorded_input),
+            output=_json(recorded_output),
+        )
+        return Step.again
+
     def _record(self, following: Next, kind: str, **values: Any) -> None:
         row = WorkflowRunTask(
             id=uuid.uuid4(),
@@ -324,18 +348,7 @@ class RunStep:
                 error=str(error)[:8000],
             )
             return self._end(RunStatus.FAILED, f"{following.element_id}: {error}")
-        engine.complete(following.task, output)
-        self.steps += 1
-        self._task_done(engine)
-        self.done += 1
-        self._record(
-            following,
-            "serviceTask",
-            status=TaskRecordStatus.FINISHED.value,
-            input=_json(call.params),
-            output=_json(output),
-        )
-        return Step.again
+        return self._completed(engine, following, "serviceTask", output, call.params, output)
 
     async def _user_task(self, engine: RunEngine, following: Next) -> Step:
         run = self.run
@@ -381,15 +394,6 @@ class RunStep:
             todo.status, todo.answer = TodoStatus.finished.value, "DUE"
         if todo.status == TodoStatus.canceled.value:
             return self._end(RunStatus.TERMINATED, f"to-do {todo.id} was terminated")
-        engine.complete(following.task, {"todo": {"id": str(todo.id), "answer": todo.answer}})
-        self.steps += 1
-        self._task_done(engine)
-        self.done += 1
-        self._record(
-            following,
-            "userTask",
-            status=TaskRecordStatus.FINISHED.value,
-            input=_json({"todo_id": str(todo.id)}),
-            output=_json({"answer": todo.answer}),
-        )
-        return Step.again
+        result = {"todo": {"id": str(todo.id), "answer": todo.answer}}
+        recorded = ({"todo_id": str(todo.id)}, {"answer": todo.answer})
+        return self._completed(engine, following, "userTask", result, *recorded)
