@@ -93,6 +93,19 @@ async def test_the_triage_example_tags_and_notes_an_incident_as_the_run(
     assert [c.content for c in comments] == ["High or fatal severity: queued for triage."]
 
 
+# The action ids of FIVE's tasks, in the order they run.
+FIVE_TASKS = ["t1", "t2", "t3", "t4", "t5"]
+
+
+async def _five_task_run(
+    client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> tuple[str, str]:
+    """A run of FIVE started on an incident of its own: the incident's id and the run's."""
+    workflow_id = await runnable(client, tenant, FIVE, "five")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    return incident_id, await started(client, tenant, workflow_id, incident_id)
+
+
 @pytest.mark.parametrize("tasks_per_commit", [1, 16])
 async def test_a_five_task_workflow_finishes_each_task_once(
     admin_client: httpx.AsyncClient,
@@ -100,19 +113,11 @@ async def test_a_five_task_workflow_finishes_each_task_once(
     sessions: async_sessionmaker[AsyncSession],
     tasks_per_commit: int,
 ) -> None:
-    workflow_id = await runnable(admin_client, tenant, FIVE, "five")
-    (incident_id,) = await seed_incidents(sessions, tenant, 1)
-    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    incident_id, run_id = await _five_task_run(admin_client, tenant, sessions)
     await runner(sessions, tasks_per_commit=tasks_per_commit).drain()
     shown = await instance(admin_client, tenant, run_id)
     assert shown["status"] == "FINISHED", shown
-    assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == [
-        "t1",
-        "t2",
-        "t3",
-        "t4",
-        "t5",
-    ]
+    assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == FIVE_TASKS
     detail = (
         await admin_client.get(
             f"/v1/{tenant.project_hex}/workspaces/{tenant.workspace_id}/soc/incidents/{incident_id}"
@@ -213,9 +218,7 @@ async def test_a_run_stopped_by_the_step_limit_is_retried_from_its_last_task_don
 ) -> None:
     # The limit stops the engine after tasks done in the same transaction (their state not
     # serialized yet): the state stored must be the one after the last of them.
-    workflow_id = await runnable(admin_client, tenant, FIVE, "five")
-    (incident_id,) = await seed_incidents(sessions, tenant, 1)
-    run_id = await started(admin_client, tenant, workflow_id, incident_id)
+    incident_id, run_id = await _five_task_run(admin_client, tenant, sessions)
     await runner(sessions, max_steps=4, tasks_per_commit=tasks_per_commit).drain()
     limited = await instance(admin_client, tenant, run_id)
     path = f"{workflows_path(tenant)}/instances/{run_id}"
@@ -229,13 +232,7 @@ async def test_a_run_stopped_by_the_step_limit_is_retried_from_its_last_task_don
     done_before = [n["action_id"] for n in limited["topology"]["audit_logs"]]
     assert done_before == ["t1", "t2"]
     assert shown["status"] == "FINISHED", shown
-    assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == [
-        "t1",
-        "t2",
-        "t3",
-        "t4",
-        "t5",
-    ]
+    assert [n["action_id"] for n in shown["topology"]["audit_logs"]] == FIVE_TASKS
     async with sessions() as session:
         events = (
             await session.scalars(
