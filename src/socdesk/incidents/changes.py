@@ -31,6 +31,7 @@ from socdesk.incidents.audit import (
     state_of,
 )
 from socdesk.incidents.audit_sql import AuditSql, related_members
+from socdesk.incidents.event_repository import EventRepository
 from socdesk.incidents.new_rows import NewIncidentRows, as_dict
 from socdesk.incidents.relations import (
     ObjectiveKey,
@@ -39,7 +40,7 @@ from socdesk.incidents.relations import (
     TagOperation,
     objective_list,
 )
-from socdesk.incidents.repository import EventRepository, IncidentRepository
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.sources import SourceService
 from socdesk.incidents.writes import (
     FACT_COLUMNS,

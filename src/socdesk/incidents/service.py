@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.incidents import mapping
 from socdesk.incidents.changes import IncidentChanges
+from socdesk.incidents.event_repository import EventRepository
 from socdesk.incidents.record import IncidentObject
-from socdesk.incidents.repository import EventRepository, IncidentRepository
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.search import SearchBody, order_by, where_clause
 from socdesk.incidents.writes import IncidentChange, NewIncident
 from socdesk.kit.errors import Conflict, ErrorDetail, NotFound, ValidationFailed

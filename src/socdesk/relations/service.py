@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.incidents.audit import event_row
-from socdesk.incidents.repository import EventRepository, IncidentRepository
+from socdesk.incidents.event_repository import EventRepository
+from socdesk.incidents.repository import IncidentRepository
 from socdesk.kit.clock import utcnow
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.errors import NotFound, ValidationFailed

@@ -1,0 +1,145 @@
+"""Queries on the incidents' audit trail (their events): built by the database from the
+incident rows, per chunk, and read back as an incident's history."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    String,
+    Uuid,
+    cast,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+
+from socdesk.kit.bulk import bulk_insert
+from socdesk.kit.ids import time_ordered_halves
+from socdesk.kit.repository import (
+    WorkspaceScoped,
+    chunks,
+    uuid_array_text,
+)
+from socdesk.kit.sqljson import RowValues
+from socdesk.models import (
+    Incident,
+    IncidentEvent,
+)
+
+
+class EventRepository(WorkspaceScoped[IncidentEvent]):
+    """The incidents' audit trail."""
+
+    model = IncidentEvent
+
+    async def add(self, events: Iterable[dict[str, Any]]) -> None:
+        rows = [{"id": uuid.uuid4(), "workspace_id": self.tenant_id, **e} for e in events]
+        await bulk_insert(self.session, IncidentEvent, rows)
+
+    async def add_same(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
+        """The same event (no per-row changes or snapshot) for each of `ids`, written by the
+        database: one INSERT ... SELECT per chunk, no event row travels from Python."""
+        columns = IncidentEvent.__table__.columns
+        names = [n for n in event if n != "incident_id"]
+        values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
+        targets = ["id", "workspace_id", "incident_id", *names]
+        for part in chunks(ids):
+            if self.is_postgres:
+                # unnest() of one array parameter (sent as text: psycopg converts an array of
+                # UUIDs value by value in Python): no lookup in incidents, whose statistics are
+                # stale in the middle of a large import. Ascending event ids, made here, and
+                # the import's ascending incident ids append to the events' indexes.
+                listed = (
+                    func.unnest(cast(literal(uuid_array_text(part), String()), ARRAY(Uuid())))
+                    .table_valued("incident", with_ordinality="n")
+                    .render_derived()
+                )
+                high, low = time_ordered_halves(len(part))
+                event_id = cast(
+                    func.lpad(
+                        func.to_hex(literal(high, BigInteger())), 16, "0", type_=String()
+                    ).concat(func.to_hex(literal(low, BigInteger()) + listed.c.n)),
+                    Uuid(),
+                )
+                source = select(
+                    event_id,
+                    literal(self.tenant_id, Uuid()),
+                    listed.c.incident,
+                    *values,
+                )
+            else:  # SQLite looks each id up by primary key; ids are 32 lowercase hex digits
+                source = select(
+                    func.lower(func.hex(func.randomblob(16))),
+                    Incident.workspace_id,
+                    Incident.id,
+                    *values,
+                ).where(self.owned(Incident), Incident.id.in_(part))
+            await self.session.execute(insert(IncidentEvent).from_select(targets, source))
+
+    async def add_from_incidents(
+        self,
+        ids: Sequence[uuid.UUID],
+        event: Mapping[str, Any],
+        derived: Mapping[str, Any],
+        joined: RowValues | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        lock: bool = False,
+    ) -> list[uuid.UUID]:
+        """One event for each incident of `ids` (those of this workspace): `event`'s values,
+        shared, and `derived`'s, SQL over the incident's row (and `joined`'s values for it, sent
+        as `parameters`), so
+        the database builds every event: one INSERT ... SELECT per chunk, nothing read back.
+
+        With `lock`, the same statement locks the incidents, in id order as `Scoped.lock`
+        does (one pass over them instead of two); the ids of those found, in id order (else
+        none are returned)."""
+        events: Any = IncidentEvent.__table__  # a Table (the declarative base types a FromClause)
+        columns = events.columns
+        shared = [n for n in event if n != "incident_id" and n not in derived]
+        values = [
+            null() if event[n] is None else literal(event[n], columns[n].type) for n in shared
+        ]
+        new_id = self.new_id_sql()
+        rows: Any = Incident.__table__
+        if joined is not None:
+            rows = rows.outerjoin(joined.table, joined.on(Incident.id))
+        targets = ["id", "workspace_id", "incident_id", *shared, *derived]
+        found: list[uuid.UUID] = []
+        if lock:
+            await self.take_write_lock(ids)
+            ids = sorted(ids)
+        for part in chunks(ids):
+            source = (
+                select(new_id, Incident.workspace_id, Incident.id, *values, *derived.values())
+                .select_from(rows)
+                .where(self.owned(Incident), self.among(Incident.id, part))
+            )
+            # The table's INSERT, not the ORM's: given parameters, the ORM's would be a bulk
+            # insert of rows.
+            statement = insert(events)
+            if lock:
+                source = source.order_by(Incident.id).with_for_update(of=Incident)
+                statement = statement.returning(events.c.incident_id)
+            result = await self.session.execute(
+                statement.from_select(targets, source), dict(parameters or {})
+            )
+            if lock:
+                found += sorted(result.scalars())
+        return found
+
+    async def history(self, incident_id: uuid.UUID) -> Sequence[IncidentEvent]:
+        """The incident's events, oldest first."""
+        statement = (
+            self.select()
+            .where(IncidentEvent.incident_id == incident_id)
+            .order_by(IncidentEvent.at, IncidentEvent.id)
+        )
+        return (await self.session.scalars(statement)).all()
