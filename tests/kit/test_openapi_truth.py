@@ -378,3 +378,31 @@ async def test_the_spec_declares_both_ways_to_authenticate(client: httpx.AsyncCl
     assert "SDK-HMAC-SHA256" in schemes["SdkHmacSha256"]["description"]
     assert "security" not in spec["paths"]["/v3/auth/tokens"]["post"]
     assert "security" not in spec["paths"]["/healthz"]["get"]
+
+
+async def test_integer_query_parameters_take_digits_only(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo
+) -> None:
+    """An "integer" in the document is digits: "1" is taken, "1.0", "1e0" and " 1" are refused
+    with a 400 naming the parameter (pydantic alone would take them as 1)."""
+    spec = (await admin_client.get("/openapi.json")).json()
+    checked = 0
+    for method, path, operation in operations(spec):
+        if method != "GET" or set(re.findall(r"{(\w+)}", path)) - {"project_id", "workspace_id"}:
+            continue
+        for parameter in operation.get("parameters", []):
+            types = {parameter["schema"].get("type")} | {
+                choice.get("type") for choice in parameter["schema"].get("anyOf", [])
+            }
+            if parameter["in"] != "query" or "integer" not in types:
+                continue
+            url = concrete(path, tenant)
+            taken = await admin_client.get(url, params={parameter["name"]: "1"})
+            assert taken.status_code == 200, (path, parameter["name"], taken.text)
+            for written in ("1.0", "1e0", " 1"):
+                refused = await admin_client.get(url, params={parameter["name"]: written})
+                assert refused.status_code == 400, (path, parameter["name"], written)
+                assert parameter["name"] in refused.text
+                assert_documented(spec, method, path, refused)
+            checked += 1
+    assert checked >= 15

@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from socdesk.kit.clock import parse_time
 from socdesk.kit.errors import NotFound, WorkflowNotFound, WorkflowVersionNotFound
+from socdesk.kit.schemas import MAX_OFFSET
 
 _HEX = "[0-9a-fA-F]"
 _DASHED = f"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
@@ -298,3 +299,19 @@ TimeQuery = Annotated[
     BeforeValidator(_iso_time),
     Query(description="ISO 8601 with an offset, e.g. 2026-11-24T06:33:00.000Z."),
 ]
+
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
+def _written_in_digits(value: Any) -> Any:
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("int_digits", "must be a whole number written in digits")
+    return value
+
+
+# A query integer as the document's "integer" says: digits, an optional minus, nothing else.
+# Pydantic's lax mode alone would take "5.0", " 5" or "5e0" too. Placed after Query(...) in
+# an Annotated type, so FastAPI still writes the Query's bounds into the schema.
+WrittenInDigits = BeforeValidator(_written_in_digits)
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET), WrittenInDigits]
+LimitQuery = Annotated[int, Query(ge=1, le=1000), WrittenInDigits]

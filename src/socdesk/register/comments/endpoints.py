@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 
 from socdesk.incidents.comments import CommentService
 from socdesk.kit.db import SessionDep
-from socdesk.kit.params import CursorQuery
+from socdesk.kit.params import CursorQuery, WrittenInDigits
 from socdesk.kit.routes import RegisterRoute
 from socdesk.register.comments.schemas import (
     CommentCreate,
@@ -33,7 +33,9 @@ async def list_comments(
     incident_id: IncidentIdPath,
     scope: RegisterReader,
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Comments per page.")] = 100,
+    limit: Annotated[
+        int, Query(ge=1, le=1000, description="Comments per page."), WrittenInDigits
+    ] = 100,
     cursor: CursorQuery = None,
 ) -> CommentPage:
     found = await resolve_one(session, scope.workspace_id, incident_id)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from socdesk.kit.db import SessionDep
-from socdesk.kit.params import CursorQuery
+from socdesk.kit.params import CursorQuery, WrittenInDigits
 from socdesk.kit.routes import RegisterRoute
 from socdesk.kit.schemas import QueryText
 from socdesk.register.incidents.answers import json_answer
@@ -53,7 +53,7 @@ async def list_incidents(
             json_schema_extra={"enum": list(SORTS)},
         ),
     ] = "-created_date",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=200), WrittenInDigits] = 50,
     cursor: CursorQuery = None,
 ) -> Response:
     query = RegisterListQuery(

@@ -10,9 +10,8 @@ from fastapi import APIRouter, Query
 from socdesk.automation.components import COMPONENTS, component
 from socdesk.kit.errors import NotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import ActionRefPath, ComponentRefPath
+from socdesk.kit.params import ActionRefPath, ComponentRefPath, LimitQuery, OffsetQuery
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.secmaster.components.mapping import action_out, component_out
 from socdesk.secmaster.components.schemas import (
     ActionEnvelope,
@@ -27,8 +26,6 @@ router = APIRouter(
     tags=["SecMaster: components"],
     route_class=SecMasterRoute,
 )
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
 Enabled = Annotated[
     bool | None, Query(description="System actions are always enabled: false lists none.")
 ]
@@ -36,7 +33,7 @@ Enabled = Annotated[
 
 @router.get("", summary="List components")
 async def list_components(
-    scope: SecMasterReader, offset: Offset = 0, limit: Limit = 10
+    scope: SecMasterReader, offset: OffsetQuery = 0, limit: LimitQuery = 10
 ) -> ComponentList:
     page = [component_out(c) for c in COMPONENTS[offset : offset + limit]]
     return ComponentList(total=len(COMPONENTS), size=len(page), page=offset // limit + 1, data=page)
@@ -55,8 +52,8 @@ async def show_component(
 async def list_component_actions(
     component_id: ComponentRefPath,
     scope: SecMasterReader,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 100,
     enabled: Enabled = None,
 ) -> ActionList:
     actions = component(component_id).actions if enabled in (None, True) else ()

@@ -15,9 +15,8 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound
 from socdesk.kit.ids import hex_id
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import TemplateIdPath
+from socdesk.kit.params import LimitQuery, OffsetQuery, TemplateIdPath
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import ComponentTemplate
 from socdesk.secmaster.components.schemas import (
     TemplateEnvelope,
@@ -70,8 +69,8 @@ async def list_component_templates(
     search_value: Annotated[
         str | None, Query(max_length=64, description="A part of the template's name.")
     ] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
 ) -> TemplateList:
     """Newest first."""
     rows, total = await ComponentTemplateService(session, scope).page(search_value, offset, limit)

@@ -14,7 +14,7 @@ from socdesk.incidents.type_use import IncidentTypeUse
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import DataclassRefPath
+from socdesk.kit.params import DataclassRefPath, LimitQuery, OffsetQuery
 from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import QueryText
 from socdesk.secmaster.dataclasses.mapping import class_out, field_out, type_out
@@ -41,7 +41,6 @@ router = APIRouter(
     tags=["SecMaster: data classes"],
     route_class=SecMasterRoute,
 )
-Offset = Annotated[int, Query(ge=0, le=2**31 - 1)]
 BuiltIn = Annotated[
     bool | None, Query(description="true: built-in ones only; false: user-defined ones only.")
 ]
@@ -68,8 +67,8 @@ def _new_field(body: FieldCreate) -> NewField:
 async def list_dataclasses(
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
     business_code: Annotated[
         QueryText | None, Query(max_length=64, description="Part of the business code.")
@@ -126,8 +125,8 @@ async def list_dataclass_fields(
     dataclass_id: DataclassRefPath,
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 1000,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 1000,
     name: Annotated[
         QueryText | None, Query(max_length=64, description="Part of the field's name or key.")
     ] = None,
@@ -175,8 +174,8 @@ async def list_dataclass_types(
     dataclass_id: DataclassRefPath,
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 100,
     enabled: Annotated[bool | None, Query(description="Only enabled or disabled ones.")] = None,
 ) -> TypeList:
     """Categories before their sub-categories, by code."""

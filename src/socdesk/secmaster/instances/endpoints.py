@@ -13,9 +13,15 @@ from socdesk.automation.runs.service import RunCommand, RunFilter, RunService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, WorkflowNotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import UUID_PATTERN, InstanceIdPath, TimeQuery, WorkflowIdPath
+from socdesk.kit.params import (
+    UUID_PATTERN,
+    InstanceIdPath,
+    LimitQuery,
+    OffsetQuery,
+    TimeQuery,
+    WorkflowIdPath,
+)
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import RunStatus, TriggerType
 from socdesk.secmaster.instances.mapping import run_out
 from socdesk.secmaster.instances.schemas import (
@@ -60,8 +66,8 @@ async def create_workflow_instance(
 async def list_aop_workflow_instance(
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     sort_key: Annotated[str, Query(pattern="^(create_time|update_time)$")] = "create_time",
     sort_dir: Annotated[str, Query(pattern="^(ASC|DESC)$")] = "DESC",
     from_date: TimeQuery = None,

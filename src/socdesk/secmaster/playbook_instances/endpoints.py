@@ -22,9 +22,9 @@ from socdesk.kit.clock import parse_time
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import PlaybookIdPath, PlaybookInstanceIdPath
+from socdesk.kit.params import LimitQuery, OffsetQuery, PlaybookIdPath, PlaybookInstanceIdPath
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.kit.schemas import QueryText
 from socdesk.models import RunStatus, TriggerType
 from socdesk.secmaster.playbook_instances.mapping import audit_log_out, instance_out, topology_out
 from socdesk.secmaster.playbook_instances.schemas import (
@@ -43,8 +43,6 @@ router = APIRouter(
     tags=["SecMaster: playbook instances"],
     route_class=SecMasterRoute,
 )
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
 Name = Annotated[QueryText | None, Query(max_length=128)]
 TimeText = Annotated[
     QueryText | None, Query(max_length=64, description="ISO 8601 with an offset, or `...Z+0800`.")
@@ -77,8 +75,8 @@ async def list_playbook_instances(
     date_type: Annotated[
         DateType, Query(description="START: from/to bound the start; END: the end.")
     ] = DateType.START,
-    limit: Limit = 10,
-    offset: Offset = 0,
+    limit: LimitQuery = 10,
+    offset: OffsetQuery = 0,
 ) -> InstanceList:
     """Newest first; the filters combine (names: contained)."""
     where = InstanceFilter(
@@ -101,8 +99,8 @@ async def list_playbook_audit_logs(
     body: AuditLogQuery,
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Limit = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     sort_key: Literal["start_time", "end_time"] = "start_time",
     sort_dir: Literal["ASC", "DESC"] = "ASC",
 ) -> AuditLogList:

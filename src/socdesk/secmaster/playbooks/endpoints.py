@@ -17,9 +17,15 @@ from socdesk.automation.playbooks.service import PlaybookService
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound, ValidationFailed, WorkflowVersionNotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import PlaybookIdPath, PlaybookVersionIdPath
+from socdesk.kit.params import (
+    LimitQuery,
+    OffsetQuery,
+    PlaybookIdPath,
+    PlaybookVersionIdPath,
+    WrittenInDigits,
+)
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.kit.schemas import QueryText
 from socdesk.models import Playbook, PlaybookStatus, PlaybookVersion
 from socdesk.secmaster.playbooks.mapping import playbook_out, version_item, version_out
 from socdesk.secmaster.playbooks.schemas import (
@@ -49,8 +55,6 @@ router = APIRouter(
     tags=["SecMaster: playbooks"],
     route_class=SecMasterRoute,
 )
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
 def action_specs(actions: list[ActionCreate]) -> list[ActionSpec]:
@@ -199,8 +203,8 @@ async def create_playbook_approve(
 async def list_playbooks(
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Limit = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     search_txt: Annotated[
         QueryText | None, Query(max_length=64, description="Part of the name or description.")
     ] = None,
@@ -275,13 +279,17 @@ async def list_playbook_versions(
     session: SessionDep,
     status: Annotated[PlaybookStatus | None, Query(description="Only versions of it.")] = None,
     enabled: Annotated[
-        int | None, Query(ge=0, le=1, description="1: the version the playbook runs; 0: others.")
+        int | None,
+        Query(ge=0, le=1, description="1: the version the playbook runs; 0: others."),
+        WrittenInDigits,
     ] = None,
     version_type: Annotated[
-        int | None, Query(ge=0, le=1, description="1: PUBLISHED versions; 0: drafts.")
+        int | None,
+        Query(ge=0, le=1, description="1: PUBLISHED versions; 0: drafts."),
+        WrittenInDigits,
     ] = None,
-    offset: Offset = 0,
-    limit: Limit = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
 ) -> VersionList:
     """Oldest first."""
     service = PlaybookService(session, scope)

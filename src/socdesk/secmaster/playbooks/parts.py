@@ -5,15 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body
 
 from socdesk.automation.playbooks.parts import ActionChange, VersionParts
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import PlaybookActionIdPath, PlaybookRuleIdPath, PlaybookVersionIdPath
+from socdesk.kit.params import (
+    LimitQuery,
+    OffsetQuery,
+    PlaybookActionIdPath,
+    PlaybookRuleIdPath,
+    PlaybookVersionIdPath,
+)
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.secmaster.playbooks.endpoints import action_specs
 from socdesk.secmaster.playbooks.mapping import action_out, rule_out
 from socdesk.secmaster.playbooks.schemas import (
@@ -110,8 +115,8 @@ async def list_playbook_actions(
     version_id: PlaybookVersionIdPath,
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
 ) -> ActionList:
     """In the order they run (`sort_order`)."""
     parts = VersionParts(session, scope)

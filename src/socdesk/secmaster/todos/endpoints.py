@@ -13,9 +13,8 @@ from socdesk.kit.clock import format_time
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, NotFound
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import TimeQuery, TodoIdPath
+from socdesk.kit.params import LimitQuery, OffsetQuery, TimeQuery, TodoIdPath
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET
 from socdesk.models import WorkflowTodo
 from socdesk.secmaster.todos.schemas import (
     TodoComment,
@@ -65,8 +64,8 @@ def todo_out(row: WorkflowTodo, scope: WorkspaceScope) -> TodoOut:
 async def list_tasks(
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     sort_key: Annotated[str, Query(pattern="^(create_time|update_time)$")] = "create_time",
     sort_dir: Annotated[str, Query(pattern="^(ASC|DESC)$")] = "DESC",
     note: Annotated[

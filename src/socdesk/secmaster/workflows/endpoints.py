@@ -33,9 +33,9 @@ from socdesk.kit.errors import (
 )
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import WorkflowIdPath, WorkflowVersionIdPath
+from socdesk.kit.params import LimitQuery, OffsetQuery, WorkflowIdPath, WorkflowVersionIdPath
 from socdesk.kit.routes import BodySize, SecMasterRoute, body_size, reads_only
-from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.kit.schemas import QueryText
 from socdesk.kit.uploads import multipart_file, multipart_file_body
 from socdesk.models import Workflow, WorkflowVersion
 from socdesk.models.workflow import AopType
@@ -72,8 +72,6 @@ router = APIRouter(
     tags=["SecMaster: workflows"],
     route_class=SecMasterRoute,
 )
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-Limit = Annotated[int, Query(ge=1, le=1000)]
 UPLOAD_DESCRIPTION = (
     "A workflow export (JSON: one workflow or a list, DESIGN's format) or a BPMN 2.0 file."
 )
@@ -234,8 +232,8 @@ async def approve_workflow_version(
 async def list_workflows(
     scope: SecMasterReader,
     session: SessionDep,
-    offset: Offset = 0,
-    limit: Limit = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     order: Annotated[SortOrder, Query(description="ASC or DESC.")] = SortOrder.DESC,
     sortby: Annotated[WorkflowSort, Query(description="What to sort by.")] = (
         WorkflowSort.create_time
@@ -335,8 +333,8 @@ async def list_workflow_versions(
     scope: SecMasterReader,
     session: SessionDep,
     status: Annotated[VersionStatus | None, Query(description="Only versions of it.")] = None,
-    offset: Offset = 0,
-    limit: Limit = 100,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 100,
 ) -> VersionList:
     """Oldest first."""
     service = WorkflowService(session, scope)

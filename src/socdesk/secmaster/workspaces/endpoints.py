@@ -10,9 +10,9 @@ from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict, PermissionDenied
 from socdesk.kit.ids import parse_uuid
 from socdesk.kit.openapi import may_answer
-from socdesk.kit.params import UUID_LIST_PATTERN
+from socdesk.kit.params import UUID_LIST_PATTERN, LimitQuery, OffsetQuery
 from socdesk.kit.routes import SecMasterRoute
-from socdesk.kit.schemas import MAX_OFFSET, QueryText
+from socdesk.kit.schemas import QueryText
 from socdesk.secmaster.workspaces.filters import WorkspaceFilterDep
 from socdesk.secmaster.workspaces.mapping import change_of, describe, describe_one, draft_of
 from socdesk.secmaster.workspaces.schemas import (
@@ -48,8 +48,8 @@ async def create_workspace(
 async def list_workspaces(
     principal: ProjectPrincipalDep,
     session: SessionDep,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: OffsetQuery = 0,
+    limit: LimitQuery = 10,
     name: Annotated[QueryText | None, Query(max_length=64, description="Part of the name.")] = None,
     ids: Annotated[
         QueryText | None,
