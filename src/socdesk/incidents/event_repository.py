@@ -30,6 +30,7 @@ from socdesk.kit.repository import (
 from socdesk.kit.sqljson import RowValues
 from socdesk.models import (
     Incident,
+    IncidentAction,
     IncidentEvent,
 )
 
@@ -143,3 +144,17 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
             .order_by(IncidentEvent.at, IncidentEvent.id)
         )
         return (await self.session.scalars(statement)).all()
+
+    async def last_state(self, incident_id: uuid.UUID) -> dict[str, Any] | None:
+        """The incident's data as it was deleted (its delete event's snapshot, SecMaster's
+        data_object); None when it was never deleted here."""
+        snapshot: dict[str, Any] | None = await self.session.scalar(
+            self.select(IncidentEvent.snapshot)
+            .where(
+                IncidentEvent.incident_id == incident_id,
+                IncidentEvent.action == IncidentAction.delete.value,
+            )
+            .order_by(IncidentEvent.at.desc())
+            .limit(1)
+        )
+        return snapshot

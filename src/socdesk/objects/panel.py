@@ -17,12 +17,14 @@ from socdesk.classes.registry import INCIDENT, DataClass
 from socdesk.classes.service import DataClassService
 from socdesk.classes.validation import check_data_objects
 from socdesk.incidents import mapping
+from socdesk.incidents.event_repository import EventRepository
 from socdesk.incidents.record import IncidentObject
 from socdesk.incidents.service import IncidentService
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.ids import hex_id
 from socdesk.objects.changes import Batch
+from socdesk.objects.repository import DataObjectEventRepository
 from socdesk.objects.service import MAX_BATCH, Created, DataObjectService, ObjectRecord, refusal
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -31,7 +33,7 @@ class DataPanel:
     """Objects of any class of one workspace, for the caller."""
 
     def __init__(self, session: AsyncSession, scope: WorkspaceScope) -> None:
-        self.scope = scope
+        self.session, self.scope = session, scope
         self.classes = DataClassService(session, scope)
         self.objects = DataObjectService(session, scope)
         self.incidents = IncidentService(session, scope)
@@ -70,6 +72,16 @@ class DataPanel:
             return await self.objects.show_many(data_class, ids)
         rows = await self.incidents.show_many(ids)
         return {object_id: self._incident(row, data_class) for object_id, row in rows.items()}
+
+    async def last_state(
+        self, data_class: DataClass, object_id: uuid.UUID
+    ) -> dict[str, Any] | None:
+        """The object's data as it was deleted (its delete event's snapshot), whichever store
+        held it; None when it was never deleted here."""
+        events = (EventRepository if data_class.id == INCIDENT.id else DataObjectEventRepository)(
+            self.session, self.scope.workspace_id
+        )
+        return await events.last_state(object_id)
 
     async def search(
         self, data_class: DataClass, body: SearchBody, within: ColumnElement[bool] | None = None

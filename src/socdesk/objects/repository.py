@@ -214,6 +214,17 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         )
         return rows.all()
 
+    async def last_state(self, object_id: uuid.UUID) -> dict[str, Any] | None:
+        """The object's data as it was deleted (its delete event's snapshot); None when it
+        was never deleted here."""
+        snapshot: dict[str, Any] | None = await self.session.scalar(
+            self.select(DataObjectEvent.snapshot)
+            .where(DataObjectEvent.object_id == object_id, DataObjectEvent.action == "delete")
+            .order_by(DataObjectEvent.at.desc())
+            .limit(1)
+        )
+        return snapshot
+
 
 def _core_insert(model: Any) -> Insert:
     # Of the table, not the mapped class: the session runs it as Core, no ORM bulk insert.

@@ -213,6 +213,16 @@ WAIT = "wait"
 CALLS_OUT = frozenset({"http_request", "webhook"})
 
 
+def acts_on_trigger(name: str, raw: dict[str, str]) -> bool:
+    """Whether the action's object is the run's own data object: a `target` of `trigger` (the
+    default), or a batch order that lists no alerts."""
+    if name == "batch_order":
+        return not raw.get("alert_ids")
+    action = ACTIONS.get(name)
+    takes_target = action is not None and action.param("target") is not None
+    return takes_target and (raw.get("target") or "trigger") == "trigger"
+
+
 async def perform(ctx: ActionContext, name: str, raw: dict[str, str]) -> dict[str, Any]:
     """Do the action; ActionFailed with the reason when it cannot be done."""
     action = DISPATCH.get(name)

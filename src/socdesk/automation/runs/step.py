@@ -27,6 +27,7 @@ from socdesk.automation.runs.actions import (
     WAIT,
     ActionContext,
     ActionFailed,
+    acts_on_trigger,
     perform,
 )
 from socdesk.automation.runs.engine import (
@@ -257,15 +258,23 @@ class RunStep:
         )
 
     async def _context(self, scope: WorkspaceScope, data_class: DataClass) -> dict[str, Any]:
-        """The data object's fields, for conditions ({} when the run has none or it is gone)."""
+        """The data object's fields, for conditions: as it was deleted when it is gone (a run a
+        delete fired decides on what was deleted); {} when the run has none."""
         run = self.run
         if run.dataobject_id is None:
             return {}
+        panel = DataPanel(self.session, scope)
         try:
-            shown = await DataPanel(self.session, scope).show(data_class, str(run.dataobject_id))
+            shown = await panel.show(data_class, str(run.dataobject_id))
         except AppError:
-            return {}
+            return await panel.last_state(data_class, run.dataobject_id) or {}
         return dict(shown.data_object)
+
+    async def _trigger_deleted(self, scope: WorkspaceScope, data_class: DataClass) -> bool:
+        object_id = self.run.dataobject_id
+        if object_id is None:
+            return False
+        return await DataPanel(self.session, scope).last_state(data_class, object_id) is not None
 
     def _completed(
         self,
@@ -339,6 +348,15 @@ class RunStep:
         except ActionFailed as error:
             if not careful:
                 raise Careful() from error
+            if acts_on_trigger(call.name, call.params) and await self._trigger_deleted(
+                scope, data_class
+            ):
+                # Nothing to change on an object deleted (a run a delete fired, or one whose
+                # object went before it ran): recorded as such, and the run goes on.
+                skipped = {"skipped": "the data object was deleted"}
+                return self._completed(
+                    engine, following, "serviceTask", skipped, call.params, skipped
+                )
             self._serialize(engine)
             self._record(
                 following,
