@@ -8,24 +8,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    String,
     Uuid,
-    cast,
     func,
     insert,
     literal,
     null,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from socdesk.kit.bulk import bulk_insert
-from socdesk.kit.ids import time_ordered_halves
 from socdesk.kit.repository import (
     WorkspaceScoped,
     chunks,
-    uuid_array_text,
 )
 from socdesk.kit.sqljson import RowValues
 from socdesk.models import (
@@ -53,24 +47,13 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
         targets = ["id", "workspace_id", "incident_id", *names]
         for part in chunks(ids):
             if self.is_postgres:
-                # unnest() of one array parameter (sent as text: psycopg converts an array of
-                # UUIDs value by value in Python): no lookup in incidents, whose statistics are
-                # stale in the middle of a large import. Ascending event ids, made here, and
-                # the import's ascending incident ids append to the events' indexes.
-                listed = (
-                    func.unnest(cast(literal(uuid_array_text(part), String()), ARRAY(Uuid())))
-                    .table_valued("incident", with_ordinality="n")
-                    .render_derived()
-                )
-                high, low = time_ordered_halves(len(part))
-                event_id = cast(
-                    func.lpad(
-                        func.to_hex(literal(high, BigInteger())), 16, "0", type_=String()
-                    ).concat(func.to_hex(literal(low, BigInteger()) + listed.c.n)),
-                    Uuid(),
-                )
+                # The ids as a table (kit/repository.py `listed_ids`): no lookup in incidents,
+                # whose statistics are stale in the middle of a large import. Ascending event
+                # ids, made here, and the import's ascending incident ids append to the
+                # events' indexes.
+                listed = self.listed_ids(part, "incident")
                 source = select(
-                    event_id,
+                    self.numbered_new_ids_sql(len(part), listed.c.n),
                     literal(self.tenant_id, Uuid()),
                     listed.c.incident,
                     *values,

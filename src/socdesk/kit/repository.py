@@ -110,6 +110,14 @@ class Scoped(Generic[Row]):
             return column == any_(literal(list(ids), ARRAY(column.type)))  # type: ignore[no-any-return]
         return column.in_(ids)  # type: ignore[no-any-return]
 
+    def listed_ids(self, ids: Sequence[Any], name: str = "id") -> Any:
+        """PostgreSQL: `ids` as a table of one column `name` and their position `n` (from 1),
+        by unnest() of one uuid[] parameter. An INSERT ... SELECT over rows just written joins
+        it to their table by primary key: one lookup per id whatever the table's statistics,
+        where `= ANY` of the ids let a stale plan (an emptier table's, in the middle of an
+        import) scan an index of the whole workspace and test each entry against every id."""
+        return func.unnest(uuid_array(ids)).table_valued(name, with_ordinality="n").render_derived()
+
     def new_id_sql(self) -> Any:
         """SQL for a fresh random id per row (SQLite keeps ids as 32 lowercase hex digits)."""
         if self.is_postgres:
@@ -120,8 +128,12 @@ class Scoped(Generic[Row]):
         """SQL for fresh ids of up to `count` rows of one statement, ascending in `order`: the
         layout of `kit/ids.py` `time_ordered_uuids`, made by the database, so rows written in
         bulk by an INSERT ... SELECT land at the end of the indexes that hold their id."""
+        return self.numbered_new_ids_sql(count, func.row_number().over(order_by=order))
+
+    def numbered_new_ids_sql(self, count: int, number: Any) -> Any:
+        """SQL for fresh ids of up to `count` rows, ascending in `number` (SQL numbering the
+        rows from 1, as `listed_ids`' `n`), in `ordered_new_ids_sql`'s layout."""
         high, low = time_ordered_halves(count)
-        number = func.row_number().over(order_by=order)
         if self.is_postgres:
             head = func.lpad(func.to_hex(literal(high, BigInteger())), 16, "0", type_=String())
             return cast(head.concat(func.to_hex(literal(low, BigInteger()) + number)), Uuid())

@@ -85,13 +85,25 @@ class ObjectChanges:
         a create event each; each new object, in input order.
         `origin` is how they came in (objects/origins.py); `given_ids`, where not None, are the
         ids to use (checked free by the caller: an import's file ids)."""
-        now = utcnow()
         ids = time_ordered_uuids(len(objects))
         if given_ids is not None:
             ids = [given or fresh for given, fresh in zip(given_ids, ids, strict=True)]
-        builder = NewObjectRows(self.scope, data_class, origin, now)
+        builder = self.new_rows(data_class, origin, utcnow())
         build = builder.build
         rows = [build(data, object_id) for data, object_id in zip(objects, ids, strict=True)]
+        return await self.store_new(builder, rows, batch)
+
+    def new_rows(self, data_class: DataClass, origin: str, now: datetime) -> NewObjectRows:
+        """The builder of new objects' rows (objects/new_rows.py), created at `now`, for
+        `store_new`: an import builds each chunk's rows while the previous ones are stored."""
+        return NewObjectRows(self.scope, data_class, origin, now)
+
+    async def store_new(
+        self, builder: NewObjectRows, rows: Sequence[list[Any]], batch: Batch
+    ) -> list[NewObject]:
+        """Store the rows `builder` built (checked objects), with a create event each, at the
+        builder's time; each new object, in the rows' order."""
+        now = builder.now
         # Taken before the write: a bulk write may replace the documents by their text.
         created = [NewObject(row[ID], row[INCIDENT_ID], row[CREATE_TIME], now) for row in rows]
         documents = {row[ID]: row[DOCUMENT] for row in rows}
@@ -113,7 +125,7 @@ class ObjectChanges:
         else:
             await self.objects.insert_rows(rows, builder.constants)
             # Each event's snapshot is its object's document, copied by the database.
-            await self.events.add_creates(ids, event)
+            await self.events.add_creates([new.id for new in created], event)
         # An object named with its incident is linked to it: the link table is the truth of
         # an incident's objects (the create event records `incident_id` in its snapshot).
         incident_class = uuid.UUID(INCIDENT.id)
@@ -125,7 +137,7 @@ class ObjectChanges:
             ],
             now,
         )
-        await self._publish(data_class, ChangeKind.create, list(documents), documents)
+        await self._publish(builder.data_class, ChangeKind.create, list(documents), documents)
         return created
 
     async def _publish(

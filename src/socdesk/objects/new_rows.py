@@ -62,7 +62,7 @@ class NewObjectRows:
         # What `build` never changes: the same in every row (a COPY converts them once).
         self.constants = {_POSITION[name]: shared[name] for name in _SHARED}
         self.data_class = data_class
-        self._now = now
+        self.now = now
         self._now_text = format_time(now)
         # The promoted columns the class maps (the others stay None, as in the template).
         self._promoted = [
@@ -76,7 +76,7 @@ class NewObjectRows:
         normalise_times(data_class, data)
         row = self._template.copy()
         row[ID] = object_id
-        row[CREATE_TIME] = stamp(data_class, data, object_id, self._now, self._now_text)
+        row[CREATE_TIME] = stamp(data_class, data, object_id, self.now, self._now_text)
         row[DOCUMENT] = data
         for position, column, parts in self._promoted:
             raw = promoted_raw(data, parts)

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Table, func, insert, literal, null, select
+from sqlalchemy import ColumnElement, Insert, Table, func, insert, literal, null, select, true
 
 from socdesk.kit.bulk import bulk_insert, insert_rows
 from socdesk.kit.repository import WorkspaceScoped, chunks
@@ -165,7 +165,7 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         INSERT ... SELECT per chunk, so no event row and no second copy of each document
         travel from Python."""
         snapshot = {"snapshot": DataObject.data_object}
-        await self.add_from_objects(ids, {**event, "changes": {}}, snapshot, bounded=True)
+        await self.add_from_objects(ids, {**event, "changes": {}}, snapshot)
 
     async def add_deletes(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
         """A delete event for each of `ids` (objects of this workspace, still there), with the
@@ -174,35 +174,48 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         await self.add_from_objects(ids, event, {"snapshot": DataObject.data_object})
 
     async def add_from_objects(
-        self,
-        ids: Sequence[uuid.UUID],
-        event: dict[str, Any],
-        derived: dict[str, Any],
-        *,
-        bounded: bool = False,
+        self, ids: Sequence[uuid.UUID], event: dict[str, Any], derived: dict[str, Any]
     ) -> None:
         """An event for each of `ids` (objects of this workspace): `event`'s values, shared,
-        and `derived`'s, SQL over the object's row; one INSERT ... SELECT per chunk.
-        `bounded`: the ids are mostly one run of fresh time-ordered ids (a create's), so each
-        chunk is also bounded by its lowest and highest id. PostgreSQL then reads them by the
-        primary key even while the table's statistics are those of an emptier table (in the
-        middle of an import), rather than scan every row the import wrote before them."""
+        and `derived`'s, SQL over the object's row; one INSERT ... SELECT per chunk, the event
+        ids ascending in the order of `ids`.
+
+        On PostgreSQL the ids are a table (`listed_ids`), each looked up by primary key.
+        Selected by `id = ANY(ids)`, a plan made on the statistics of an emptier table (in the
+        middle of an import) read the workspace's whole severity index and tested each entry
+        against every id of the chunk: time that grew with every chunk written before
+        (docs/benchmarks.md, alert import)."""
         columns = DataObjectEvent.__table__.columns
         names = list(event)
         values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
         objects = DataObjectRepository(self.session, self.tenant_id)
+        targets = ["id", "workspace_id", "class_id", "object_id", *derived, *names]
         for part in chunks(ids):
-            source = objects.select(
-                self.ordered_new_ids_sql(len(part), DataObject.id),
-                DataObject.workspace_id,
-                DataObject.class_id,
-                DataObject.id,
-                *derived.values(),
-                *values,
-            ).where(objects.among(DataObject.id, part))
-            if bounded:
-                source = source.where(DataObject.id.between(min(part), max(part)))
-            targets = ["id", "workspace_id", "class_id", "object_id", *derived, *names]
+            shown = (DataObject.workspace_id, DataObject.class_id, DataObject.id)
+            if self.is_postgres:
+                listed = self.listed_ids(part, "object")
+                # Each id's row by its own lookup (LATERAL, kept apart by LIMIT 1 so the
+                # planner cannot fold it into a join): on an emptier table's statistics it
+                # would hash the workspace's every row instead.
+                found = (
+                    objects.select(*shown, *(v.label(n) for n, v in derived.items()))
+                    .where(DataObject.id == listed.c.object)
+                    .limit(1)
+                    .lateral()
+                )
+                source = select(
+                    self.numbered_new_ids_sql(len(part), listed.c.n),
+                    *(found.c[c.key] for c in shown),
+                    *(found.c[n] for n in derived),
+                    *values,
+                ).select_from(listed.join(found, true()))
+            else:  # SQLite looks each id up by primary key
+                source = objects.select(
+                    self.ordered_new_ids_sql(len(part), DataObject.id),
+                    *shown,
+                    *derived.values(),
+                    *values,
+                ).where(objects.among(DataObject.id, part))
             await self.session.execute(insert(DataObjectEvent).from_select(targets, source))
 
     async def history(self, object_id: uuid.UUID) -> Sequence[DataObjectEvent]:
