@@ -396,3 +396,32 @@ async def test_nodes_are_listed_while_they_beat_and_not_once_stale_or_stopped(
     ]
     assert by_name == {"count": 0, "records": []}
     assert after == {"count": 0, "records": []}
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ('{"configuration": [{"list": [{"param": {"timeout_seconds": 5}}]}]}', "timeout_seconds"),
+        ('{"configuration": [{"list": [{"param": {"allowed_hosts": "a\\u0000"}}]}]}', "NUL"),
+        ('{"configuration": [{"list": [{"param": {"x": "' + "y" * 5000 + '"}}]}]}', "param.x"),
+        ('{"configuration": [{"list": []}]}', "configuration.0.list"),
+        ('{"configuration": []}', "configuration"),
+        ('{"configuration": {"list": []}}', "configuration"),
+        ("[" * 300 + "]" * 300, "body"),
+        ('{"configuration": [{"list": [{"param": {"timeout_seconds": "1e999"}}]}]}', "timeout"),
+    ],
+)
+async def test_hostile_configuration_bodies_are_refused_and_save_nothing(
+    admin_client: httpx.AsyncClient, path: str, content: str, field: str
+) -> None:
+    headers = {"Content-Type": "application/json"}
+    answers = [
+        await admin_client.post(f"{path}/configurations", content=content, headers=headers),
+        await admin_client.post(
+            f"{path}/configurations/application", content=content, headers=headers
+        ),
+    ]
+
+    assert [a.status_code for a in answers] == [400, 400], [a.text for a in answers]
+    assert all(field in a.text for a in answers), [a.text for a in answers]
+    assert await _history(admin_client, path) == []
