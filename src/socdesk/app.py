@@ -33,6 +33,10 @@ from socdesk.secmaster.alerts.endpoints import router as alerts_router
 from socdesk.secmaster.alerts_order.endpoints import router as alerts_order_router
 from socdesk.secmaster.attachments.endpoints import router as attachments_router
 from socdesk.secmaster.components.endpoints import router as components_router
+from socdesk.secmaster.components.isap import router as isap_components_router
+from socdesk.secmaster.components.isap_configurations import (
+    router as isap_configurations_router,
+)
 from socdesk.secmaster.components.templates import router as component_templates_router
 from socdesk.secmaster.dataclasses.endpoints import router as dataclasses_router
 from socdesk.secmaster.datapanel.endpoints import router as datapanel_router
@@ -85,6 +89,8 @@ ROUTERS = (
     # Before the components router: its `~/soc/components/{component_id}` would match `template`.
     component_templates_router,
     components_router,
+    isap_components_router,
+    isap_configurations_router,
     register_users_router,
     register_incidents_router,
     sources_router,

@@ -76,6 +76,10 @@ async def test_every_write_of_the_configuration_bumps_its_workspace_revision_onl
     await wrote()  # custom_dataclasses
     await enabled_pair(admin_client, tenant)
     await wrote()  # playbooks, their versions and actions
+    flow = f"{soc.removesuffix('/soc')}/components/socdesk_flow/configurations"
+    saved = await admin_client.post(flow, json={"configuration": [{"list": [{"param": {}}]}]})
+    assert saved.is_success, saved.text
+    await wrote()  # component_configurations
     # A write no service makes (an operator's SQL) counts as well: the database keeps count.
     async with sessions.begin() as session:
         await session.execute(

@@ -60,6 +60,17 @@ class ComponentTemplateRepository(WorkspaceScoped[ComponentTemplate]):
         )
         return rows.all(), total or 0
 
+    async def of_component(
+        self, component_id: uuid.UUID, offset: int, limit: int, order: Sequence[Any]
+    ) -> tuple[Sequence[ComponentTemplate], int]:
+        """A page of the workspace's templates of one component, in `order`, and how many."""
+        statement = self.select().where(ComponentTemplate.component_id == component_id)
+        total = await self.session.scalar(statement.with_only_columns(func.count()).order_by(None))
+        rows = await self.session.scalars(
+            statement.order_by(*order, ComponentTemplate.id).offset(offset).limit(limit)
+        )
+        return rows.all(), total or 0
+
 
 def _component(ref: str) -> Component:
     try:
@@ -154,6 +165,11 @@ class ComponentTemplateService:
         self, name_part: str | None, offset: int, limit: int
     ) -> tuple[Sequence[ComponentTemplate], int]:
         return await self.templates.listing(name_part, offset, limit)
+
+    async def page_of(
+        self, of: Component, offset: int, limit: int, order: Sequence[Any]
+    ) -> tuple[Sequence[ComponentTemplate], int]:
+        return await self.templates.of_component(uuid.UUID(of.id), offset, limit, order)
 
     async def update(self, template_id: uuid.UUID, new: NewTemplate) -> ComponentTemplate:
         """Replace a template's component, name and configuration (the SDK sends all three)."""

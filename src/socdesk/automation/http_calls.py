@@ -74,6 +74,9 @@ class HttpLimits:
     timeout_seconds: float = 10.0
     max_response_bytes: int = 1024 * 1024
     max_redirects: int = 3
+    # A workspace's own list (its applied `socdesk_http` configuration,
+    # automation/component_settings.py): a host must pass it too. None: the operator's alone.
+    workspace_hosts: tuple[str, ...] | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> HttpLimits:
@@ -118,6 +121,28 @@ class _AllowList:
             return self.any_host or self.listed_address(literal)
         return self.any_host or host in self.names or host.endswith(self.suffixes)
 
+    def covers(self, entry: str) -> bool:
+        """Whether every host another list's `entry` allows, this list allows too."""
+        if self.any_host:
+            return True
+        if entry == "*":
+            return False
+        if entry.startswith("*."):
+            return entry[1:].endswith(self.suffixes)
+        try:
+            network = ipaddress.ip_network(entry.strip("[]"), strict=False)
+        except ValueError:
+            return self.host_allowed(entry, None)
+        return any(
+            network.version == mine.version and network.subnet_of(mine)  # type: ignore[arg-type]
+            for mine in self.networks
+        )
+
+
+def allow_list(entries: tuple[str, ...]) -> _AllowList:
+    """An allow-list as the calls read it (the operator's, or a workspace's)."""
+    return _AllowList.of(entries)
+
 
 def _public(address: Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
@@ -134,7 +159,9 @@ class _Target:
     address: str
 
 
-async def _check(url: httpx.URL, allowed: _AllowList, field: str) -> _Target:
+async def _check(
+    url: httpx.URL, allowed: _AllowList, field: str, narrower: _AllowList | None = None
+) -> _Target:
     """The URL's host allowed and resolved once, every address checked: the one to connect
     to. HttpCallRefused naming `field` otherwise."""
     if url.scheme not in ("http", "https"):
@@ -150,6 +177,8 @@ async def _check(url: httpx.URL, allowed: _AllowList, field: str) -> _Target:
         literal = None
     if not allowed.host_allowed(host, literal):
         raise HttpCallRefused(f"host {host!r} is not in the allow-list", field)
+    if narrower is not None and not narrower.host_allowed(host, literal):
+        raise HttpCallRefused(f"host {host!r} is not in the workspace's allow-list", field)
     if literal is not None:
         addresses = [literal]
     else:
@@ -254,12 +283,13 @@ async def _call(
     method: str, url: httpx.URL, headers: dict[str, str], body: bytes | None, limits: HttpLimits
 ) -> dict[str, object]:
     allowed = _AllowList.of(limits.allowed_hosts)
+    narrower = None if limits.workspace_hosts is None else _AllowList.of(limits.workspace_hosts)
     try:
         with anyio.fail_after(limits.timeout_seconds):
             async with httpx.AsyncClient(
                 follow_redirects=False, trust_env=False, timeout=limits.timeout_seconds
             ) as client:
-                target = await _check(url, allowed, "url")
+                target = await _check(url, allowed, "url", narrower)
                 for hop in range(limits.max_redirects + 1):
                     response, content = await _send(
                         client, target, method, headers, body, limits.max_response_bytes
@@ -273,7 +303,9 @@ async def _call(
                         response.status_code in (301, 302) and method == "POST"
                     ):
                         method, body = "GET", None
-                    target = await _check(target.url.join(location), allowed, "url (a redirect)")
+                    target = await _check(
+                        target.url.join(location), allowed, "url (a redirect)", narrower
+                    )
     except TimeoutError:
         raise HttpCallFailed(f"no answer within {limits.timeout_seconds:g} seconds") from None
     except httpx.TimeoutException:

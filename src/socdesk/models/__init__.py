@@ -5,6 +5,7 @@ from socdesk.models.attachment import Attachment
 from socdesk.models.auth_token import AuthToken, TokenKind
 from socdesk.models.automation_setting import AutomationSetting
 from socdesk.models.base import Base
+from socdesk.models.component_configuration import ComponentConfiguration
 from socdesk.models.component_template import ComponentTemplate
 from socdesk.models.custom_dataclass import CustomDataClass
 from socdesk.models.data_object import DataObject
@@ -33,6 +34,7 @@ from socdesk.models.playbook_tick import PlaybookTick
 from socdesk.models.playbook_version import PlaybookStatus, PlaybookTrigger, PlaybookVersion
 from socdesk.models.project import Project
 from socdesk.models.risk import Risk
+from socdesk.models.runner_node import RunnerNode
 from socdesk.models.source import DEFAULT_SOURCES, Source
 from socdesk.models.spent_signature import SpentSignature
 from socdesk.models.user import User
@@ -58,6 +60,7 @@ __all__ = [
     "AutomationSetting",
     "AuthToken",
     "Base",
+    "ComponentConfiguration",
     "ComponentTemplate",
     "CustomDataClass",
     "DataObject",
@@ -88,6 +91,7 @@ __all__ = [
     "Project",
     "Relevance",
     "Risk",
+    "RunnerNode",
     "Role",
     "DEFAULT_SOURCES",
     "Source",

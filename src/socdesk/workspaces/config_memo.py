@@ -3,8 +3,8 @@
 Every write of a data object asks what its workspace's classes are (their added fields) and
 which playbooks its change fires: two reads of rows that change a few times a day, against
 thousands of object writes a second. The database bumps `workspaces.config_revision` on every
-write of those rows (triggers of migration 0018, so no path can forget), and the request reads
-the revision with its credentials (iam/repository.py `token_with_access`, in the same
+write of those rows (triggers of migrations 0018 and 0019, so no path can forget), and the
+request reads the revision with its credentials (iam/repository.py `token_with_access`, in the same
 statement). An answer kept under the revision the request read is therefore at least as new as
 the request's own view of the workspace; any write to the configuration makes the next request
 read the rows again, in every process.
@@ -32,7 +32,14 @@ from socdesk.models import Workspace
 
 # The tables the migration's triggers watch: what the answers kept here are made of.
 CONFIG_TABLES = frozenset(
-    {"custom_dataclasses", "dataclass_fields", "playbooks", "playbook_versions", "playbook_actions"}
+    {
+        "custom_dataclasses",
+        "dataclass_fields",
+        "playbooks",
+        "playbook_versions",
+        "playbook_actions",
+        "component_configurations",
+    }
 )
 # How many workspaces a process keeps answers for (the least recently used go first).
 MAX_WORKSPACES = 1024

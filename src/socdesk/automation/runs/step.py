@@ -21,6 +21,9 @@ from typing import Any
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.component_configurations import applied_settings
+from socdesk.automation.component_settings import narrowed
+from socdesk.automation.components import HTTP
 from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.actions import (
     CALLS_OUT,
@@ -333,9 +336,12 @@ class RunStep:
                 output=_json({"until": until.isoformat()}),
             )
             return await self._park(until)
-        context = ActionContext(
-            self.session, scope, data_class, run.dataobject_id, self.limits.http
-        )
+        http = self.limits.http
+        if call.name in CALLS_OUT:
+            # The workspace's applied socdesk_http configuration narrows the operator's limits
+            # (kept per configuration revision: no query while it does not change).
+            http = narrowed(http, await applied_settings(self.session, scope, HTTP))
+        context = ActionContext(self.session, scope, data_class, run.dataobject_id, http)
         # A savepoint only when this transaction redoes a failure, or for a call out (never
         # made twice by a redo).
         careful = self.careful or call.name in CALLS_OUT

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.jobs import QUEUE, TASK
+from socdesk.automation.runs.nodes import NodeKind, heartbeat
 from socdesk.automation.runs.runner import RunLimits, Runner
 from socdesk.automation.timers import TimerSweeps
 from socdesk.kit.db import create_engine, create_sessionmaker, is_sqlite, sync_url
@@ -49,15 +50,16 @@ async def in_process_runner(
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(
-        Runner(sessions, limits(settings)).serve(stop, settings.runner_poll_seconds)
-    )
-    try:
-        yield
-    finally:
-        stop.set()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=10)
+    async with heartbeat(sessions, NodeKind.in_process):
+        task = asyncio.create_task(
+            Runner(sessions, limits(settings)).serve(stop, settings.runner_poll_seconds)
+        )
+        try:
+            yield
+        finally:
+            stop.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=10)
 
 
 async def work(settings: Settings, concurrency: int = 1) -> None:
@@ -66,10 +68,12 @@ async def work(settings: Settings, concurrency: int = 1) -> None:
     engine = create_engine(settings.database_url, pool_size=max(2, concurrency + 1))
     sessions = create_sessionmaker(engine)
     try:
-        if is_sqlite(settings.database_url):
-            await _poll(sessions, settings, concurrency)
-        else:
-            await _take_jobs(sessions, settings, concurrency)
+        # One running node per process, whatever its concurrency.
+        async with heartbeat(sessions, NodeKind.worker):
+            if is_sqlite(settings.database_url):
+                await _poll(sessions, settings, concurrency)
+            else:
+                await _take_jobs(sessions, settings, concurrency)
     finally:
         await engine.dispose()
 
