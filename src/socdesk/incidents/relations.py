@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    bindparam,
     cast,
     false,
     insert,
@@ -32,8 +33,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.kit.built import IDS, Built, among_parameter, among_value
 from socdesk.kit.bulk import bulk_insert
-from socdesk.kit.repository import WorkspaceScoped, chunks
+from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks
 from socdesk.models import Incident, IncidentRisk, IncidentTag, IncidentThreatObjective
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -114,39 +116,86 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
     async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         await bulk_insert(self.session, IncidentTag, rows)
 
+    async def remove_contents(self, ids: Sequence[uuid.UUID], contents: Sequence[str]) -> None:
+        """Take each of `contents` from the incidents `ids`: one DELETE per chunk, built once
+        per store and number of tags."""
+        postgres = self.is_postgres
+        statement = _BUILT.get(
+            ("remove", postgres, len(contents)), lambda: _removing(postgres, len(contents))
+        )
+        values = {TENANT: self.tenant_id, **_contents(contents)}
+        for part in chunks(ids):
+            await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
+
     async def add_to_each(
         self, ids: Sequence[uuid.UUID], tags: Sequence[str], creator_id: uuid.UUID, org_id: Any
     ) -> None:
         """Give each incident of `ids` every one of `tags` it lacks, written by the database:
-        one INSERT ... SELECT per chunk (the incidents times the tags, less those it has)."""
+        one INSERT ... SELECT per chunk (the incidents times the tags, less those it has),
+        built once per store and number of tags."""
         if not tags:
             return
-        wanted = _rows_of([{"content": literal(t, String())} for t in tags])
-        has = (
-            select(IncidentTag.id)
-            .where(
-                self.owned(),
-                IncidentTag.incident_id == Incident.id,
-                IncidentTag.content == wanted.c.content,
-            )
-            .exists()
+        postgres = self.is_postgres
+        statement = _BUILT.get(
+            ("add", postgres, len(tags)), lambda: _adding(self.new_id_sql(), postgres, len(tags))
         )
-        names = ["id", "workspace_id", "incident_id", "content", "creator_id", "org_id"]
+        values = {TENANT: self.tenant_id, "creator": creator_id, "org": org_id, **_contents(tags)}
         for part in chunks(ids):
-            source = (
-                select(
-                    self.new_id_sql(),
-                    Incident.workspace_id,
-                    Incident.id,
-                    wanted.c.content,
-                    literal(creator_id, IncidentTag.creator_id.type),
-                    literal(org_id, IncidentTag.org_id.type),
-                )
-                .select_from(Incident)
-                .join(wanted, true())
-                .where(self.owned(Incident), self.among(Incident.id, part), ~has)
-            )
-            await self.session.execute(insert(IncidentTag).from_select(names, source))
+            await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
+
+
+# The tag statements a workflow's tag actions run, by store and number of tags.
+_BUILT = Built()
+
+
+def _contents(tags: Sequence[str]) -> dict[str, str]:
+    return {f"content_{n}": tag for n, tag in enumerate(tags)}
+
+
+def _removing(postgres: bool, count: int) -> Any:
+    table: Any = IncidentTag.__table__
+    contents = [bindparam(f"content_{n}", type_=String()) for n in range(count)]
+    return table.delete().where(
+        table.c.workspace_id == bindparam(TENANT),
+        table.c.content.in_(contents),
+        among_parameter(postgres, table.c.incident_id),
+    )
+
+
+def _adding(new_id: Any, postgres: bool, count: int) -> Any:
+    tags: Any = IncidentTag.__table__
+    incidents: Any = Incident.__table__
+    wanted = _rows_of(
+        [{"content": bindparam(f"content_{n}", type_=String())} for n in range(count)]
+    )
+    has = (
+        select(tags.c.id)
+        .where(
+            tags.c.workspace_id == bindparam(TENANT),
+            tags.c.incident_id == incidents.c.id,
+            tags.c.content == wanted.c.content,
+        )
+        .exists()
+    )
+    names = ["id", "workspace_id", "incident_id", "content", "creator_id", "org_id"]
+    source = (
+        select(
+            new_id,
+            incidents.c.workspace_id,
+            incidents.c.id,
+            wanted.c.content,
+            bindparam("creator", type_=tags.c.creator_id.type),
+            bindparam("org", type_=tags.c.org_id.type),
+        )
+        .select_from(incidents)
+        .join(wanted, true())
+        .where(
+            incidents.c.workspace_id == bindparam(TENANT),
+            among_parameter(postgres, incidents.c.id),
+            ~has,
+        )
+    )
+    return tags.insert().from_select(names, source)
 
 
 class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
@@ -285,17 +334,14 @@ class Relations:
         if current is None:
             current = await self.tags.contents_of(ids)
         wanted = list(change.tags)
-        doomed: ColumnElement[bool] | None = None
-        if change.operation is TagOperation.replace_:
-            doomed = IncidentTag.content.not_in(wanted) if wanted else true()
-        elif change.operation is TagOperation.remove and wanted:
-            doomed = IncidentTag.content.in_(wanted)
         outcome: BeforeAfter = {}
         for incident_id in ids:
             had = current.get(incident_id, [])
             outcome[incident_id] = (sorted(had), sorted(change.applied(had)))
-        if doomed is not None:
-            await self.tags.remove(ids, doomed)
+        if change.operation is TagOperation.replace_:
+            await self.tags.remove(ids, IncidentTag.content.not_in(wanted) if wanted else true())
+        elif change.operation is TagOperation.remove and wanted:
+            await self.tags.remove_contents(ids, wanted)
         if change.operation is not TagOperation.remove:
             await self.tags.add_to_each(ids, wanted, self.scope.user.id, self.scope.project.id)
         return outcome
