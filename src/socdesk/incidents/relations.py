@@ -19,7 +19,6 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
-    bindparam,
     cast,
     false,
     insert,
@@ -29,11 +28,16 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.kit.built import IDS, Built, among_parameter, among_value
+from socdesk.incidents.tag_repository import (
+    adding,
+    constant_rows,
+    contents_parameters,
+    removing,
+)
+from socdesk.kit.built import IDS, among_value
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks
 from socdesk.models import Incident, IncidentRisk, IncidentTag, IncidentThreatObjective
@@ -82,13 +86,6 @@ def objective_list(keys: Iterable[ObjectiveKey]) -> list[dict[str, str | None]]:
     return [{"threat_objective": o, "relevance": r} for o, r in sorted(keys)]
 
 
-def _rows_of(rows: Sequence[dict[str, Any]]) -> Any:
-    """A few constant rows as a subquery (a UNION ALL of SELECTs: SQLite's VALUES cannot
-    name its columns)."""
-    selects = [select(*(value.label(name) for name, value in row.items())) for row in rows]
-    return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
-
-
 class TagRepository(WorkspaceScoped[IncidentTag]):
     """Tags of one workspace's incidents."""
 
@@ -120,10 +117,8 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
         """Take each of `contents` from the incidents `ids`: one DELETE per chunk, built once
         per store and number of tags."""
         postgres = self.is_postgres
-        statement = _BUILT.get(
-            ("remove", postgres, len(contents)), lambda: _removing(postgres, len(contents))
-        )
-        values = {TENANT: self.tenant_id, **_contents(contents)}
+        statement = removing(postgres, len(contents))
+        values = {TENANT: self.tenant_id, **contents_parameters(contents)}
         for part in chunks(ids):
             await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
 
@@ -136,66 +131,15 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
         if not tags:
             return
         postgres = self.is_postgres
-        statement = _BUILT.get(
-            ("add", postgres, len(tags)), lambda: _adding(self.new_id_sql(), postgres, len(tags))
-        )
-        values = {TENANT: self.tenant_id, "creator": creator_id, "org": org_id, **_contents(tags)}
+        statement = adding(self.new_id_sql(), postgres, len(tags))
+        values = {
+            TENANT: self.tenant_id,
+            "creator": creator_id,
+            "org": org_id,
+            **contents_parameters(tags),
+        }
         for part in chunks(ids):
             await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
-
-
-# The tag statements a workflow's tag actions run, by store and number of tags.
-_BUILT = Built()
-
-
-def _contents(tags: Sequence[str]) -> dict[str, str]:
-    return {f"content_{n}": tag for n, tag in enumerate(tags)}
-
-
-def _removing(postgres: bool, count: int) -> Any:
-    table: Any = IncidentTag.__table__
-    contents = [bindparam(f"content_{n}", type_=String()) for n in range(count)]
-    return table.delete().where(
-        table.c.workspace_id == bindparam(TENANT),
-        table.c.content.in_(contents),
-        among_parameter(postgres, table.c.incident_id),
-    )
-
-
-def _adding(new_id: Any, postgres: bool, count: int) -> Any:
-    tags: Any = IncidentTag.__table__
-    incidents: Any = Incident.__table__
-    wanted = _rows_of(
-        [{"content": bindparam(f"content_{n}", type_=String())} for n in range(count)]
-    )
-    has = (
-        select(tags.c.id)
-        .where(
-            tags.c.workspace_id == bindparam(TENANT),
-            tags.c.incident_id == incidents.c.id,
-            tags.c.content == wanted.c.content,
-        )
-        .exists()
-    )
-    names = ["id", "workspace_id", "incident_id", "content", "creator_id", "org_id"]
-    source = (
-        select(
-            new_id,
-            incidents.c.workspace_id,
-            incidents.c.id,
-            wanted.c.content,
-            bindparam("creator", type_=tags.c.creator_id.type),
-            bindparam("org", type_=tags.c.org_id.type),
-        )
-        .select_from(incidents)
-        .join(wanted, true())
-        .where(
-            incidents.c.workspace_id == bindparam(TENANT),
-            among_parameter(postgres, incidents.c.id),
-            ~has,
-        )
-    )
-    return tags.insert().from_select(names, source)
 
 
 class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
@@ -232,7 +176,7 @@ class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
         if not wanted:
             return
         table = IncidentThreatObjective
-        rows = _rows_of(
+        rows = constant_rows(
             [
                 {
                     "threat_objective": literal(o, String()),

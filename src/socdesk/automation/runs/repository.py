@@ -177,34 +177,40 @@ def _claiming(postgres: bool, by_id: bool, whole: bool) -> Any:
     """The claim's UPDATE (`RunQueue.claim`), built once per store, whether it names the run
     (`run_id`) and whether it answers the whole run or its id; its parameters are `owner`,
     `now`, `until` (the lease's end) and `run_id`."""
-    columns = WorkflowRun.__table__.c
+    runs: Any = WorkflowRun.__table__
+    columns = runs.c
     now = bindparam("now", type_=columns.due_at.type)
-    free = or_(WorkflowRun.lease_until.is_(None), WorkflowRun.lease_until < now)
-    due = or_(WorkflowRun.due_at.is_(None), WorkflowRun.due_at <= now)
+    free = or_(columns.lease_until.is_(None), columns.lease_until < now)
+    due = or_(columns.due_at.is_(None), columns.due_at <= now)
     candidate = (
-        select(WorkflowRun.id)
-        .where(WorkflowRun.status.in_(LIVE_STATUSES), due, free)
-        .where(*([WorkflowRun.id == bindparam("run_id", type_=columns.id.type)] if by_id else []))
-        .order_by(WorkflowRun.due_at, WorkflowRun.id)
+        select(columns.id)
+        .where(columns.status.in_(LIVE_STATUSES), due, free)
+        .where(*([columns.id == bindparam("run_id", type_=columns.id.type)] if by_id else []))
+        .order_by(columns.due_at, columns.id)
         .limit(1)
     )
     if postgres:
         candidate = candidate.with_for_update(skip_locked=True)
+    # The table's UPDATE (the ORM's bulk UPDATE machinery cost more than the claim itself),
+    # its row loaded as the run by `from_statement`.
     claiming = (
-        update(WorkflowRun)
+        runs.update()
         .where(
-            and_(WorkflowRun.id == candidate.scalar_subquery(), free),
-            WorkflowRun.status.in_(LIVE_STATUSES),
+            and_(columns.id == candidate.scalar_subquery(), free),
+            columns.status.in_(LIVE_STATUSES),
         )
         .values(
             lease_owner=bindparam("owner", type_=columns.lease_owner.type),
             lease_until=bindparam("until", type_=columns.lease_until.type),
         )
-        .execution_options(synchronize_session=False)
     )
     if whole:
-        return claiming.returning(WorkflowRun).execution_options(populate_existing=True)
-    return claiming.returning(WorkflowRun.id)
+        return (
+            select(WorkflowRun)
+            .from_statement(claiming.returning(*columns))
+            .execution_options(populate_existing=True)
+        )
+    return claiming.returning(columns.id)
 
 
 class RunSettings:
