@@ -45,6 +45,7 @@ from socdesk.incidents.rules import (
     status_after,
 )
 from socdesk.incidents.writes import Writes, merged_document
+from socdesk.kit.built import Built
 from socdesk.kit.clock import format_time
 from socdesk.kit.columns import UtcDateTime
 from socdesk.kit.sqljson import (
@@ -204,6 +205,16 @@ class AuditSql:
     def update_changes(self, writes: Writes, now: datetime, related: RowValues | None) -> Any:
         """The JSON text of an update event's `changes` for the row; `related.text(key)` gives
         the finished member of a relation the change touched (NULL where it did not change)."""
+        key = _columns_key(writes)
+        if key is not None:
+            # A change of columns alone (a workflow's set_severity, ...) is the same SQL for
+            # the same values, whatever the time: built once, so the statement that writes its
+            # events is built once too (`EventRepository.add_from_incidents` keeps it by it).
+            shape = (self.sql.postgres, key, id(related))
+            return _COLUMN_CHANGES.get(shape, lambda: self._built_changes(writes, now, related))
+        return self._built_changes(writes, now, related)
+
+    def _built_changes(self, writes: Writes, now: datetime, related: RowValues | None) -> Any:
         fields = self.fields(writes, now)
         if not fields and related is not None:
             return _relations_changes(related)
@@ -244,6 +255,23 @@ class AuditSql:
             self.sql.document_members(Incident.document), members(scalars + fixed)
         )
         return self.sql.as_json(json_object(body))
+
+
+_COLUMN_CHANGES = Built(256)
+
+
+def _columns_key(writes: Writes) -> tuple[Any, ...] | None:
+    """What `update_changes` of a change of columns alone depends on (their names, values and
+    the values' types: 1 and True are equal keys but not equal JSON), or None for another
+    change or unhashable values."""
+    if writes.status is not None or writes.document or writes.paths:
+        return None
+    key = tuple((name, type(value), value) for name, value in sorted(writes.columns.items()))
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
 
 
 @cache

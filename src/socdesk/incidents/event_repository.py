@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     Uuid,
+    bindparam,
     func,
     insert,
     literal,
@@ -16,8 +17,10 @@ from sqlalchemy import (
     select,
 )
 
+from socdesk.kit.built import IDS, Built, among_parameter, among_value
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import (
+    TENANT,
     WorkspaceScoped,
     chunks,
 )
@@ -85,35 +88,31 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
         With `lock`, the same statement locks the incidents, in id order as `Scoped.lock`
         does (one pass over them instead of two); the ids of those found, in id order (else
         none are returned)."""
-        events: Any = IncidentEvent.__table__  # a Table (the declarative base types a FromClause)
-        columns = events.columns
-        shared = [n for n in event if n != "incident_id" and n not in derived]
-        values = [
-            null() if event[n] is None else literal(event[n], columns[n].type) for n in shared
-        ]
-        new_id = self.new_id_sql()
-        rows: Any = Incident.__table__
-        if joined is not None:
-            rows = rows.outerjoin(joined.table, joined.on(Incident.id))
-        targets = ["id", "workspace_id", "incident_id", *shared, *derived]
+        postgres = self.is_postgres
+        shared = tuple(n for n in event if n != "incident_id" and n not in derived)
+        # The statement's shape: the event's values are parameters, so one is built per
+        # store, columns, derived SQL (kept alive by the statement, so its id stays its own)
+        # and lock, and the update events of a run's actions reuse it.
+        shape = (
+            postgres,
+            tuple((n, event[n] is None) for n in shared),
+            tuple((n, id(v)) for n, v in derived.items()),
+            id(joined),
+            lock,
+        )
+        statement = _FROM_INCIDENTS.get(
+            shape, lambda: _from_incidents(self, event, shared, derived, joined, lock)
+        )
+        values: dict[str, Any] = {f"event_{n}": event[n] for n in shared if event[n] is not None}
+        values.update(parameters or {})
+        values[TENANT] = self.tenant_id
         found: list[uuid.UUID] = []
         if lock:
             await self.take_write_lock(ids)
             ids = sorted(ids)
         for part in chunks(ids):
-            source = (
-                select(new_id, Incident.workspace_id, Incident.id, *values, *derived.values())
-                .select_from(rows)
-                .where(self.owned(Incident), self.among(Incident.id, part))
-            )
-            # The table's INSERT, not the ORM's: given parameters, the ORM's would be a bulk
-            # insert of rows.
-            statement = insert(events)
-            if lock:
-                source = source.order_by(Incident.id).with_for_update(of=Incident)
-                statement = statement.returning(events.c.incident_id)
             result = await self.session.execute(
-                statement.from_select(targets, source), dict(parameters or {})
+                statement, {**values, IDS: among_value(postgres, part)}
             )
             if lock:
                 found += sorted(result.scalars())
@@ -141,3 +140,44 @@ class EventRepository(WorkspaceScoped[IncidentEvent]):
             .limit(1)
         )
         return snapshot
+
+
+_FROM_INCIDENTS = Built()
+
+
+def _from_incidents(
+    repository: EventRepository,
+    event: Mapping[str, Any],
+    shared: Sequence[str],
+    derived: Mapping[str, Any],
+    joined: RowValues | None,
+    lock: bool,
+) -> Any:
+    """`add_from_incidents`' INSERT ... SELECT, its values, tenant and ids parameters."""
+    events: Any = IncidentEvent.__table__  # a Table (the declarative base types a FromClause)
+    columns = events.columns
+    values = [
+        null() if event[n] is None else bindparam(f"event_{n}", type_=columns[n].type)
+        for n in shared
+    ]
+    rows: Any = Incident.__table__
+    if joined is not None:
+        rows = rows.outerjoin(joined.table, joined.on(Incident.id))
+    targets = ["id", "workspace_id", "incident_id", *shared, *derived]
+    source = (
+        select(
+            repository.new_id_sql(), Incident.workspace_id, Incident.id, *values, *derived.values()
+        )
+        .select_from(rows)
+        .where(
+            Incident.workspace_id == bindparam(TENANT),
+            among_parameter(repository.is_postgres, Incident.id),
+        )
+    )
+    # The table's INSERT, not the ORM's: given parameters, the ORM's would be a bulk insert of
+    # rows.
+    statement = insert(events)
+    if lock:
+        source = source.order_by(Incident.id).with_for_update(of=Incident)
+        statement = statement.returning(events.c.incident_id)
+    return statement.from_select(targets, source)

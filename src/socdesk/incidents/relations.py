@@ -28,12 +28,18 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.incidents.tag_repository import (
+    adding,
+    constant_rows,
+    contents_parameters,
+    removing,
+)
+from socdesk.kit.built import IDS, among_value
 from socdesk.kit.bulk import bulk_insert
-from socdesk.kit.repository import WorkspaceScoped, chunks
+from socdesk.kit.repository import TENANT, WorkspaceScoped, chunks
 from socdesk.models import Incident, IncidentRisk, IncidentTag, IncidentThreatObjective
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -80,13 +86,6 @@ def objective_list(keys: Iterable[ObjectiveKey]) -> list[dict[str, str | None]]:
     return [{"threat_objective": o, "relevance": r} for o, r in sorted(keys)]
 
 
-def _rows_of(rows: Sequence[dict[str, Any]]) -> Any:
-    """A few constant rows as a subquery (a UNION ALL of SELECTs: SQLite's VALUES cannot
-    name its columns)."""
-    selects = [select(*(value.label(name) for name, value in row.items())) for row in rows]
-    return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
-
-
 class TagRepository(WorkspaceScoped[IncidentTag]):
     """Tags of one workspace's incidents."""
 
@@ -114,39 +113,33 @@ class TagRepository(WorkspaceScoped[IncidentTag]):
     async def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         await bulk_insert(self.session, IncidentTag, rows)
 
+    async def remove_contents(self, ids: Sequence[uuid.UUID], contents: Sequence[str]) -> None:
+        """Take each of `contents` from the incidents `ids`: one DELETE per chunk, built once
+        per store and number of tags."""
+        postgres = self.is_postgres
+        statement = removing(postgres, len(contents))
+        values = {TENANT: self.tenant_id, **contents_parameters(contents)}
+        for part in chunks(ids):
+            await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
+
     async def add_to_each(
         self, ids: Sequence[uuid.UUID], tags: Sequence[str], creator_id: uuid.UUID, org_id: Any
     ) -> None:
         """Give each incident of `ids` every one of `tags` it lacks, written by the database:
-        one INSERT ... SELECT per chunk (the incidents times the tags, less those it has)."""
+        one INSERT ... SELECT per chunk (the incidents times the tags, less those it has),
+        built once per store and number of tags."""
         if not tags:
             return
-        wanted = _rows_of([{"content": literal(t, String())} for t in tags])
-        has = (
-            select(IncidentTag.id)
-            .where(
-                self.owned(),
-                IncidentTag.incident_id == Incident.id,
-                IncidentTag.content == wanted.c.content,
-            )
-            .exists()
-        )
-        names = ["id", "workspace_id", "incident_id", "content", "creator_id", "org_id"]
+        postgres = self.is_postgres
+        statement = adding(self.new_id_sql(), postgres, len(tags))
+        values = {
+            TENANT: self.tenant_id,
+            "creator": creator_id,
+            "org": org_id,
+            **contents_parameters(tags),
+        }
         for part in chunks(ids):
-            source = (
-                select(
-                    self.new_id_sql(),
-                    Incident.workspace_id,
-                    Incident.id,
-                    wanted.c.content,
-                    literal(creator_id, IncidentTag.creator_id.type),
-                    literal(org_id, IncidentTag.org_id.type),
-                )
-                .select_from(Incident)
-                .join(wanted, true())
-                .where(self.owned(Incident), self.among(Incident.id, part), ~has)
-            )
-            await self.session.execute(insert(IncidentTag).from_select(names, source))
+            await self.session.execute(statement, {**values, IDS: among_value(postgres, part)})
 
 
 class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
@@ -183,7 +176,7 @@ class ObjectiveRepository(WorkspaceScoped[IncidentThreatObjective]):
         if not wanted:
             return
         table = IncidentThreatObjective
-        rows = _rows_of(
+        rows = constant_rows(
             [
                 {
                     "threat_objective": literal(o, String()),
@@ -285,17 +278,14 @@ class Relations:
         if current is None:
             current = await self.tags.contents_of(ids)
         wanted = list(change.tags)
-        doomed: ColumnElement[bool] | None = None
-        if change.operation is TagOperation.replace_:
-            doomed = IncidentTag.content.not_in(wanted) if wanted else true()
-        elif change.operation is TagOperation.remove and wanted:
-            doomed = IncidentTag.content.in_(wanted)
         outcome: BeforeAfter = {}
         for incident_id in ids:
             had = current.get(incident_id, [])
             outcome[incident_id] = (sorted(had), sorted(change.applied(had)))
-        if doomed is not None:
-            await self.tags.remove(ids, doomed)
+        if change.operation is TagOperation.replace_:
+            await self.tags.remove(ids, IncidentTag.content.not_in(wanted) if wanted else true())
+        elif change.operation is TagOperation.remove and wanted:
+            await self.tags.remove_contents(ids, wanted)
         if change.operation is not TagOperation.remove:
             await self.tags.add_to_each(ids, wanted, self.scope.user.id, self.scope.project.id)
         return outcome

@@ -25,8 +25,10 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, aggregate_order_by
+from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.types import NullType
 
+from socdesk.kit.built import IDS, Built, among_parameter, among_value
 from socdesk.kit.bulk import bulk_insert
 from socdesk.kit.repository import (
     TENANT,
@@ -154,8 +156,18 @@ class IncidentRepository(WorkspaceScoped[Incident]):
     async def update_many(self, ids: Sequence[uuid.UUID], values: dict[str, Any]) -> None:
         """Write `values` (SQL or plain) on the incidents `ids` and move their version on: one
         UPDATE per chunk."""
-        statement = self.update().values(version=Incident.version + 1, **values)
-        await self.execute_in_chunks(statement, Incident.id, ids)
+        if any(isinstance(value, ClauseElement) for value in values.values()):
+            statement = self.update().values(version=Incident.version + 1, **values)
+            await self.execute_in_chunks(statement, Incident.id, ids)
+            return
+        # Plain values (a workflow's set_severity, ...): the statement is built once per store
+        # and columns, the values its parameters.
+        postgres = self.is_postgres
+        names = tuple(values)
+        statement = _UPDATES.get((postgres, names), lambda: _updating(postgres, names))
+        parameters = {TENANT: self.tenant_id, **{f"set_{n}": v for n, v in values.items()}}
+        for part in chunks(ids):
+            await self.session.execute(statement, {**parameters, IDS: among_value(postgres, part)})
 
     async def bump_one(
         self, incident_id: uuid.UUID, now: Any, user_id: uuid.UUID
@@ -217,6 +229,23 @@ _INCIDENT_BY_ID = IncidentRepository.rows_where(
 _INCIDENT_BY_NUMBER = IncidentRepository.rows_where(
     Incident.__table__.columns["number"] == bindparam("number")
 )
+
+
+_UPDATES = Built()
+
+
+def _updating(postgres: bool, names: Sequence[str]) -> Any:
+    """`IncidentRepository.update_many`'s UPDATE of plain values for columns `names`."""
+    incidents: Any = Incident.__table__
+    columns = incidents.c
+    return (
+        incidents.update()
+        .where(columns.workspace_id == bindparam(TENANT), among_parameter(postgres, columns.id))
+        .values(
+            version=columns.version + 1,
+            **{n: bindparam(f"set_{n}", type_=columns[n].type) for n in names},
+        )
+    )
 
 
 def _bump_answering_tags(postgres: bool) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
@@ -114,9 +115,7 @@ class RunQueue:
         UPDATE whose WHERE holds the claim's conditions again, so two runners never both take
         a run (on PostgreSQL the candidate is also skipped while another transaction has it
         locked)."""
-        claimed: uuid.UUID | None = await self._claim(
-            self._claiming(owner, now, lease, run_id).returning(WorkflowRun.id)
-        )
+        claimed: uuid.UUID | None = await self._claim(False, owner, now, lease, run_id)
         return claimed
 
     async def claim_held(
@@ -124,43 +123,24 @@ class RunQueue:
     ) -> WorkflowRun | None:
         """`claim`, answering the claimed run itself (its row as the UPDATE left it, locked
         until commit), for a runner that runs it in the claim's transaction: not read again."""
-        statement = (
-            self._claiming(owner, now, lease, run_id)
-            .returning(WorkflowRun)
-            .execution_options(populate_existing=True)
-        )
-        claimed: WorkflowRun | None = await self._claim(statement)
+        claimed: WorkflowRun | None = await self._claim(True, owner, now, lease, run_id)
         return claimed
 
-    def _claiming(
-        self, owner: str, now: datetime, lease: timedelta, run_id: uuid.UUID | None
+    async def _claim(
+        self,
+        whole: bool,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        run_id: uuid.UUID | None,
     ) -> Any:
-        free = or_(WorkflowRun.lease_until.is_(None), WorkflowRun.lease_until < now)
-        due = or_(WorkflowRun.due_at.is_(None), WorkflowRun.due_at <= now)
-        candidate = (
-            select(WorkflowRun.id)
-            .where(WorkflowRun.status.in_(LIVE_STATUSES), due, free)
-            .where(*([WorkflowRun.id == run_id] if run_id is not None else []))
-            .order_by(WorkflowRun.due_at, WorkflowRun.id)
-            .limit(1)
-        )
-        if self.session.get_bind().dialect.name == "postgresql":
-            candidate = candidate.with_for_update(skip_locked=True)
-        return (
-            update(WorkflowRun)
-            .where(
-                and_(WorkflowRun.id == candidate.scalar_subquery(), free),
-                WorkflowRun.status.in_(LIVE_STATUSES),
-            )
-            .values(lease_owner=owner, lease_until=now + lease)
-            .execution_options(synchronize_session=False)
-        )
-
-    async def _claim(self, statement: Any) -> Any:
-        claimed = await self.session.scalar(statement)
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        statement = _claiming(postgres, run_id is not None, whole)
+        parameters = {"owner": owner, "now": now, "until": now + lease, "run_id": run_id}
+        claimed = await self.session.scalar(statement, parameters)
         # On SQLite the UPDATE took the write lock: the run's tasks in this transaction need
         # not take it again.
-        if self.session.get_bind().dialect.name != "postgresql":
+        if not postgres:
             held_write_lock(self.session)
         return claimed
 
@@ -190,6 +170,47 @@ class RunQueue:
         )
         found: WorkflowRun | None = await self.session.scalar(statement)
         return found
+
+
+@cache
+def _claiming(postgres: bool, by_id: bool, whole: bool) -> Any:
+    """The claim's UPDATE (`RunQueue.claim`), built once per store, whether it names the run
+    (`run_id`) and whether it answers the whole run or its id; its parameters are `owner`,
+    `now`, `until` (the lease's end) and `run_id`."""
+    runs: Any = WorkflowRun.__table__
+    columns = runs.c
+    now = bindparam("now", type_=columns.due_at.type)
+    free = or_(columns.lease_until.is_(None), columns.lease_until < now)
+    due = or_(columns.due_at.is_(None), columns.due_at <= now)
+    candidate = (
+        select(columns.id)
+        .where(columns.status.in_(LIVE_STATUSES), due, free)
+        .where(*([columns.id == bindparam("run_id", type_=columns.id.type)] if by_id else []))
+        .order_by(columns.due_at, columns.id)
+        .limit(1)
+    )
+    if postgres:
+        candidate = candidate.with_for_update(skip_locked=True)
+    # The table's UPDATE (the ORM's bulk UPDATE machinery cost more than the claim itself),
+    # its row loaded as the run by `from_statement`.
+    claiming = (
+        runs.update()
+        .where(
+            and_(columns.id == candidate.scalar_subquery(), free),
+            columns.status.in_(LIVE_STATUSES),
+        )
+        .values(
+            lease_owner=bindparam("owner", type_=columns.lease_owner.type),
+            lease_until=bindparam("until", type_=columns.lease_until.type),
+        )
+    )
+    if whole:
+        return (
+            select(WorkflowRun)
+            .from_statement(claiming.returning(*columns))
+            .execution_options(populate_existing=True)
+        )
+    return claiming.returning(columns.id)
 
 
 class RunSettings:
