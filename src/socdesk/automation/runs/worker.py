@@ -67,24 +67,29 @@ async def work(settings: Settings, concurrency: int = 1) -> None:
     run jobs, `concurrency` at once; on SQLite `concurrency` runners polling the run table."""
     engine = create_engine(settings.database_url, pool_size=max(2, concurrency + 1))
     sessions = create_sessionmaker(engine)
+    # Taken before the node is listed: a stop that comes at once still ends the worker
+    # cleanly (its node row deleted), not by the signal's default action.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
         # One running node per process, whatever its concurrency.
         async with heartbeat(sessions, NodeKind.worker):
             if is_sqlite(settings.database_url):
-                await _poll(sessions, settings, concurrency)
+                await _poll(sessions, settings, concurrency, stop)
             else:
-                await _take_jobs(sessions, settings, concurrency)
+                await _take_jobs(sessions, settings, concurrency, stop)
     finally:
         await engine.dispose()
 
 
 async def _poll(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, concurrency: int
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    concurrency: int,
+    stop: asyncio.Event,
 ) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     runners = [Runner(sessions, limits(settings)) for _ in range(concurrency)]
     await asyncio.gather(*(r.serve(stop, settings.runner_poll_seconds) for r in runners))
 
@@ -105,11 +110,13 @@ def job_app(settings: Settings, runner: Runner) -> procrastinate.App:
 
 
 async def _take_jobs(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, concurrency: int
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    concurrency: int,
+    stop: asyncio.Event,
 ) -> None:
     runner = Runner(sessions, limits(settings))
     app = job_app(settings, runner)
-    stop = asyncio.Event()
 
     async def rescue() -> None:
         # A run whose worker died (its lease ran out) gets a new job: never lost. The dead
@@ -132,13 +139,22 @@ async def _take_jobs(
 
     async with app.open_async():
         rescuer = asyncio.create_task(rescue())
-        try:
-            await app.run_worker_async(
+        jobs = asyncio.create_task(
+            app.run_worker_async(
                 queues=[QUEUE],
                 concurrency=concurrency,
                 name=runner.owner,
-                install_signal_handlers=True,
+                install_signal_handlers=False,  # `work`'s own, taken from the start
             )
+        )
+        stopped = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({jobs, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stop.set()
+            # Cancelled, procrastinate's worker stops as on a signal: the jobs in hand end.
+            jobs.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await jobs
+            await stopped
             await rescuer
