@@ -63,15 +63,23 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         yield url
 
 
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    """The suite's settings for `database_url`; a module that needs other limits (an
+    allow-list, an attachment size) gives them as `overrides`."""
+    values: dict[str, Any] = {
+        "environment": Environment.test,
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "db_pool_size": 2,
+        "log_level": "WARNING",
+        **overrides,
+    }
+    return Settings(**values)
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        environment=Environment.test,
-        database_url=database_url,
-        secret_key=TEST_SECRET,
-        db_pool_size=2,
-        log_level="WARNING",
-    )
+    return settings_for(database_url)
 
 
 @pytest.fixture

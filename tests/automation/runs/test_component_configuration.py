@@ -13,23 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.runner import RunLimits, Runner
-from socdesk.settings import Environment, Settings
+from socdesk.settings import Settings
 from tests.automation.runs.helpers import chain, instance, runnable, service_task, started
-from tests.conftest import TEST_SECRET
+from tests.conftest import settings_for
 from tests.factories import TenantInfo
 from tests.secmaster.incidents.factories import seed_incidents
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        environment=Environment.test,
-        database_url=database_url,
-        secret_key=TEST_SECRET,
-        db_pool_size=2,
-        log_level="WARNING",
-        automation_http_allowed_hosts=["127.0.0.1", "localhost"],
-    )
+    return settings_for(database_url, automation_http_allowed_hosts=["127.0.0.1", "localhost"])
 
 
 def configuration(param: dict[str, str]) -> dict[str, object]:

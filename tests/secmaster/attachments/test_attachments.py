@@ -27,10 +27,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import Attachment, Role
-from socdesk.settings import Environment, Settings
+from socdesk.settings import Settings
 from tests.automation.runs.helpers import runnable, runner
 from tests.automation.runs.test_sdk_runs import ASKING, _settled
-from tests.conftest import TEST_SECRET, AdminSdk
+from tests.conftest import AdminSdk, settings_for
 from tests.factories import TenantInfo, login, make_member, make_tenant
 from tests.sdk_models import raw_body, unanswered
 from tests.secmaster.incidents.factories import seed_incidents
@@ -42,14 +42,7 @@ EVIDENCE = b"%PDF-1.7 the approval, signed\x00\xff" * 10
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        environment=Environment.test,
-        database_url=database_url,
-        secret_key=TEST_SECRET,
-        db_pool_size=2,
-        log_level="WARNING",
-        attachment_max_bytes=MAX_BYTES,
-    )
+    return settings_for(database_url, attachment_max_bytes=MAX_BYTES)
 
 
 def attachments_path(tenant: TenantInfo) -> str:

@@ -42,8 +42,8 @@ from socdesk.automation.components import COMPONENTS, FLOW, HTTP
 from socdesk.automation.runs.nodes import NodeKind, heartbeat
 from socdesk.kit.clock import utcnow
 from socdesk.models import Role, RunnerNode
-from socdesk.settings import Environment, Settings
-from tests.conftest import TEST_SECRET, AdminSdk
+from socdesk.settings import Settings
+from tests.conftest import AdminSdk, settings_for
 from tests.factories import TenantInfo, login, make_member, make_tenant
 from tests.sdk_models import raw_body, unanswered
 
@@ -53,12 +53,8 @@ OPERATOR_HOSTS = ["*.example.com", "hooks.partner.test", "10.0.0.0/8"]
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """The operator's ceiling the workspaces narrow."""
-    return Settings(
-        environment=Environment.test,
-        database_url=database_url,
-        secret_key=TEST_SECRET,
-        db_pool_size=2,
-        log_level="WARNING",
+    return settings_for(
+        database_url,
         automation_http_allowed_hosts=OPERATOR_HOSTS,
         automation_http_timeout_seconds=10,
         automation_http_max_response_bytes=100_000,
