@@ -34,8 +34,8 @@ class DataObjectEvent(Base):
     batch_type: Mapped[str | None] = mapped_column(String(255))
     trigger_flag: Mapped[bool] = mapped_column(default=False)
     at: Mapped[datetime]
-    # The fields written: {field: {"before": ..., "after": ...}} for a change; for a create the
-    # keys it set, each with before null (the values are in the object itself).
+    # The fields a change wrote: {field: {"before": ..., "after": ...}}; empty for a create
+    # (the values are in the object) and a delete.
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The whole data_object before a delete.
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -108,6 +108,10 @@ class ObjectChanges:
         created = [NewObject(row[ID], row[INCIDENT_ID], row[CREATE_TIME], now) for row in rows]
         documents = {row[ID]: row[DOCUMENT] for row in rows}
         event = {"at": now, **self._event("create", batch)}
+        # A create event, as an incident's, carries no snapshot: the values are in the object,
+        # and each later change records its fields' before and after, so the object as
+        # created is its present state with the changes undone. An import stores each
+        # document once, not twice.
         if len(rows) == 1:
             # A create one at a time (POST ~/soc/{name}) is the API's busiest write: its two
             # rows go by plain Core INSERTs.
@@ -118,16 +122,15 @@ class ObjectChanges:
                     "class_id": builder.class_id,
                     "object_id": rows[0][ID],
                     "changes": {},
-                    "snapshot": rows[0][DOCUMENT],
+                    "snapshot": None,
                     **event,
                 }
             )
         else:
             await self.objects.insert_rows(rows, builder.constants)
-            # Each event's snapshot is its object's document, copied by the database.
-            await self.events.add_creates([new.id for new in created], event)
+            await self.events.add_creates(builder.class_id, [new.id for new in created], event)
         # An object named with its incident is linked to it: the link table is the truth of
-        # an incident's objects (the create event records `incident_id` in its snapshot).
+        # an incident's objects.
         incident_class = uuid.UUID(INCIDENT.id)
         await self.links.add(
             [

@@ -7,7 +7,18 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Table, func, insert, literal, null, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Table,
+    Uuid,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    true,
+)
 
 from socdesk.kit.bulk import bulk_insert, insert_rows
 from socdesk.kit.repository import WorkspaceScoped, chunks
@@ -159,13 +170,32 @@ class DataObjectEventRepository(WorkspaceScoped[DataObjectEvent]):
         """One event row (workspace left out), by a Core INSERT (as `insert_one`)."""
         await self.session.execute(_INSERT_EVENT, {"workspace_id": self.tenant_id, **event})
 
-    async def add_creates(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
-        """A create event for each of `ids` (objects of this workspace, just written), with
-        the object's document as its snapshot: written by the database from the rows, one
-        INSERT ... SELECT per chunk, so no event row and no second copy of each document
-        travel from Python."""
-        snapshot = {"snapshot": DataObject.data_object}
-        await self.add_from_objects(ids, {**event, "changes": {}}, snapshot)
+    async def add_creates(
+        self, class_id: uuid.UUID, ids: Sequence[uuid.UUID], event: dict[str, Any]
+    ) -> None:
+        """A create event for each of `ids` (objects of the class `class_id` this workspace
+        just wrote), as an incident's create event is: who, when, which request and batch; the
+        values are in the object, and each later change records its fields' before and after.
+        One INSERT ... SELECT per chunk, no event row travelling from Python."""
+        event = {**event, "changes": {}, "snapshot": None}
+        if not self.is_postgres:  # SQLite looks each id up by primary key
+            await self.add_from_objects(ids, event, {})
+            return
+        event["class_id"] = class_id
+        columns = DataObjectEvent.__table__.columns
+        names = list(event)
+        values = [null() if event[n] is None else literal(event[n], columns[n].type) for n in names]
+        targets = ["id", "workspace_id", "object_id", *names]
+        for part in chunks(ids):
+            # The ids as a table (`listed_ids`): no lookup in the objects just written.
+            listed = self.listed_ids(part, "object")
+            source = select(
+                self.numbered_new_ids_sql(len(part), listed.c.n),
+                literal(self.tenant_id, Uuid()),
+                listed.c.object,
+                *values,
+            )
+            await self.session.execute(insert(DataObjectEvent).from_select(targets, source))
 
     async def add_deletes(self, ids: Sequence[uuid.UUID], event: dict[str, Any]) -> None:
         """A delete event for each of `ids` (objects of this workspace, still there), with the
