@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from socdesk.classes.definitions import NewClass, NewField, check_new_class, check_new_fields
-from socdesk.classes.registry import INCIDENT, SYSTEM_FIELDS, DataClass
+from socdesk.classes.registry import ALERT, INCIDENT, SYSTEM_FIELDS, DataClass
 
 ASSET = DataClass("", "Asset", "Asset", "assets", "", SYSTEM_FIELDS, False)
 
@@ -57,12 +57,20 @@ def test_fields_added_to_a_built_in_class_may_not_repeat_its_keys() -> None:
         INCIDENT,
         [
             NewField("severity", "Severity", "String"),
-            NewField("data_source.vendor_tier", "Vendor tier", "Integer"),
+            NewField("vendor_tier", "Vendor tier", "Integer"),
             NewField("title.part", "Part", "String"),
         ],
     )
 
     assert fields_of(problems) == {"fields[0].field_key", "fields[2].field_key"}
+
+
+def test_secmasters_own_incident_objects_take_no_added_fields() -> None:
+    # An incident's data_source keeps SecMaster's shape; an alert's takes a field of its own.
+    field = NewField("data_source.vendor_tier", "Vendor tier", "Integer")
+
+    assert fields_of(check_new_fields(INCIDENT, [field])) == {"fields[0].field_key"}
+    assert check_new_fields(ALERT, [field]) == []
 
 
 def test_a_class_may_not_take_a_built_in_name_or_route() -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from socdesk.classes.fields import SECMASTER_TYPES, ClassField, FieldType
-from socdesk.classes.registry import DataClass, taken_by_built_in
+from socdesk.classes.registry import INCIDENT, DataClass, taken_by_built_in
 from socdesk.kit.errors import ErrorDetail
 
 FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}(?:\.[a-z][a-z0-9_]{0,63}){0,3}$")
@@ -119,6 +119,16 @@ def check_new_fields(data_class: DataClass, fields: Sequence[NewField]) -> list[
                 ErrorDetail(
                     f"fields[{index}].field_key",
                     f"{parent!r} is not an Object field of this class",
+                    value=new.field_key,
+                )
+            )
+        elif parent and data_class.id == INCIDENT.id and parent in INCIDENT.by_key:
+            # SecMaster's own objects of an incident keep SecMaster's shape (incidents/record.py).
+            problems.append(
+                ErrorDetail(
+                    f"fields[{index}].field_key",
+                    f"{parent!r} is one of SecMaster's Incident objects, which take no added"
+                    " fields: add a top-level field, or one inside an Object field you added",
                     value=new.field_key,
                 )
             )

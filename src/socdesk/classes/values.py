@@ -4,6 +4,8 @@ severities, statuses and phases): written once, for the records and the field li
 from __future__ import annotations
 
 SEVERITIES = ("Tips", "Low", "Medium", "High", "Fatal")
+# A severity's rank, as the data-object store's severity column keeps it (so `>=` works).
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 HANDLE_STATUSES = ("Open", "Block", "Closed")
 VERIFICATION_STATES = ("Unknown", "True_Positive", "False_Positive")
 IPDRR_PHASES = (

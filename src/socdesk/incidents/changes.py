@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.registry import INCIDENT
 from socdesk.iam.repository import WorkspaceMembers
-from socdesk.incidents import mapping
+from socdesk.incidents import added_fields, mapping
 from socdesk.incidents.audit import (
     audit_view,
     creation_changes,
@@ -102,6 +102,9 @@ class IncidentChanges:
             mapping.refuse_missing(dict(new.record))
         if not incidents:
             return []
+        await added_fields.refuse_unfit(
+            self.session, self.scope, [new.record for new in incidents], partial=False
+        )
         now = utcnow()
         numbers = await self.numbers(len(incidents))
         builder = self.new_rows(now)
@@ -148,8 +151,9 @@ class IncidentChanges:
     # --- changing ------------------------------------------------------------------------------
 
     async def prepare(self, change: IncidentChange) -> Writes:
-        """Resolve the change's references (source, assignee): 400 naming each that is not
-        one, before any incident is touched."""
+        """Resolve the change's references (source, assignee) and check the values of fields
+        the workspace added: 400 naming each problem, before any incident is touched."""
+        await added_fields.refuse_unfit(self.session, self.scope, [change.document], partial=True)
         columns = {**change.columns, **await self.resolved(change.source, change.assignee)}
         paths: tuple[tuple[tuple[str, str], Any], ...] = ()
         if change.source is not UNSET:

@@ -152,8 +152,13 @@ def refuse_missing(sent: dict[str, Any], *, only_sent: bool = False) -> None:
         )
 
 
+# SecMaster's own fields of the record; any other key a record carries is a field the
+# workspace added to the class (incidents/added_fields.py), kept in the document.
+RECORD_FIELDS = frozenset(IncidentObject.model_fields)
+
+
 def document_values(sent: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in sent.items() if k in DOCUMENT_FIELDS}
+    return {k: v for k, v in sent.items() if k in DOCUMENT_FIELDS or k not in RECORD_FIELDS}
 
 
 def _json_value(value: Any) -> Any:

@@ -116,6 +116,8 @@ class NewIncidentRows:
                 row[_SEVERITY] = _RANKS[value] if value else None
             elif key == "handle_status":
                 row[_STATUS] = _STATUSES[value] if value else None
+            elif key not in mapping.RECORD_FIELDS:
+                document[key] = value  # a field the workspace added (checked by the change path)
         row[DOCUMENT] = document
         if status is not None:
             row[_STATUS] = status_after(status, None).value

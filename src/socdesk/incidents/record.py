@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
+    ConfigDict,
     Field,
     PlainSerializer,
     Strict,
@@ -148,7 +149,12 @@ class FileInfo(RequestBody):
 
 class IncidentObject(RequestBody):
     """SecMaster's Incident `data_object`. Every field is optional here; which ones a create
-    needs is the field catalogue's business (`incidents/catalog.py`)."""
+    needs is the field catalogue's business (`incidents/catalog.py`). A key that is none of
+    these is kept (`model_extra`): it may be a field the workspace added to the Incident class,
+    which the change path checks against the workspace's class (`incidents/added_fields.py`)
+    and refuses otherwise."""
+
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=False)
 
     version: str | WholeNumber | None = Field(
         default=None, description="On PUT: the version you read; a stale one is 409."

@@ -1,7 +1,9 @@
 """SecMaster's search body on incidents: a condition on a catalogue field turned into SQL.
 
 Only catalogue fields with a column can be searched or sorted on, so every query runs on indexed
-columns. The body and its logic are the one machinery every class searches with
+columns; besides them, the searchable fields a workspace added to the class can be filtered on,
+from the incident's document by their JSON path, as any data object's fields are
+(classes/search.py). The body and its logic are the one machinery every class searches with
 (kit/conditions.py); values are bound parameters.
 """
 
@@ -14,6 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import InstrumentedAttribute
 
+from socdesk.classes.registry import DataClass
+from socdesk.classes.search import ObjectSearch
 from socdesk.incidents.catalog import SEARCHABLE, FieldType, IncidentField
 from socdesk.incidents.mapping import SEVERITY_BY_NAME
 from socdesk.kit.clock import parse_time
@@ -103,8 +107,14 @@ def _status_clause(operator: str, values: Sequence[Any], where: str) -> ColumnEl
     raise ValidationFailed.for_field(where, f"handle_status does not support {operator!r}")
 
 
-def condition_clause(condition: Condition, where: str) -> ColumnElement[bool]:
-    """One condition, `[field, operator, value...]`, as a SQL boolean."""
+def condition_clause(
+    condition: Condition, where: str, added: DataClass | None = None
+) -> ColumnElement[bool]:
+    """One condition, `[field, operator, value...]`, as a SQL boolean; `added`: the fields the
+    workspace added to the class (incidents/added_fields.py)."""
+    name = str(condition.data[0]) if condition.data else ""
+    if added is not None and name not in SEARCHABLE and name in added.searchable:
+        return ObjectSearch(added, Incident.document).condition(condition, where)
     spec = _field(condition.data[0], f"{where}.data.0")
     _name, operator, raw_values = split_condition(condition, where)
     if operator == "contains" and spec.field_type not in (FieldType.string, FieldType.text):
@@ -120,10 +130,14 @@ def condition_clause(condition: Condition, where: str) -> ColumnElement[bool]:
     return compare(column, operator, values)
 
 
-def where_clause(body: SearchBody) -> ColumnElement[bool]:
+def where_clause(body: SearchBody, added: DataClass | None = None) -> ColumnElement[bool]:
     """The filter the whole search body describes (without the workspace, which the repository
-    adds)."""
-    return search_filter(body, condition_clause, Incident.create_time)
+    adds); `added` as `condition_clause` takes it."""
+    if added is None:
+        return search_filter(body, condition_clause, Incident.create_time)
+    return search_filter(
+        body, lambda c, where: condition_clause(c, where, added), Incident.create_time
+    )
 
 
 def order_by(body: SearchBody) -> list[ColumnElement[Any]]:

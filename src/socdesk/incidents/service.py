@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, and_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents import mapping
+from socdesk.incidents import added_fields, mapping
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.event_repository import EventRepository
 from socdesk.incidents.record import IncidentObject
@@ -137,7 +137,7 @@ class IncidentService:
     ) -> tuple[Sequence[Row[Any]], int]:
         """The page of incidents the search asks for (their columns; among those `within`
         admits, when given), and how many match."""
-        where = where_clause(body)
+        where = where_clause(body, await added_fields.added_class(self.session, self.scope))
         return await self.incidents.offset_page(
             where if within is None else and_(where, within),
             order_by(body),

@@ -1,5 +1,5 @@
 """SecMaster's search body — `conditions` joined by `logics`, sorting, paging, dates — and the
-parser of its logic, for any store: each domain (incidents/search.py, objects/search.py) turns
+parser of its logic, for any store: each domain (incidents/search.py, classes/search.py) turns
 one condition on one of its fields into SQL, and this module joins them as `logics` says.
 
 Values are bound parameters: characters that mean something to SQL are just data."""

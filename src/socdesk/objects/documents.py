@@ -3,7 +3,7 @@ in one form, and the promoted columns its class derives from it.
 
 Times are written as SOCdesk writes every time (UTC, milliseconds, `Z`; kit/clock.py), so a
 stored time compares as text in the order of time: a JSON-path search on a Timestamp field
-(objects/search.py) is then right on both stores."""
+(classes/search.py) is then right on both stores."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from socdesk.classes.registry import DataClass
-from socdesk.classes.values import SEVERITIES
+from socdesk.classes.values import SEVERITY_RANK
 from socdesk.kit.clock import format_time, parse_time
 
 # A time already in the one form (format_time's) is kept as it is.
 _CANONICAL_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\Z")
-SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 # What the text columns hold (the document keeps the whole value).
 COLUMN_LENGTHS = {"title": 255, "status": 64}
 

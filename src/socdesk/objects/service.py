@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.fields import LINKED_INCIDENT
 from socdesk.classes.registry import INCIDENT, DataClass
+from socdesk.classes.search import ObjectSearch
 from socdesk.classes.service import DataClassService
 from socdesk.classes.validation import check_data_object, check_data_objects
 from socdesk.incidents.repository import IncidentRepository
@@ -25,7 +26,6 @@ from socdesk.models import DataObject, DataObjectEvent
 from socdesk.objects.changes import Batch, ObjectChanges
 from socdesk.objects.origins import DATA_SOURCE, MANUAL
 from socdesk.objects.repository import DataObjectEventRepository, DataObjectRepository
-from socdesk.objects.search import ObjectSearch
 from socdesk.workspaces.scope import WorkspaceScope
 
 # Most objects one batch-create takes (each is checked, then written in a few statements; the

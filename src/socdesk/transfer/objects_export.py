@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.registry import DataClass
+from socdesk.classes.search import ObjectSearch
 from socdesk.kit.conditions import SearchBody
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.objects.repository import DataObjectRepository
-from socdesk.objects.search import ObjectSearch
 from socdesk.settings import Settings
 from socdesk.transfer.cells import write_cell
 from socdesk.transfer.class_columns import ClassColumns

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, or_
 
 from socdesk.classes.fields import NUMBER_TYPES, ClassField, FieldType
 from socdesk.classes.registry import DataClass
+from socdesk.classes.values import SEVERITY_RANK
 from socdesk.kit.clock import format_time, parse_time
 from socdesk.kit.conditions import (
     Condition,
@@ -24,7 +25,6 @@ from socdesk.kit.conditions import (
 )
 from socdesk.kit.errors import ValidationFailed
 from socdesk.models import DataObject
-from socdesk.objects.documents import SEVERITY_RANK
 
 TEXT_LIKE = frozenset({FieldType.string, FieldType.text, FieldType.enum, FieldType.datetime})
 # The object's own columns, which every class has (the document holds them too).
@@ -32,10 +32,13 @@ OWN_COLUMNS = {"id": DataObject.id, "create_time": DataObject.create_time}
 
 
 class ObjectSearch:
-    """Conditions and sorting on the objects of `data_class`."""
+    """Conditions and sorting on the objects of `data_class`. `document` is the JSON column
+    holding the fields that have no column of their own: the data objects' document, or an
+    incident's for the fields a workspace added to Incident (incidents/search.py)."""
 
-    def __init__(self, data_class: DataClass) -> None:
+    def __init__(self, data_class: DataClass, document: Any = DataObject.data_object) -> None:
         self.data_class = data_class
+        self.document = document
 
     def where(self, body: SearchBody) -> ColumnElement[bool]:
         return search_filter(body, self.condition, DataObject.create_time)
@@ -73,7 +76,7 @@ class ObjectSearch:
         column = self.data_class.column_of.get(spec.key)
         if column is not None:
             return getattr(DataObject, column), _column_value(column, spec)
-        path = DataObject.data_object[tuple(spec.key.split("."))]
+        path = self.document[tuple(spec.key.split("."))]
         if spec.field_type in (FieldType.integer, FieldType.long):
             return path.as_integer(), _whole
         if spec.field_type in NUMBER_TYPES:
@@ -104,7 +107,7 @@ class ObjectSearch:
                 return or_(
                     compare(expression, operator, values),
                     compare(
-                        DataObject.data_object[tuple(spec.key.split("."))].as_integer(),
+                        self.document[tuple(spec.key.split("."))].as_integer(),
                         "in",
                         numbers,
                     ),

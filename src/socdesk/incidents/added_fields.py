@@ -1,0 +1,67 @@
+"""The fields a workspace added to the Incident class (`POST ~/soc/dataclasses/{id}/fields`):
+an incident carries them in its `data_object` beside SecMaster's own, kept in its document, and
+they are checked by the class rule every other class's fields are checked by
+(classes/validation.py: type, enum values, required). SecMaster's own fields keep their own
+checks (incidents/record.py); a key that is neither is refused, naming it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from socdesk.classes.registry import INCIDENT, DataClass
+from socdesk.classes.service import DataClassService
+from socdesk.classes.validation import check_data_object
+from socdesk.incidents import mapping
+from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.workspaces.scope import WorkspaceScope
+
+
+def added_values(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of `record` (a document or `mapping.sent_fields` form) that are no field of
+    SecMaster's Incident."""
+    return {k: v for k, v in record.items() if k not in mapping.RECORD_FIELDS}
+
+
+async def added_class(session: AsyncSession, scope: WorkspaceScope) -> DataClass | None:
+    """The Incident class reduced to the fields the workspace added (None when it added
+    none): what the class rule checks an incident's added values against. Read through the
+    workspace's configuration memo, so a write pays no query for it."""
+    incident = await DataClassService(session, scope).find(INCIDENT.id)
+    added = incident.fields[len(INCIDENT.fields) :]
+    return replace(INCIDENT, fields=added, promoted=()) if added else None
+
+
+async def refuse_unfit(
+    session: AsyncSession,
+    scope: WorkspaceScope,
+    records: Sequence[Mapping[str, Any]],
+    *,
+    partial: bool,
+) -> None:
+    """400 listing every problem of the records' added values (each with its list index as
+    `row` when there are several): a key the workspace did not add, a value of the wrong
+    type, and, on a create (not `partial`), a required added field missing or, on a change,
+    emptied. Nothing is read when no record carries an added value and the class has no
+    required added field; otherwise the class comes from the configuration memo."""
+    values = [added_values(record) for record in records]
+    if not any(values) and partial:
+        return
+    data_class = await added_class(session, scope)
+    if data_class is None:
+        if not any(values):
+            return
+        data_class = replace(INCIDENT, fields=(), promoted=())
+    several = len(records) > 1
+    problems = [
+        ErrorDetail(f"data_object.{p.field}", p.message, p.row, p.value)
+        for row, data in enumerate(values)
+        for p in check_data_object(data_class, data, row=row if several else None, partial=partial)
+    ]
+    if problems:
+        shown = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])
+        more = f" and {len(problems) - 5} more" if len(problems) > 5 else ""
+        raise ValidationFailed(f"invalid data_object: {shown}{more}", details=problems)
