@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import IncidentTag, WorkflowRun
 from tests.automation.bpmn_files import TRIAGE
-from tests.automation.runs.helpers import runnable, runner
+from tests.automation.runs.helpers import chain, runnable, runner, service_task
 from tests.factories import TenantInfo
+from tests.objects.payloads import alert
 from tests.secmaster.incidents.payloads import incident_object, incidents_path
 from tests.secmaster.workflows.helpers import workflows_path
 from tests.transfer.files import json_file
@@ -175,3 +176,111 @@ async def test_a_workflows_own_change_does_not_fire_playbooks_again(
 
     assert await tags_of(sessions, incident_id) == ["triage"]
     assert [r.status for r in await runs_of(sessions)] == ["FINISHED"]
+
+
+def _alert_workflow(tag: str) -> tuple[str, str]:
+    """A workflow of the Alert class that tags the alert `tag`; (BPMN, name)."""
+    bpmn = chain(f"tag_{tag}", ("t", service_task("t", "add_tag", tag=tag))).replace(
+        'isExecutable="true"', 'isExecutable="true" socdesk:dataclass="Alert"', 1
+    )
+    return bpmn, f"tag_{tag}"
+
+
+async def _labels(client: httpx.AsyncClient, tenant: TenantInfo, alert_id: str) -> str:
+    shown = await _ok(client.get(f"{_soc(tenant)}/alerts/{alert_id}"))
+    return str(shown["data"]["data_object"].get("labels") or "")
+
+
+async def test_a_batch_order_fires_the_incidents_create_and_the_alerts_update(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    soc = _soc(tenant)
+    made = await admin_client.post(
+        f"{soc}/datapanel/Alert/data-objects/batch-create",
+        json={
+            "data_object": [
+                alert(title="mild 1", severity="Low"),
+                alert(title="mild 2", severity="Tips"),
+                alert(title="severe 1", severity="High"),
+                alert(title="severe 2", severity="Low"),
+            ]
+        },
+    )
+    assert made.status_code == 200, made.text
+    mild_1, mild_2, severe_1, severe_2 = [str(r["id"]) for r in made.json()]
+    await enabled_pair(admin_client, tenant)  # severe incidents, on create: triage
+    # Severe alerts, on update: tagged.
+    await enabled_pair(
+        admin_client,
+        tenant,
+        on="dataobject_update",
+        dataclass="Alert",
+        workflow=_alert_workflow("ordered"),
+    )
+    content = {"title": "Ordered", "incident_type": {"category": "Intrusion", "incident_type": "x"}}
+
+    # The rules fail: the incident is Low (its alerts' highest), the alerts are not severe.
+    mild = await _ok(
+        admin_client.post(
+            f"{soc}/alerts/batch-order",
+            json={"ids": [mild_1, mild_2], "incident_content": content},
+        )
+    )
+    assert mild["data"]["success_ids"] == [mild_1, mild_2]
+    assert await runs_of(sessions) == []
+
+    severe = await _ok(
+        admin_client.post(
+            f"{soc}/alerts/batch-order",
+            json={"ids": [severe_1, severe_2], "incident_content": content},
+        )
+    )
+    assert sorted(severe["data"]["success_ids"]) == sorted([severe_1, severe_2])
+    incident_id = (await _ok(admin_client.get(f"{soc}/alerts/{severe_1}")))["data"]["data_object"][
+        "incident_id"
+    ]
+    fired = sorted((r.dataclass_name, str(r.dataobject_id)) for r in await runs_of(sessions))
+    # The incident (High: its alerts' highest) and the High alert; not the Low one.
+    assert fired == sorted([("Incident", incident_id), ("Alert", severe_1)])
+    assert await runner(sessions).drain() == 2
+    assert await tags_of(sessions, incident_id) == ["triage"]
+    assert await _labels(admin_client, tenant, severe_1) == "ordered"
+    assert await _labels(admin_client, tenant, severe_2) == ""
+    assert [r.status for r in await runs_of(sessions)] == ["FINISHED", "FINISHED"]
+
+
+async def test_bulk_edits_of_either_dialect_fire_the_update_playbooks_whose_rule_passes(
+    admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    path = incidents_path(tenant.project_hex, tenant.workspace_id)
+    ids = [
+        (await _ok(admin_client.post(path, json={"data_object": incident_object(severity="Low")})))[
+            "data"
+        ]["id"]
+        for _ in range(5)
+    ]
+    await enabled_pair(admin_client, tenant, on="dataobject_update")  # severe, on update
+
+    register = await admin_client.patch("/v1/incidents", json={"ids": ids[:2], "severity": "High"})
+    assert register.status_code == 200, register.text
+    failing = await admin_client.patch("/v1/incidents", json={"ids": ids[2:], "title": "still low"})
+    assert failing.status_code == 200, failing.text
+    secmaster = await _ok(
+        admin_client.post(
+            f"{path}/batch-update",
+            json={"batch_ids": [ids[2]], "data_object": {"severity": "Fatal"}},
+        )
+    )
+    assert secmaster["data"]["success_ids"] == [ids[2]]
+    low = await _ok(
+        admin_client.post(
+            f"{path}/batch-update",
+            json={"batch_ids": ids[3:], "data_object": {"title": "low still"}},
+        )
+    )
+    assert low["data"]["success_ids"] == ids[3:]
+
+    fired = sorted(str(r.dataobject_id) for r in await runs_of(sessions))
+    assert fired == sorted(ids[:3])
+    assert await runner(sessions).drain() == 3
+    assert [await tags_of(sessions, i) for i in ids] == [["triage"]] * 3 + [[]] * 2

@@ -165,6 +165,18 @@ OBJECT_LINKS = Component(
                     "alert_ids", ParamType.list, "Alert ids (default: the trigger).", False
                 ),
                 ActionParam("title", ParamType.string, "The incident's title.", False),
+                ActionParam(
+                    "category",
+                    ParamType.string,
+                    "The incident type's category (default: the first alert's).",
+                    False,
+                ),
+                ActionParam(
+                    "incident_type",
+                    ParamType.string,
+                    "The incident type (default: the first alert's alert type).",
+                    False,
+                ),
             ),
             (ActionParam("incident_id", ParamType.string, "The incident made."),),
         ),

@@ -40,7 +40,9 @@ CLOSED = "Closed"
 
 @dataclass(frozen=True, slots=True)
 class OrderContent:
-    """The incident the alerts become: its title and type (SecMaster's incident_content)."""
+    """The incident the alerts become: its title and type (SecMaster's incident_content). A
+    type left None is the first alert's `alert_type` (a workflow's batch_order need not name
+    one; the route's body always does)."""
 
     title: str
     category: str | None
@@ -112,12 +114,14 @@ class AlertOrdering:
             if (seen := d.get("last_observed_time") or d.get("first_observed_time"))
         ]
         titles = "; ".join(str(d.get("title", "")) for d in documents[:20])
+        alert_type = documents[0].get("alert_type")
+        alert_type = alert_type if isinstance(alert_type, dict) else {}
         data: dict[str, Any] = {
             "title": content.title,
             "description": f"Made from {len(documents)} alerts: {titles}"[:4000],
             "incident_type": {
-                "category": content.category,
-                "incident_type": content.incident_type,
+                "category": content.category or alert_type.get("category"),
+                "incident_type": content.incident_type or alert_type.get("alert_type"),
             },
             "severity": severity,
             "handle_status": "Open",

@@ -7,6 +7,8 @@ import asyncio
 import time
 
 import httpx
+import pytest
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdksecmaster.v1 import (
     AopInstanceEventData,
     AopInstanceUpdateDataPojo,
@@ -34,6 +36,7 @@ from socdesk.settings import Settings
 from tests.automation.runs.helpers import chain, runnable, runner, service_task
 from tests.conftest import AdminSdk
 from tests.factories import TenantInfo
+from tests.objects.payloads import alert
 from tests.sdk_models import raw_body, unanswered
 from tests.secmaster.incidents.factories import seed_incidents
 
@@ -156,3 +159,89 @@ async def test_the_sdk_runs_a_workflow_and_answers_its_to_do(
     assert [n.action_id for n in shown.topology.audit_logs] == ["ask", "t"]
     assert unanswered(UpdateWorkflowInstanceResponse, raw_body(terminated)) == []
     assert terminated.success is True
+
+
+async def test_the_sdk_retries_a_failed_run_which_then_finishes(
+    admin_sdk: AdminSdk,
+    admin_client: httpx.AsyncClient,
+    tenant: TenantInfo,
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+) -> None:
+    client, where = admin_sdk.client, admin_sdk.where
+    soc = f"/v1/{tenant.project_hex}/workspaces/{tenant.workspace_id}/soc"
+    made = await admin_client.post(f"{soc}/alerts", json={"data_object": alert()})
+    assert made.status_code == 200, made.text
+    alert_id = made.json()["data"]["id"]
+    # The alert is closed, so ordering it fails the run until it is open again.
+    closed = await admin_client.put(
+        f"{soc}/alerts/{alert_id}", json={"data_object": {"handle_status": "Closed"}}
+    )
+    assert closed.status_code == 200, closed.text
+    ordering = chain(
+        "sdk ordering",
+        ("tag", service_task("tag", "add_tag", tag="ordering")),
+        ("order", service_task("order", "batch_order", alert_ids=f'["{alert_id}"]')),
+    )
+    workflow_id = await runnable(admin_client, tenant, ordering, "sdk ordering")
+    (incident_id,) = await seed_incidents(sessions, tenant, 1)
+    run_id = client.create_workflow_instance(
+        CreateWorkflowInstanceRequest(
+            **where,
+            workflow_id=workflow_id,
+            body=AopInstanceEventData(
+                command_type="ActionInstanceRunCommand",
+                playbook_context=PlaybookcontextRef(
+                    data_object=DataObjectRefInfo(content={"id": incident_id})
+                ),
+            ),
+        )
+    ).action_instance_id
+
+    def shown() -> ShowAopWorkflowInstanceResponse:
+        answer: ShowAopWorkflowInstanceResponse = client.show_aop_workflow_instance(
+            ShowAopWorkflowInstanceRequest(**where, instance_id=run_id, show_topology=True)
+        )
+        return answer
+
+    await _settled(sessions, settings, lambda: shown().status == "FAILED")
+    failed = shown()
+    reopened = await admin_client.put(
+        f"{soc}/alerts/{alert_id}", json={"data_object": {"handle_status": "Open"}}
+    )
+    assert reopened.status_code == 200, reopened.text
+
+    retried = client.update_workflow_instance(
+        UpdateWorkflowInstanceRequest(
+            **where,
+            instance_id=run_id,
+            body=AopInstanceUpdateDataPojo(command_type="ActionInstanceRetryCommand"),
+        )
+    )
+    await _settled(sessions, settings, lambda: shown().status == "FINISHED")
+    finished = shown()
+    # A finished run is not retried again: the SDK raises SecMaster's 409. The same signed
+    # write within the same second would be refused as a replay (docs/authentication.md).
+    await asyncio.sleep(1.1)
+    with pytest.raises(ClientRequestException) as again:
+        client.update_workflow_instance(
+            UpdateWorkflowInstanceRequest(
+                **where,
+                instance_id=run_id,
+                body=AopInstanceUpdateDataPojo(command_type="ActionInstanceRetryCommand"),
+            )
+        )
+
+    assert [(n.action_id, n.status) for n in failed.topology.audit_logs] == [
+        ("tag", "FINISHED"),
+        ("order", "FAILED"),
+    ]
+    assert (failed.retry_count, finished.retry_count) == (0, 1)
+    assert unanswered(UpdateWorkflowInstanceResponse, raw_body(retried)) == []
+    assert retried.success is True
+    # Retried from the failed task: the tag task did not run again, the order was made.
+    logged = [(n.action_id, n.status) for n in finished.topology.audit_logs]
+    assert (logged.count(("tag", "FINISHED")), logged[-1]) == (1, ("order", "FINISHED"))
+    ordered = await admin_client.get(f"{soc}/alerts/{alert_id}")
+    assert ordered.json()["data"]["data_object"]["incident_id"]
+    assert again.value.status_code == 409, again.value.error_msg

@@ -163,9 +163,8 @@ async def add_note(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]
 async def batch_order(ctx: ActionContext, params: dict[str, Any]) -> dict[str, Any]:
     ids = params.get("alert_ids") or ([str(ctx.object_id)] if ctx.object_id else [])
     title = str(params.get("title") or "Incident from alerts")
-    outcome = await AlertOrdering(ctx.session, ctx.scope).order(
-        ids, OrderContent(title, None, None)
-    )
+    content = OrderContent(title, params.get("category"), params.get("incident_type"))
+    outcome = await AlertOrdering(ctx.session, ctx.scope).order(ids, content)
     if not outcome.success_ids:
         raise ActionFailed(f"alert_ids: no open alert to order among {ids[:10]}")
     return {"incident_id": outcome.success_ids[0], "error_ids": outcome.error_ids}
