@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import Role
 from tests.factories import TenantInfo, login, make_member, make_tenant
-from tests.objects.payloads import indicator
+from tests.objects.payloads import indicator, vulnerability
 from tests.secmaster.objects.conftest import soc_path
 
 
@@ -126,6 +126,50 @@ async def test_a_workspace_never_reaches_anothers_indicators(
     assert crossed.status_code == 403
     still = await _shown(admin_client, soc, mine)
     assert (still["version"], still["name"]) == (1, "C2 address")
+
+
+async def test_a_workspace_never_reaches_anothers_vulnerabilities(
+    admin_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    soc: str,
+) -> None:
+    made = await admin_client.post(
+        f"{soc}/vulnerabilities", json={"data_object": vulnerability(vul_name="mine")}
+    )
+    assert made.status_code == 200, made.text
+    mine = made.json()["data"]["id"]
+    other = await make_tenant(sessions)
+    theirs = soc_path(other)
+    headers = {"X-Auth-Token": await login(client, other.admin_email, other.project_name)}
+    their_own = await client.post(
+        f"{theirs}/vulnerabilities",
+        headers=headers,
+        json={"data_object": vulnerability(vul_name="theirs")},
+    )
+    assert their_own.status_code == 200, their_own.text
+
+    shown = await client.get(f"{theirs}/vulnerability/{mine}", headers=headers)
+    found = await client.post(f"{theirs}/vulnerability/search", headers=headers, json={})
+    by_name = await client.post(
+        f"{theirs}/vulnerability/search",
+        headers=headers,
+        json={"condition": {"conditions": [{"name": "c", "data": ["vul_name", "=", "mine"]}]}},
+    )
+    crossed = await client.post(f"{soc}/vulnerability/search", headers=headers, json={})
+
+    assert shown.status_code in (400, 404), shown.text
+    assert "mine" not in shown.text
+    assert found.status_code == 200, found.text
+    assert [d["data_object"]["vul_name"] for d in found.json()["data"]] == ["theirs"]
+    assert found.json()["total"] == 1
+    assert by_name.json()["total"] == 0
+    assert crossed.status_code == 403
+    mine_shown = await admin_client.get(f"{soc}/vulnerability/{mine}")
+    assert mine_shown.status_code == 200, mine_shown.text
+    assert mine_shown.json()["data"]["data_object"]["vul_name"] == "mine"
+    listed = (await admin_client.post(f"{soc}/vulnerability/search", json={})).json()
+    assert [d["id"] for d in listed["data"]] == [mine]
 
 
 async def test_viewers_read_but_never_write_indicators(

@@ -1,7 +1,7 @@
 """Seed 003: POST ~/soc/datapanel/{dataclass}/data-objects/batch-create, exactly as the seed
 says — a bare array of {id, event_id} in input order with X-request-id, every problem of every
 object in one 400 with nothing written, an unknown class refused — for every built-in class
-and a workspace's own."""
+and a workspace's own; another tenant's incidents, objects and classes are as if none existed."""
 
 from __future__ import annotations
 
@@ -16,21 +16,32 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from socdesk.models import DataObject, DataObjectEvent
-from tests.factories import TenantInfo
+from tests.factories import TenantInfo, login, make_tenant
 from tests.objects.payloads import alert, asset, indicator, vulnerability
 from tests.secmaster.incidents.payloads import incident_object
+from tests.secmaster.objects.conftest import soc_path
 
 MAKERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "Incident": incident_object,
     "Alert": alert,
     "Indicator": indicator,
     "Vulnerability": vulnerability,
     "Asset": asset,
 }
 ROUTES = {
+    "Incident": "incidents",
     "Alert": "alerts",
     "Indicator": "indicators",
     "Vulnerability": "vulnerabilities",
     "Asset": "assets",
+}
+# A field each class's objects can differ by, so that an id read back names its own object.
+LABELS = {
+    "Incident": "title",
+    "Alert": "title",
+    "Indicator": "name",
+    "Vulnerability": "vul_name",
+    "Asset": "hostname",
 }
 
 
@@ -48,8 +59,8 @@ async def _count(client: httpx.AsyncClient, soc: str, dataclass: str) -> int:
 async def test_a_batch_answers_a_bare_array_in_input_order(
     admin_client: httpx.AsyncClient, soc: str, asset_class: str, name: str
 ) -> None:
-    make = MAKERS[name]
-    objects = [make() for _ in range(3)]
+    make, label = MAKERS[name], LABELS[name]
+    objects = [make(**{label: f"{name} {i}"}) for i in range(3)]
     response = await admin_client.post(
         batch_path(soc, name),
         json={
@@ -65,16 +76,22 @@ async def test_a_batch_answers_a_bare_array_in_input_order(
     answer = response.json()
     assert isinstance(answer, list)
     assert [set(item) for item in answer] == [{"id", "event_id"}] * 3
-    assert all(item["event_id"] is None for item in answer)
+    assert len({item["id"] for item in answer}) == 3
+    # An incident is its own event; another class's object names none unless linked.
+    expected_events = [item["id"] if name == "Incident" else None for item in answer]
+    assert [item["event_id"] for item in answer] == expected_events
     assert response.headers["X-request-id"]
-    # Input order: each id reads back the object at its index.
-    for _index, item in enumerate(answer):
+    # Input order: each id reads back the object sent at its index.
+    for index, item in enumerate(answer):
         shown = await admin_client.get(f"{soc}/datapanel/{name}/data-objects/{item['id']}")
         assert shown.status_code == 200, shown.text
-        assert shown.json()["data"]["data_object"]["id"] == item["id"]
-        assert shown.json()["data"]["dataclass_ref"]["name"] == name
-    generic = await admin_client.get(f"{soc}/{ROUTES[name]}/{answer[0]['id']}")
+        data = shown.json()["data"]
+        assert data["data_object"]["id"] == item["id"]
+        assert data["data_object"][label] == f"{name} {index}"
+        assert data["dataclass_ref"]["name"] == name
+    generic = await admin_client.get(f"{soc}/{ROUTES[name]}/{answer[2]['id']}")
     assert generic.status_code == 200, generic.text
+    assert generic.json()["data"]["data_object"][label] == f"{name} 2"
 
 
 async def test_objects_are_ordered_as_sent(admin_client: httpx.AsyncClient, soc: str) -> None:
@@ -98,6 +115,7 @@ async def test_incidents_are_created_through_the_incident_store_with_their_own_e
     )
 
     assert response.status_code == 200, response.text
+    assert response.headers["X-request-id"]
     answer = response.json()
     assert [item["event_id"] for item in answer] == [item["id"] for item in answer]
     shown = await admin_client.get(f"{soc}/incidents/{answer[1]['id']}")
@@ -146,6 +164,71 @@ async def test_a_bad_batch_lists_every_problem_and_writes_nothing(
         assert await _count(admin_client, soc, name) == 0
 
 
+# Per class: a batch with invalid objects at several indexes, and each (row, field, value) it
+# must be refused with (value None where the field is missing).
+BAD_BATCHES: dict[str, tuple[list[dict[str, Any]], list[tuple[int, str, Any]]]] = {
+    "Incident": (
+        [
+            incident_object(severity="Severe"),
+            incident_object(),
+            incident_object(title=None, colour="red"),
+            incident_object(handle_status="Maybe"),
+        ],
+        [
+            (0, "severity", "Severe"),
+            (2, "title", None),
+            (2, "colour", "red"),
+            (3, "handle_status", "Maybe"),
+        ],
+    ),
+    "Indicator": (
+        [
+            indicator(),
+            indicator(verdict="Purple"),
+            indicator(),
+            indicator(value=None, confidence="high"),
+        ],
+        [(1, "verdict", "Purple"), (3, "value", None), (3, "confidence", "high")],
+    ),
+    "Vulnerability": (
+        [
+            vulnerability(count="three"),
+            vulnerability(),
+            vulnerability(vul_name=None, handled="yes"),
+        ],
+        [(0, "count", "three"), (2, "vul_name", None), (2, "handled", "yes")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_BATCHES))
+async def test_a_bad_batch_of_each_built_in_class_lists_every_problem_and_writes_nothing(
+    admin_client: httpx.AsyncClient, soc: str, name: str
+) -> None:
+    kept = await admin_client.post(batch_path(soc, name), json={"data_object": [MAKERS[name]()]})
+    assert kept.status_code == 200, kept.text
+    before = await _count(admin_client, soc, name)
+    bad, expected = BAD_BATCHES[name]
+
+    response = await admin_client.post(batch_path(soc, name), json={"data_object": bad})
+
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["code"] == "SecMaster.20000400"
+    assert response.headers["X-request-id"]
+    errors = body["data"]["errors"]
+    assert all(set(e) == {"row", "field", "value", "message"} for e in errors), errors
+    assert all(e["message"] for e in errors)
+    assert sorted((e["row"], e["field"]) for e in errors) == sorted(
+        (row, field) for row, field, _ in expected
+    )
+    values = {(e["row"], e["field"]): e["value"] for e in errors}
+    for row, field, value in expected:
+        if value is not None:
+            assert values[(row, field)] == value, (row, field, values)
+    assert before == await _count(admin_client, soc, name) == 1
+
+
 async def test_a_link_to_another_workspaces_incident_is_refused(
     admin_client: httpx.AsyncClient, soc: str
 ) -> None:
@@ -164,6 +247,122 @@ async def test_a_link_to_another_workspaces_incident_is_refused(
         (0, "incident_id"),
         (1, "incident_id"),
     ]
+
+
+async def _other_tenant(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> tuple[str, dict[str, str]]:
+    """Another tenant's soc path and its admin's token headers."""
+    other = await make_tenant(sessions)
+    headers = {"X-Auth-Token": await login(client, other.admin_email, other.project_name)}
+    return soc_path(other), headers
+
+
+async def test_a_link_to_another_tenants_real_incident_is_refused_as_a_missing_one(
+    admin_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    soc: str,
+) -> None:
+    theirs, headers = await _other_tenant(client, sessions)
+    made = await client.post(
+        batch_path(theirs, "Incident"), headers=headers, json={"data_object": [incident_object()]}
+    )
+    assert made.status_code == 200, made.text
+    their_incident = made.json()[0]["id"]
+    missing = str(uuid.uuid4())
+
+    response = await admin_client.post(
+        batch_path(soc, "Alert"),
+        json={"data_object": [alert(incident_id=their_incident), alert(incident_id=missing)]},
+    )
+
+    assert response.status_code == 400, response.text
+    errors = response.json()["data"]["errors"]
+    assert [(e["row"], e["field"], e["value"]) for e in errors] == [
+        (0, "incident_id", their_incident),
+        (1, "incident_id", missing),
+    ]
+    # The same words for both: nothing tells that the first id names an incident somewhere.
+    assert errors[0]["message"] == errors[1]["message"]
+    assert await _count(admin_client, soc, "Alert") == 0
+    # Their incident gained no link.
+    linked = await client.post(
+        f"{theirs}/incidents/{their_incident}/alerts/search", headers=headers, json={}
+    )
+    assert linked.status_code == 200, linked.text
+    assert linked.json()["total"] == 0
+
+
+async def test_a_tenants_batch_create_and_data_panel_never_reach_anothers_objects(
+    admin_client: httpx.AsyncClient,
+    client: httpx.AsyncClient,
+    sessions: async_sessionmaker[AsyncSession],
+    soc: str,
+    asset_class: str,
+) -> None:
+    (my_incident,) = (
+        await admin_client.post(
+            batch_path(soc, "Incident"), json={"data_object": [incident_object(title="mine")]}
+        )
+    ).json()
+    mine = {
+        name: (
+            await admin_client.post(
+                batch_path(soc, name),
+                json={"data_object": [MAKERS[name](**{LABELS[name]: "mine"})]},
+            )
+        ).json()[0]["id"]
+        for name in ("Alert", "Indicator", "Vulnerability", "Asset")
+    }
+    mine["Incident"] = my_incident["id"]
+    theirs, headers = await _other_tenant(client, sessions)
+
+    # Their batch-create naming my incident is refused and writes nothing of theirs.
+    linking = await client.post(
+        batch_path(theirs, "Alert"),
+        headers=headers,
+        json={"data_object": [alert(title="theirs"), alert(incident_id=my_incident["id"])]},
+    )
+    assert linking.status_code == 400, linking.text
+    assert [(e["row"], e["field"]) for e in linking.json()["data"]["errors"]] == [
+        (1, "incident_id")
+    ]
+    # Their own objects, even with my objects' ids sent as theirs, are new objects of theirs.
+    made = await client.post(
+        batch_path(theirs, "Alert"),
+        headers=headers,
+        json={"data_object": [alert(title="theirs", id=mine["Alert"])]},
+    )
+    assert made.status_code == 200, made.text
+    assert made.json()[0]["id"] != mine["Alert"]
+
+    for name in ("Incident", "Alert", "Indicator", "Vulnerability"):
+        found = await client.post(
+            f"{theirs}/datapanel/{name}/data-objects/search", headers=headers, json={}
+        )
+        assert found.status_code == 200, (name, found.text)
+        assert mine[name] not in [d["id"] for d in found.json()["data"]], name
+        assert found.json()["total"] == (1 if name == "Alert" else 0), name
+        shown = await client.get(
+            f"{theirs}/datapanel/{name}/data-objects/{mine[name]}", headers=headers
+        )
+        assert shown.status_code == 400, (name, shown.text)
+    # My own class is no class of theirs.
+    their_assets = await client.post(
+        f"{theirs}/datapanel/Asset/data-objects/search", headers=headers, json={}
+    )
+    assert (their_assets.status_code, their_assets.json()["code"]) == (400, "SecMaster.20030005")
+    # My token on their workspace is refused.
+    crossed = await admin_client.post(f"{theirs}/datapanel/Alert/data-objects/search", json={})
+    assert crossed.status_code == 403
+
+    # Mine are as they were.
+    for name, object_id in mine.items():
+        shown = await admin_client.get(f"{soc}/datapanel/{name}/data-objects/{object_id}")
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["data"]["data_object"][LABELS[name]] == "mine"
+        assert await _count(admin_client, soc, name) == 1
 
 
 async def test_an_unknown_class_is_secmasters_400(

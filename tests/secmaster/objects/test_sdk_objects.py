@@ -12,6 +12,7 @@ from huaweicloudsdksecmaster.v1 import (
     DataObjectBatchCreateForm,
     DataObjectBatchUpdateForm,
     DataObjectCreateForm,
+    DataObjectCreateUpdateResponse,
     DataObjectDeleteForm,
     DataobjectSearch,
     DataobjectSearchCondition,
@@ -33,6 +34,7 @@ from huaweicloudsdksecmaster.v1 import (
 from tests.conftest import AdminSdk
 from tests.objects.payloads import alert, indicator
 from tests.sdk_models import raw_body, unanswered
+from tests.secmaster.incidents.payloads import incident_object
 
 DATA_OBJECT = frozenset({"data_object"})
 
@@ -104,6 +106,14 @@ async def test_the_generic_calls_create_show_update_list_and_delete_alerts(
 async def test_the_data_panel_calls_batch_create_list_and_show(admin_sdk: AdminSdk) -> None:
     client, where = admin_sdk.client, admin_sdk.where
 
+    incident = client.batch_create_datapanel_objects(
+        BatchCreateDatapanelObjectsRequest(
+            **where,
+            dataclass="Incident",
+            body=DataObjectBatchCreateForm(data_object_list=[incident_object()]),
+        )
+    )
+    (incident_id,) = [item.id for item in incident.body]
     created = client.batch_create_datapanel_objects(
         BatchCreateDatapanelObjectsRequest(
             **where,
@@ -113,7 +123,10 @@ async def test_the_data_panel_calls_batch_create_list_and_show(admin_sdk: AdminS
                 name="feed",
                 type="intel",
                 trigger_flag=False,
-                data_object_list=[indicator(name="one"), indicator(name="two")],
+                data_object_list=[
+                    indicator(name="one", incident_id=incident_id),
+                    indicator(name="two"),
+                ],
             ),
         )
     )
@@ -130,7 +143,17 @@ async def test_the_data_panel_calls_batch_create_list_and_show(admin_sdk: AdminS
     assert isinstance(created, BatchCreateDatapanelObjectsResponse)
     assert len(ids) == 2
     assert all(ids)
-    assert [item.event_id for item in created.body] == [None, None]
+    # Each item of the bare array is a whole DataObjectCreateUpdateResponse: id and event_id.
+    raw = raw_body(created)
+    assert isinstance(raw, list)
+    assert len(raw) == len(created.body) == 2
+    assert all(isinstance(item, DataObjectCreateUpdateResponse) for item in created.body)
+    assert [unanswered(DataObjectCreateUpdateResponse, item) for item in raw] == [[], []]
+    assert [(item.id, item.event_id) for item in created.body] == [
+        (item["id"], item["event_id"]) for item in raw
+    ]
+    assert [item.event_id for item in created.body] == [incident_id, None]
+    assert [item.event_id for item in incident.body] == [incident_id]
     assert created.x_request_id
     assert unanswered(ListDatapanelObjectsResponse, raw_body(listed), open_keys=DATA_OBJECT) == []
     assert sorted(d.id for d in listed.data) == sorted(ids)
