@@ -300,3 +300,36 @@ async def test_types_follow_each_classs_rule(admin_client: httpx.AsyncClient, pa
     assert twice.status_code == 409
     assert [(t["level"], t["sub_count"]) for t in listed["type_details"]] == [(1, 1), (2, 0)]
     assert shown["type_num"] == 2
+
+
+async def test_deleting_an_alert_type_tells_the_alerts_that_use_it(
+    admin_client: httpx.AsyncClient, path: str, tenant: TenantInfo
+) -> None:
+    from tests.objects.payloads import alert
+
+    soc = path.removesuffix("/dataclasses")
+    made = await admin_client.post(
+        f"{path}/Alert/types",
+        json={
+            "category": "Intrusion",
+            "category_code": "intrusion",
+            "sub_category": "Brute force",
+            "sub_category_code": "brute_force",
+        },
+    )
+    assert made.status_code == 200, made.text
+    used = await admin_client.post(f"{soc}/alerts", json={"data_object": alert(title="uses it")})
+    other = {"category": "Intrusion", "alert_type": "Port scan"}
+    unused = await admin_client.post(
+        f"{soc}/alerts", json={"data_object": alert(title="another", alert_type=other)}
+    )
+    assert (used.status_code, unused.status_code) == (200, 200)
+
+    asked = await admin_client.request(
+        "DELETE", f"{path}/Alert/types", json={"ids": [made.json()["id"]], "is_delete": False}
+    )
+
+    assert asked.status_code == 200, asked.text
+    ((use,),) = [asked.json()]
+    assert (use["type"], use["count"]) == ("DATAOBJECT", 1)
+    assert [(d["name"], d["id"]) for d in use["data"]] == [("uses it", used.json()["data"]["id"])]

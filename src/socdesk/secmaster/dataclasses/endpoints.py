@@ -10,13 +10,13 @@ from fastapi import APIRouter, Body, Query
 from socdesk.classes.definitions import NewClass, NewField
 from socdesk.classes.service import DataClassService
 from socdesk.classes.types import DataClassTypes, NewType
-from socdesk.incidents.type_use import IncidentTypeUse
 from socdesk.kit.db import SessionDep
 from socdesk.kit.errors import Conflict
 from socdesk.kit.openapi import may_answer
 from socdesk.kit.params import DataclassRefPath, LimitQuery, OffsetQuery
 from socdesk.kit.routes import SecMasterRoute
 from socdesk.kit.schemas import QueryText
+from socdesk.objects.type_use import TypeUseLookup
 from socdesk.secmaster.dataclasses.mapping import class_out, field_out, type_out
 from socdesk.secmaster.dataclasses.schemas import (
     DataclassCreate,
@@ -207,7 +207,7 @@ async def delete_dataclass_types(
     """A bare array (the SDK's DeleteDataclassTypeResponse): what uses the types, which
     `is_delete: false` asks without deleting them. All the ids or none."""
     uses = await DataClassTypes(session, scope).delete(
-        dataclass_id, body.ids, body.is_delete, IncidentTypeUse(session, scope)
+        dataclass_id, body.ids, body.is_delete, TypeUseLookup(session, scope)
     )
     return [
         RelatedResource(
