@@ -1,8 +1,10 @@
-"""ActionInstanceDebugCommand (automation/runs/debug.py): a run's workflow run again against its
+"""ActionInstanceDebugCommand (automation/runs/debug.py): the node `task_id` debugged with the
+parameters `input_dataobject`, the run's workflow run up to and through it against the run's
 object in a rolled-back savepoint: nothing changes, and the task log is kept marked debug."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -66,7 +68,8 @@ async def test_a_debug_run_changes_nothing_and_keeps_its_task_log(
     before = await _state(sessions, incident_id, run_id)
 
     answer = await admin_client.put(
-        f"{workflows_path(tenant)}/instances/{run_id}", json={"command_type": DEBUG}
+        f"{workflows_path(tenant)}/instances/{run_id}",
+        json={"command_type": DEBUG, "task_id": "t5", "input_dataobject": "{}"},
     )
 
     assert answer.status_code == 200, answer.text
@@ -82,7 +85,7 @@ async def test_a_debug_run_changes_nothing_and_keeps_its_task_log(
     assert await runner(sessions).drain() == 0  # no run was queued
 
 
-async def test_task_id_stops_the_debug_run_after_that_task(
+async def test_the_node_takes_the_parameters_given_and_the_debug_run_stops_after_it(
     admin_client: httpx.AsyncClient, tenant: TenantInfo, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     incident_id, run_id = await _finished_five(admin_client, tenant, sessions)
@@ -90,13 +93,15 @@ async def test_task_id_stops_the_debug_run_after_that_task(
 
     answer = await admin_client.put(
         f"{workflows_path(tenant)}/instances/{run_id}",
-        json={"command_type": DEBUG, "task_id": "t2", "input_dataobject": '{"severity": "Low"}'},
+        json={"command_type": DEBUG, "task_id": "t2", "input_dataobject": '{"tag": "debugged"}'},
     )
 
     assert answer.status_code == 200, answer.text
     assert await _state(sessions, incident_id, run_id) == before
     logs = (await instance(admin_client, tenant, run_id))["topology"]["audit_logs"]
-    assert [n["action_id"] for n in logs if n["debug"]] == ["t1", "t2"]
+    debugged = [n for n in logs if n["debug"]]
+    assert [n["action_id"] for n in debugged] == ["t1", "t2"]
+    assert [json.loads(n["input"]) for n in debugged] == [{"tag": "one"}, {"tag": "debugged"}]
 
 
 async def test_a_failing_task_is_logged_and_http_is_never_called(
@@ -111,7 +116,8 @@ async def test_a_failing_task_is_logged_and_http_is_never_called(
     run_id = await started(admin_client, tenant, workflow_id, None)  # no object to act on
 
     answer = await admin_client.put(
-        f"{workflows_path(tenant)}/instances/{run_id}", json={"command_type": DEBUG}
+        f"{workflows_path(tenant)}/instances/{run_id}",
+        json={"command_type": DEBUG, "task_id": "bad", "input_dataobject": "{}"},
     )
 
     assert answer.status_code == 200, answer.text
@@ -131,18 +137,29 @@ async def test_bad_debug_arguments_are_400s_and_record_nothing(
     before = await _state(sessions, incident_id, run_id)
     path = f"{workflows_path(tenant)}/instances/{run_id}"
 
-    unknown = await admin_client.put(path, json={"command_type": DEBUG, "task_id": "t9"})
-    not_object = await admin_client.put(
-        path, json={"command_type": DEBUG, "input_dataobject": "[1, 2]"}
-    )
-    bad_field = await admin_client.put(
-        path, json={"command_type": DEBUG, "input_dataobject": '{"severity": "Severe"}'}
-    )
+    async def debug(**body: str) -> httpx.Response:
+        return await admin_client.put(path, json={"command_type": DEBUG, **body})
 
-    assert (unknown.status_code, not_object.status_code, bad_field.status_code) == (400, 400, 400)
-    assert "task_id" in unknown.text
-    assert "input_dataobject" in not_object.text
-    assert "input_dataobject" in bad_field.text
+    refused = {
+        "no task_id": await debug(input_dataobject="{}"),
+        "no input_dataobject": await debug(task_id="t3"),
+        "an unknown node": await debug(task_id="t9", input_dataobject="{}"),
+        "no object": await debug(task_id="t3", input_dataobject="[1, 2]"),
+        "an unknown parameter": await debug(task_id="t3", input_dataobject='{"colour": "red"}'),
+        "a value of no choice": await debug(task_id="t3", input_dataobject='{"severity": "Big"}'),
+    }
+    named = {
+        "no task_id": "task_id",
+        "no input_dataobject": "input_dataobject",
+        "an unknown node": "task_id",
+        "no object": "input_dataobject",
+        "an unknown parameter": "colour",
+        "a value of no choice": "severity",
+    }
+
+    for why, answer in refused.items():
+        assert answer.status_code == 400, (why, answer.text)
+        assert named[why] in answer.json()["message"], (why, answer.text)
     assert await _state(sessions, incident_id, run_id) == before
     logs = (await instance(admin_client, tenant, run_id))["topology"]["audit_logs"]
     assert not [n for n in logs if n["debug"]]

@@ -504,7 +504,11 @@ async def test_http_calls_go_to_listed_hosts_only_and_a_debug_run_calls_none(
     called = await instance(admin_client, tenant, called_id)
     debug = await admin_client.put(
         f"{workflows_path(tenant)}/instances/{refused_id}",
-        json={"command_type": "ActionInstanceDebugCommand", "task_id": "call"},
+        json={
+            "command_type": "ActionInstanceDebugCommand",
+            "task_id": "call",
+            "input_dataobject": "{}",
+        },
     )
 
     assert refused["status"] == "FAILED"

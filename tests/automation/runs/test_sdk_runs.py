@@ -245,3 +245,23 @@ async def test_the_sdk_retries_a_failed_run_which_then_finishes(
     ordered = await admin_client.get(f"{soc}/alerts/{alert_id}")
     assert ordered.json()["data"]["data_object"]["incident_id"]
     assert again.value.status_code == 409, again.value.error_msg
+
+    # The debug of one node with parameters of its own: recorded, marked debug, undone.
+    debugged = client.update_workflow_instance(
+        UpdateWorkflowInstanceRequest(
+            **where,
+            instance_id=run_id,
+            body=AopInstanceUpdateDataPojo(
+                command_type="ActionInstanceDebugCommand",
+                task_id="tag",
+                input_dataobject='{"tag": "sdk-debug"}',
+            ),
+        )
+    )
+    assert debugged.success is True
+    logs = shown().topology.audit_logs
+    assert [(n.action_id, n.status) for n in logs if n.input == '{"tag": "sdk-debug"}'] == [
+        ("tag", "FINISHED")
+    ]
+    incident = await admin_client.get(f"{soc}/incidents/{incident_id}")
+    assert "sdk-debug" not in str(incident.json()["data"]["data_object"].get("labels"))

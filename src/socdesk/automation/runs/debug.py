@@ -1,11 +1,13 @@
-"""A debug run (ActionInstanceDebugCommand): a run's workflow, from its start, against the run's
-data object, inside a savepoint that is rolled back — every task's effect undone — and what each
-task did kept as the run's task records marked `debug`.
+"""A debug run (ActionInstanceDebugCommand, which the SDK words "update the debug result of
+the instance's node `task_id` with the parameters `input_dataobject`"): the run's workflow, from
+its start up to the node `task_id`, against the run's data object, the node's action taking
+`input_dataobject` (a JSON object of its parameters) over those its BPMN gives, all inside a
+savepoint that is rolled back — every task's effect undone — and what each task did kept as the
+run's task records marked `debug`. The tasks before the node run as the workflow has them, so
+the node meets the object as a real run would leave it.
 
 Nothing leaves the database either: a wait is not waited, an HTTP request or webhook is not
 called (their records say so), and the debug run stops at a user task rather than open a to-do.
-`task_id` stops it after that element; `input_dataobject` (a JSON object) sets fields of the
-object first, inside the same savepoint.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from typing import Any
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.automation.checks import parameter_problem
+from socdesk.automation.components import ACTIONS
 from socdesk.automation.http_calls import HttpLimits
 from socdesk.automation.runs.actions import WAIT, ActionContext, ActionFailed, perform
-from socdesk.automation.runs.engine import EngineError, NextKind, RunEngine
+from socdesk.automation.runs.engine import ActionCall, EngineError, NextKind, RunEngine
 from socdesk.automation.runs.scope import run_setting
 from socdesk.kit.clock import utcnow
 from socdesk.kit.errors import AppError, NotFound, ValidationFailed
@@ -61,54 +65,83 @@ class DebugRun:
         )
 
 
-def _fields(text: str | None) -> dict[str, Any] | None:
-    if text is None or not text.strip():
-        return None
+def _parameters(text: str | None) -> dict[str, str]:
+    """The node's parameters `input_dataobject` gives, each as a BPMN parameter's text."""
     try:
-        fields = json.loads(text)
+        given = json.loads(text) if text is not None else None
     except (ValueError, RecursionError):
-        fields = None
-    if not isinstance(fields, dict):
+        given = None
+    if not isinstance(given, dict):
         raise ValidationFailed.for_field(
-            "input_dataobject", "must be a JSON object of the data object's fields"
+            "input_dataobject", "must be a JSON object of the node's parameters (it may be {})"
         )
-    return fields
+    return {
+        str(name): value if isinstance(value, str) else json.dumps(value)
+        for name, value in given.items()
+    }
+
+
+def _checked(call: ActionCall, given: dict[str, str]) -> dict[str, str]:
+    """`given` over the node's own parameters: 400 naming a parameter its action has not, or a
+    value not of the parameter's type."""
+    action = ACTIONS.get(call.name)
+    problems = []
+    for name, value in given.items():
+        spec = action.param(name) if action is not None else None
+        if spec is None:
+            known = ", ".join(p.name for p in action.params) if action is not None else ""
+            problems.append(f"{call.name} has no parameter {name!r} ({known})")
+        elif (wrong := parameter_problem(spec.type, spec.enum, value)) is not None:
+            problems.append(f"parameter {name!r} of {call.name} {wrong}")
+    if problems:
+        raise ValidationFailed.for_field("input_dataobject", "; ".join(problems)[:2000])
+    return {**call.params, **given}
 
 
 async def debug_run(
     session: AsyncSession,
     run: WorkflowRun,
     max_steps: int,
-    task_id: str | None = None,
-    input_dataobject: str | None = None,
+    task_id: str | None,
+    input_dataobject: str | None,
 ) -> DebugRun:
-    """Run `run`'s workflow version in a rolled-back savepoint; its debug task records, added
-    to the session after the rollback."""
-    fields = _fields(input_dataobject)
+    """Debug the node `task_id` of `run`'s workflow version with the parameters
+    `input_dataobject` (both required, as the SDK says), in a rolled-back savepoint; its debug
+    task records, added to the session after the rollback."""
+    missing = [
+        name
+        for name, value in (("task_id", task_id), ("input_dataobject", input_dataobject))
+        if value is None or not value.strip()
+    ]
+    if missing:
+        raise ValidationFailed(
+            f"{' and '.join(missing)}: required to debug (the node to debug, and its"
+            " parameters as a JSON object)"
+        )
+    assert task_id is not None
+    given = _parameters(input_dataobject)
     setting = await run_setting(session, run)
     process = setting.process() if setting is not None else None
     if setting is None or process is None:
         raise NotFound(f"instance {run.id}: its workflow version or workspace is gone")
-    scope = setting.scope
-    if task_id and task_id not in process.actions and task_id not in process.user_tasks:
+    node = process.actions.get(task_id)
+    if node is None and task_id not in process.user_tasks:
         raise ValidationFailed.for_field(
             "task_id", "names no service or user task of the run's workflow", task_id[:255]
         )
+    parameters = _checked(node, given) if node is not None else {}
+    scope = setting.scope
     data_class = await setting.data_class(session, run)
     context = ActionContext(session, scope, data_class, run.dataobject_id, HttpLimits())
     debug = DebugRun(run)
     savepoint = await session.begin_nested()
     try:
-        if fields is not None:
-            try:
-                await perform(context, "set_fields", {"fields": json.dumps(fields)})
-            except ActionFailed as error:
-                raise ValidationFailed.for_field("input_dataobject", str(error)) from None
         facts: dict[str, Any] = {}
         if process.has_conditions and run.dataobject_id is not None:
             panel = DataPanel(session, scope)
             facts = dict((await panel.show(data_class, str(run.dataobject_id))).data_object)
-        await _steps(debug, RunEngine(process, "", facts), context, max_steps, task_id)
+        engine = RunEngine(process, "", facts)
+        await _steps(debug, engine, context, max_steps, (task_id, parameters))
     finally:
         await savepoint.rollback()
     session.add_all(debug.records)
@@ -120,8 +153,10 @@ async def _steps(
     engine: RunEngine,
     context: ActionContext,
     max_steps: int,
-    stop_after: str | None,
+    node: tuple[str, dict[str, str]],
 ) -> None:
+    """Step the engine up to and through the node (its id, and the parameters it takes)."""
+    node_id, node_parameters = node
     steps = 0
     while True:
         try:
@@ -131,6 +166,8 @@ async def _steps(
             return
         steps += engine.engine_steps
         if following.kind is NextKind.finished:
+            # The path the object took passes another way (a gateway chose another branch).
+            debug.error = f"{node_id}: the workflow ended without reaching it"
             return
         if following.kind is NextKind.user_task:
             element = (following.element_id, following.element_name, "userTask")
@@ -142,6 +179,7 @@ async def _steps(
             return
         element = (following.element_id, following.element_name, "serviceTask")
         call = engine.process.actions[following.element_id]
+        params = node_parameters if following.element_id == node_id else call.params
         if call.name == WAIT:
             output: dict[str, Any] = {"debug": "not waited: a debug run does not wait"}
         elif call.name in NOT_CALLED:
@@ -149,12 +187,12 @@ async def _steps(
         else:
             try:
                 async with context.session.begin_nested():
-                    output = await perform(context, call.name, call.params)
+                    output = await perform(context, call.name, params)
             except ActionFailed as error:
                 debug.record(
                     element,
                     TaskRecordStatus.FAILED.value,
-                    input=_json(call.params),
+                    input=_json(params),
                     error=str(error)[:8000],
                 )
                 debug.error = f"{following.element_id}: {error}"
@@ -164,8 +202,8 @@ async def _steps(
         debug.record(
             element,
             TaskRecordStatus.FINISHED.value,
-            input=_json(call.params),
+            input=_json(params),
             output=_json(output),
         )
-        if following.element_id == stop_after or steps >= max_steps:
+        if following.element_id == node_id or steps >= max_steps:
             return

@@ -223,8 +223,9 @@ class RunService:
     async def debug(
         self, ref: str, max_steps: int, task_id: str | None, input_dataobject: str | None
     ) -> DebugRun:
-        """Run the run's workflow against its object with every effect rolled back, keeping
-        the task records (marked debug); the run itself does not change."""
+        """Debug the node `task_id` with the parameters `input_dataobject` (runs/debug.py):
+        every effect rolled back, the task records kept (marked debug); the run itself does not
+        change."""
         return await debug_run(
             self.session, await self._run(ref), max_steps, task_id, input_dataobject
         )

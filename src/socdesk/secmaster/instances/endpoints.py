@@ -138,9 +138,10 @@ async def update_workflow_instance(
 ) -> CommandAnswer:
     """ActionInstanceTerminateCommand ends a live run (409 for an ended one);
     ActionInstanceRetryCommand takes a failed or terminated run again from its last committed
-    task; ActionInstanceDebugCommand runs the run's workflow against its object with every
-    effect rolled back, its task records kept marked `debug` (`task_id`: stop after that
-    element; `input_dataobject`: fields set first, rolled back too)."""
+    task; ActionInstanceDebugCommand debugs the node `task_id` with the parameters
+    `input_dataobject` (a JSON object; both required): the workflow runs against the run's
+    object up to and through that node, which takes those parameters over its own, every
+    effect rolled back, its task records kept marked `debug`."""
     service = RunService(session, scope)
     if body.command_type is RunCommand.debug:
         await service.debug(

@@ -53,8 +53,14 @@ class RunStarted(ResponseBody):
 
 class RunCommandBody(RequestBody):
     command_type: RunCommand
-    task_id: Short | None = None
-    input_dataobject: Annotated[str, StringConstraints(max_length=1024 * 1024)] | None = None
+    task_id: Short | None = Field(
+        default=None, description="ActionInstanceDebugCommand (required): the node to debug."
+    )
+    input_dataobject: Annotated[str, StringConstraints(max_length=1024 * 1024)] | None = Field(
+        default=None,
+        description="ActionInstanceDebugCommand (required): the node's parameters, a JSON"
+        " object taken over those its BPMN gives ({} for none).",
+    )
 
 
 class RunWorkflowOut(ResponseBody):
