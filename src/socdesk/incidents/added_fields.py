@@ -45,8 +45,8 @@ async def refuse_unfit(
     """400 listing every problem of the records' added values (each with its list index as
     `row` when there are several): a key the workspace did not add, a value of the wrong
     type, and, on a create (not `partial`), a required added field missing or, on a change,
-    emptied. Nothing is read when no record carries an added value and the class has no
-    required added field; otherwise the class comes from the configuration memo."""
+    emptied. A change that carries no added value looks nothing up; otherwise the class comes
+    from the workspace's configuration memo (no query while the configuration holds)."""
     values = [added_values(record) for record in records]
     if not any(values) and partial:
         return

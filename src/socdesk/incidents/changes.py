@@ -102,8 +102,10 @@ class IncidentChanges:
             mapping.refuse_missing(dict(new.record))
         if not incidents:
             return []
+        # The values of added fields any create carries; which are required is asked where a
+        # client writes the whole data_object (`IncidentService.create_many`).
         await added_fields.refuse_unfit(
-            self.session, self.scope, [new.record for new in incidents], partial=False
+            self.session, self.scope, [new.record for new in incidents], partial=True
         )
         now = utcnow()
         numbers = await self.numbers(len(incidents))

@@ -130,7 +130,9 @@ class AlertOrdering:
             "last_observed_time": format_time(max(last_seen)) if last_seen else None,
         }
         record = IncidentObject.model_validate({k: v for k, v in data.items() if v is not None})
-        (created,) = await IncidentService(self.session, self.scope).create_many([record])
+        (created,) = await IncidentService(self.session, self.scope).create_many(
+            [record], whole=False
+        )
         return created
 
 

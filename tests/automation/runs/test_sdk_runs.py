@@ -61,6 +61,34 @@ async def _settled(
     raise AssertionError("timed out")
 
 
+def _run(
+    where: dict[str, str], workflow_id: str, object_id: str, **more: str
+) -> CreateWorkflowInstanceRequest:
+    """The SDK's request running the workflow on the object (ActionInstanceRunCommand)."""
+    return CreateWorkflowInstanceRequest(
+        **where,
+        workflow_id=workflow_id,
+        body=AopInstanceEventData(
+            command_type="ActionInstanceRunCommand",
+            playbook_context=PlaybookcontextRef(
+                data_object=DataObjectRefInfo(content={"id": object_id})
+            ),
+            **more,
+        ),
+    )
+
+
+def _command(
+    where: dict[str, str], instance_id: str, command: str, **more: str
+) -> UpdateWorkflowInstanceRequest:
+    """The SDK's request to terminate, retry or debug the instance."""
+    return UpdateWorkflowInstanceRequest(
+        **where,
+        instance_id=instance_id,
+        body=AopInstanceUpdateDataPojo(command_type=command, **more),
+    )
+
+
 async def test_the_sdk_runs_a_workflow_and_answers_its_to_do(
     admin_sdk: AdminSdk,
     admin_client: httpx.AsyncClient,
@@ -72,18 +100,7 @@ async def test_the_sdk_runs_a_workflow_and_answers_its_to_do(
     workflow_id = await runnable(admin_client, tenant, ASKING, "sdk asking")
     (incident_id,) = await seed_incidents(sessions, tenant, 1)
     created = client.create_workflow_instance(
-        CreateWorkflowInstanceRequest(
-            **where,
-            workflow_id=workflow_id,
-            body=AopInstanceEventData(
-                command_type="ActionInstanceRunCommand",
-                action_type="workflow",
-                action_id=workflow_id,
-                playbook_context=PlaybookcontextRef(
-                    data_object=DataObjectRefInfo(content={"id": incident_id})
-                ),
-            ),
-        )
+        _run(where, workflow_id, incident_id, action_type="workflow", action_id=workflow_id)
     )
     run_id = created.action_instance_id
 
@@ -113,24 +130,9 @@ async def test_the_sdk_runs_a_workflow_and_answers_its_to_do(
         ShowAopWorkflowInstanceRequest(**where, instance_id=run_id, show_topology=True)
     )
     # A second run, terminated while it waits for its to-do.
-    second = client.create_workflow_instance(
-        CreateWorkflowInstanceRequest(
-            **where,
-            workflow_id=workflow_id,
-            body=AopInstanceEventData(
-                command_type="ActionInstanceRunCommand",
-                playbook_context=PlaybookcontextRef(
-                    data_object=DataObjectRefInfo(content={"id": incident_id})
-                ),
-            ),
-        )
-    )
+    second = client.create_workflow_instance(_run(where, workflow_id, incident_id))
     terminated = client.update_workflow_instance(
-        UpdateWorkflowInstanceRequest(
-            **where,
-            instance_id=second.action_instance_id,
-            body=AopInstanceUpdateDataPojo(command_type="ActionInstanceTerminateCommand"),
-        )
+        _command(where, second.action_instance_id, "ActionInstanceTerminateCommand")
     )
 
     opened = frozenset({"playbook", "playbook_context", "data_object", "end_time"})
@@ -186,16 +188,7 @@ async def test_the_sdk_retries_a_failed_run_which_then_finishes(
     workflow_id = await runnable(admin_client, tenant, ordering, "sdk ordering")
     (incident_id,) = await seed_incidents(sessions, tenant, 1)
     run_id = client.create_workflow_instance(
-        CreateWorkflowInstanceRequest(
-            **where,
-            workflow_id=workflow_id,
-            body=AopInstanceEventData(
-                command_type="ActionInstanceRunCommand",
-                playbook_context=PlaybookcontextRef(
-                    data_object=DataObjectRefInfo(content={"id": incident_id})
-                ),
-            ),
-        )
+        _run(where, workflow_id, incident_id)
     ).action_instance_id
 
     def shown() -> ShowAopWorkflowInstanceResponse:
@@ -211,26 +204,14 @@ async def test_the_sdk_retries_a_failed_run_which_then_finishes(
     )
     assert reopened.status_code == 200, reopened.text
 
-    retried = client.update_workflow_instance(
-        UpdateWorkflowInstanceRequest(
-            **where,
-            instance_id=run_id,
-            body=AopInstanceUpdateDataPojo(command_type="ActionInstanceRetryCommand"),
-        )
-    )
+    retried = client.update_workflow_instance(_command(where, run_id, "ActionInstanceRetryCommand"))
     await _settled(sessions, settings, lambda: shown().status == "FINISHED")
     finished = shown()
     # A finished run is not retried again: the SDK raises SecMaster's 409. The same signed
     # write within the same second would be refused as a replay (docs/authentication.md).
     await asyncio.sleep(1.1)
     with pytest.raises(ClientRequestException) as again:
-        client.update_workflow_instance(
-            UpdateWorkflowInstanceRequest(
-                **where,
-                instance_id=run_id,
-                body=AopInstanceUpdateDataPojo(command_type="ActionInstanceRetryCommand"),
-            )
-        )
+        client.update_workflow_instance(_command(where, run_id, "ActionInstanceRetryCommand"))
 
     assert [(n.action_id, n.status) for n in failed.topology.audit_logs] == [
         ("tag", "FINISHED"),
@@ -248,14 +229,12 @@ async def test_the_sdk_retries_a_failed_run_which_then_finishes(
 
     # The debug of one node with parameters of its own: recorded, marked debug, undone.
     debugged = client.update_workflow_instance(
-        UpdateWorkflowInstanceRequest(
-            **where,
-            instance_id=run_id,
-            body=AopInstanceUpdateDataPojo(
-                command_type="ActionInstanceDebugCommand",
-                task_id="tag",
-                input_dataobject='{"tag": "sdk-debug"}',
-            ),
+        _command(
+            where,
+            run_id,
+            "ActionInstanceDebugCommand",
+            task_id="tag",
+            input_dataobject='{"tag": "sdk-debug"}',
         )
     )
     assert debugged.success is True

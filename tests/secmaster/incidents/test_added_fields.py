@@ -113,6 +113,23 @@ async def test_a_required_added_field_is_required_on_create_and_cannot_be_emptie
     assert emptied.status_code == 400
     assert "data_object.ticket" in emptied.json()["message"]
 
+    # An incident made from alerts has SecMaster's own fields only: it is not asked for it.
+    from tests.objects.payloads import alert
+
+    made_alert = await admin_client.post(f"{soc}/alerts", json={"data_object": alert()})
+    ordered = await admin_client.post(
+        f"{soc}/alerts/batch-order",
+        json={
+            "ids": [made_alert.json()["data"]["id"]],
+            "incident_content": {
+                "title": "From an alert",
+                "incident_type": {"category": "Intrusion", "incident_type": "Brute force"},
+            },
+        },
+    )
+    assert ordered.status_code == 200, ordered.text
+    assert ordered.json()["data"]["success_ids"]
+
 
 async def test_batch_create_and_batch_update_take_added_fields_and_list_each_problem(
     admin_client: httpx.AsyncClient, soc: str
