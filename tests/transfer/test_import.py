@@ -89,6 +89,21 @@ async def test_a_json_array_of_data_objects_imports(
     assert len(ids) == 2
 
 
+async def test_a_json_object_with_a_key_incidents_do_not_have_is_refused(
+    admin_client: httpx.AsyncClient, path: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from tests.secmaster.incidents.payloads import incident_object
+
+    before = await incident_count(sessions)
+    content = json_file([incident_object(title="fine"), incident_object(colour="red")])
+
+    response = await upload(admin_client, path, content, name="x.json")
+
+    assert response.status_code == 400, response.text
+    assert "colour" in response.text
+    assert await incident_count(sessions) == before
+
+
 @pytest.mark.parametrize(
     ("row", "field", "message"),
     [

@@ -54,6 +54,17 @@ def validate_candidate(candidate: Candidate) -> None:
                 )
             )
         return
+    # A file carries SecMaster's own fields: the fields a workspace added to Incident are not
+    # imported (docs/import-export.md), so a key the record does not know is refused here.
+    for key, value in (validated.model_extra or {}).items():
+        candidate.problems.append(
+            ErrorDetail(
+                key,
+                "unknown field (an import takes SecMaster's fields)",
+                candidate.row,
+                scalar(value),
+            )
+        )
     if not candidate.problems:
         candidate.sent = sent_fields(validated)
 
