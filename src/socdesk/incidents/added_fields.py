@@ -19,6 +19,10 @@ from socdesk.incidents import mapping
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.workspaces.scope import WorkspaceScope
 
+# The Incident class of a workspace that added no field: every key beyond SecMaster's is
+# unknown to it.
+NONE_ADDED = replace(INCIDENT, fields=(), promoted=())
+
 
 def added_values(record: Mapping[str, Any]) -> dict[str, Any]:
     """The values of `record` (a document or `mapping.sent_fields` form) that are no field of
@@ -54,7 +58,7 @@ async def refuse_unfit(
     if data_class is None:
         if not any(values):
             return
-        data_class = replace(INCIDENT, fields=(), promoted=())
+        data_class = NONE_ADDED
     several = len(records) > 1
     problems = [
         ErrorDetail(f"data_object.{p.field}", p.message, p.row, p.value)

@@ -15,13 +15,16 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
+from socdesk.classes.fields import ClassField
+from socdesk.classes.validation import type_problem
 from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.mapping import SERVER_FIELDS, missing_required
 from socdesk.incidents.record import IncidentObject
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.transfer.cells import CellError, cell_reader
 from socdesk.transfer.checks import Check, Refer, field_check, model_check, required_check
-from socdesk.transfer.columns import COLUMNS_BY_KEY, Column, column_for_header
+from socdesk.transfer.columns import COLUMNS_BY_KEY, Column
+from socdesk.transfer.incident_columns import SECMASTER_ONLY, IncidentColumns
 
 
 @dataclass(slots=True)
@@ -52,13 +55,13 @@ def _nested(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _header(cells: list[Any]) -> list[Column | None]:
+def _header(cells: list[Any], layout: IncidentColumns = SECMASTER_ONLY) -> list[Column | None]:
     columns: list[Column | None] = []
     problems: list[ErrorDetail] = []
     seen: set[str] = set()
     for cell in cells:
         text = "" if cell is None else str(cell).strip()
-        column = column_for_header(text) if text else None
+        column = layout.for_header(text) if text else None
         if text and column is None:
             problems.append(ErrorDetail(text, "unknown column", row=1, value=text))
         elif column is not None and column.key in seen:
@@ -78,6 +81,9 @@ def _header(cells: list[Any]) -> list[Column | None]:
 
 # (cell index, reader, check, mandatory) for one column.
 _Cell = tuple[int, Callable[[Any], Any], Check, bool]
+# (cell index, reader, field, key parts, mandatory) for one column of a field the workspace
+# added, checked by the class rule's own type check.
+_AddedCell = tuple[int, Callable[[Any], Any], ClassField, tuple[str, ...], bool]
 # (field, its cell or None for a parent object, the parent's sub-fields, mandatory)
 _Field = tuple[str, _Cell | None, list[tuple[str, _Cell]], bool]
 
@@ -94,7 +100,9 @@ class SheetPlan:
     """The fast way for one header: each column's reader and check, in the model's field order
     (the order a dump writes), and nested columns grouped under their parent."""
 
-    def __init__(self, columns: list[Column | None]) -> None:
+    def __init__(
+        self, columns: list[Column | None], layout: IncidentColumns = SECMASTER_ONLY
+    ) -> None:
         by_key = {c.key: index for index, c in enumerate(columns) if c is not None}
         required = frozenset(REQUIRED_ON_CREATE)
         self.id_cell = None
@@ -121,6 +129,21 @@ class SheetPlan:
         # A header without some mandatory column fails every row: leave them all to Pydantic.
         present = {name for name, *_ in self.fields} | set(by_key)
         self.usable = required <= present
+        added = layout.added
+        self.added: list[_AddedCell] = []
+        if added is not None:
+            added_required = frozenset(added.required_keys)
+            for column in layout.added_columns:
+                if column.key in by_key:
+                    spec = added.by_key[column.key]
+                    parts = tuple(column.key.split("."))
+                    mandatory = column.key in added_required
+                    self.added.append(
+                        (by_key[column.key], layout.reader(column), spec, parts, mandatory)
+                    )
+            # A required added field the header lacks (or holds only through its sub-fields)
+            # is the class rule's to word.
+            self.usable = self.usable and added_required <= {c[2].key for c in self.added}
 
     @staticmethod
     def _cell(
@@ -157,6 +180,18 @@ class SheetPlan:
                     sent[name] = group
                 elif needed:
                     return None
+            for index, read, spec, parts, mandatory in self.added:
+                value = read(cells[index]) if index < width else None
+                if value is None:
+                    if mandatory:
+                        return None
+                    continue
+                if value == "" or type_problem(spec, value) is not None:
+                    return None
+                holder = sent
+                for part in parts[:-1]:
+                    holder = holder.setdefault(part, {})
+                holder[parts[-1]] = value
         except (CellError, Refer):
             return None
         return sent
@@ -196,15 +231,19 @@ def _slow_row(
     return None
 
 
-def tabular_candidates(rows: Iterator[list[Any]]) -> Iterator[Candidate]:
-    """Candidates from a sheet or CSV: header = row 1, data from row 2; empty rows skipped."""
+def tabular_candidates(
+    rows: Iterator[list[Any]], layout: IncidentColumns | None = None
+) -> Iterator[Candidate]:
+    """Candidates from a sheet or CSV: header = row 1, data from row 2; empty rows skipped.
+    `layout`: the workspace's columns (SecMaster's alone when None)."""
+    layout = layout or SECMASTER_ONLY
     header = next(rows, None)
     if header is None:
         raise ValidationFailed.for_field("uploadFile", "the file is empty")
-    columns = _header(header)
-    plan = SheetPlan(columns)
+    columns = _header(header, layout)
+    plan = SheetPlan(columns, layout)
     readers = [
-        (index, column.key, cell_reader(column))
+        (index, column.key, layout.reader(column))
         for index, column in enumerate(columns)
         if column is not None
     ]
@@ -224,14 +263,20 @@ def tabular_candidates(rows: Iterator[list[Any]]) -> Iterator[Candidate]:
 _OBJECT_CHECK = model_check(IncidentObject)
 
 
-def json_candidates(objects: list[Any]) -> Iterator[Candidate]:
+def json_candidates(
+    objects: list[Any], layout: IncidentColumns | None = None
+) -> Iterator[Candidate]:
+    """Candidates from a JSON array of data_objects. An object with a field the workspace
+    added, or any object when the workspace added a required field, is left to the slow way,
+    where the class rule checks those fields."""
+    fast = layout is None or layout.added is None or not layout.added.required_keys
     for index, item in enumerate(objects):
         if not isinstance(item, dict):
             problem = ErrorDetail("data_object", "must be a JSON object", index, scalar(item))
             yield Candidate(index, {}, [problem])
             continue
         try:
-            dumped = _OBJECT_CHECK(item)
+            dumped = _OBJECT_CHECK(item) if fast else None
         except Refer:
             dumped = None
         if dumped is not None and not missing_required(dumped):

@@ -262,8 +262,10 @@ def compile_annotation(annotation: Any, metadata: list[Any]) -> Check:
 
 
 def _supported_model(model: type[BaseModel]) -> bool:
-    """Only the plain RequestBody shape: extra fields forbidden, no aliases, and no validator
-    other than the shared storable-text one (which the text checks apply)."""
+    """Only the plain RequestBody shape: no aliases, and no validator other than the shared
+    storable-text one (which the text checks apply). Extra keys may be forbidden or kept (the
+    incident record keeps them for the class rule): either way `model_check` leaves an object
+    with a key the model has not to Pydantic."""
     decorators = model.__pydantic_decorators__
     if set(decorators.field_validators) != {"storable_text"}:
         return False
@@ -272,7 +274,7 @@ def _supported_model(model: type[BaseModel]) -> bool:
     if decorators.field_serializers or decorators.model_serializers:
         return False
     config = model.model_config
-    if config.get("extra") != "forbid" or config.get("str_strip_whitespace"):
+    if config.get("extra") not in ("forbid", "allow") or config.get("str_strip_whitespace"):
         return False
     return all(f.alias is None and f.validation_alias is None for f in model.model_fields.values())
 

@@ -1,4 +1,5 @@
-"""Exporting incidents in the template's layout, filtered and sorted like a search."""
+"""Exporting incidents in the template's layout (SecMaster's columns, then the fields the
+workspace added: incident_columns.py), filtered and sorted like a search."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from socdesk.incidents import mapping
+from socdesk.incidents import added_fields, mapping
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.search import SearchBody, order_by, where_clause
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.ids import hex_id
 from socdesk.settings import Settings
-from socdesk.transfer.columns import COLUMNS, Column, column_for_header
+from socdesk.transfer.columns import Column
+from socdesk.transfer.incident_columns import IncidentColumns
 from socdesk.transfer.writers import csv_bytes, flatten, json_bytes, xlsx_bytes, xlsx_row
 from socdesk.workspaces.scope import WorkspaceScope
 
@@ -25,19 +27,13 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def columns_for(titles: Sequence[str] | None) -> list[Column]:
+def columns_for(titles: Sequence[str] | None, layout: IncidentColumns) -> list[Column]:
     """The export's columns, in the order asked (field keys or labels); all when none."""
     if not titles:
-        return list(COLUMNS)
-    chosen: list[Column] = []
-    problems: list[ErrorDetail] = []
-    for index, title in enumerate(titles):
-        column = column_for_header(title)
-        if column is None:
-            problems.append(ErrorDetail(f"title.{index}", "unknown column", value=title))
-        elif column not in chosen:
-            chosen.append(column)
-    if problems:
+        return list(layout.columns)
+    chosen, unknown = layout.chosen(titles)
+    if unknown:
+        problems = [ErrorDetail(f"title.{i}", "unknown column", value=t) for i, t in unknown]
         raise ValidationFailed(
             "title: " + ", ".join(f"{p.value!r} is not a column" for p in problems),
             details=problems,
@@ -70,7 +66,8 @@ class IncidentExporter:
     ) -> bytes:
         """The file's bytes. Limit and offset of the filter are ignored: every match is
         exported, up to the export_max_rows setting."""
-        columns = columns_for(titles)
+        layout = IncidentColumns(await added_fields.added_class(self.session, self.scope))
+        columns = columns_for(titles, layout)
         objects = [o async for o in self._data_objects(search)]
         if kind is ExportFormat.json:
             wanted = {c.key.split(".")[0] for c in columns} | {"id"}

@@ -17,6 +17,9 @@ from typing import IO
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.classes.registry import DataClass
+from socdesk.classes.validation import check_data_object
+from socdesk.incidents import added_fields
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.mapping import missing_required, sent_fields
 from socdesk.incidents.record import IncidentObject
@@ -25,6 +28,7 @@ from socdesk.kit.errors import ErrorDetail, ValidationFailed
 from socdesk.kit.gc_pause import gc_paused
 from socdesk.settings import Settings
 from socdesk.transfer.candidates import Candidate, json_candidates, scalar, tabular_candidates
+from socdesk.transfer.incident_columns import SECMASTER_ONLY, IncidentColumns
 from socdesk.transfer.readers import FileFormat, csv_rows, detect_format, json_objects, xlsx_rows
 from socdesk.transfer.sink import IncidentSink
 from socdesk.transfer.xlsx_checks import XlsxLimits
@@ -36,11 +40,19 @@ CHUNK_ROWS = 2000
 YIELD_EVERY = 64
 
 
-def validate_candidate(candidate: Candidate) -> None:
-    """Pydantic's verdict on a row the fast checks left to it: its problems, or its fields."""
+def validate_candidate(candidate: Candidate, added: DataClass | None = None) -> None:
+    """Pydantic's verdict on a row the fast checks left to it, and the class rule's on the
+    fields the workspace added (`added`: the Incident class reduced to them): its problems, or
+    its fields."""
     data = candidate.data if candidate.data is not None else {}
     for key in missing_required(data):
         candidate.problems.append(ErrorDetail(key, "mandatory field is empty", candidate.row, None))
+    # A row is a whole data_object: the added fields it carries, and those it must, are the
+    # class rule's (a key that is no field, SecMaster's or added, is refused there too).
+    extras = added_fields.added_values(data)
+    if extras or added is not None:
+        rule = added or added_fields.NONE_ADDED
+        candidate.problems += check_data_object(rule, extras, row=candidate.row)
     try:
         validated = IncidentObject.model_validate(data)
     except ValidationError as error:
@@ -54,25 +66,18 @@ def validate_candidate(candidate: Candidate) -> None:
                 )
             )
         return
-    # A file carries SecMaster's own fields: the fields a workspace added to Incident are not
-    # imported (docs/import-export.md), so a key the record does not know is refused here.
-    for key, value in (validated.model_extra or {}).items():
-        candidate.problems.append(
-            ErrorDetail(
-                key,
-                "unknown field (an import takes SecMaster's fields)",
-                candidate.row,
-                scalar(value),
-            )
-        )
     if not candidate.problems:
         candidate.sent = sent_fields(validated)
 
 
 class IncidentImporter:
     def __init__(self, session: AsyncSession, scope: WorkspaceScope, settings: Settings) -> None:
+        self.session = session
+        self.scope = scope
         self.settings = settings
         self.changes = IncidentChanges(session, scope)
+        # The workspace's columns: SecMaster's, and those of the fields it added (read by `run`).
+        self.layout = SECMASTER_ONLY
         self.problems: list[ErrorDetail] = []
         self.more_problems = 0
         self.seen_ids: set[uuid.UUID] = set()
@@ -81,20 +86,21 @@ class IncidentImporter:
         kind = detect_format(file.read(8))
         file.seek(0)
         if kind is FileFormat.json:
-            return json_candidates(json_objects(file))
+            return json_candidates(json_objects(file), self.layout)
         if kind is FileFormat.csv:
-            return tabular_candidates(csv_rows(file))
+            return tabular_candidates(csv_rows(file), self.layout)
         limits = XlsxLimits(
             self.settings.xlsx_max_uncompressed_bytes,
             self.settings.xlsx_max_compression_ratio,
             max_rows=self.settings.import_max_rows + 1,  # and the header row
             max_columns=self.settings.import_max_columns,
         )
-        return tabular_candidates(xlsx_rows(file, limits))
+        return tabular_candidates(xlsx_rows(file, limits), self.layout)
 
     async def run(self, file: IO[bytes], filename: str) -> list[uuid.UUID]:
         """Import the file's incidents; their ids in file order, or a ValidationFailed listing
         every problem (the caller's transaction then rolls back whatever was written)."""
+        self.layout = IncidentColumns(await added_fields.added_class(self.session, self.scope))
         sink = IncidentSink(self.changes, filename)
         try:
             with gc_paused():
@@ -142,7 +148,7 @@ class IncidentImporter:
             return
         for candidate in chunk:
             if candidate.sent is None:
-                validate_candidate(candidate)
+                validate_candidate(candidate, self.layout.added)
         ids = await self._check_ids(chunk, sink)
         for candidate in chunk:
             self._report(candidate.problems)

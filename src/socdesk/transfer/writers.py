@@ -13,7 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from socdesk.kit.errors import ValidationFailed
 from socdesk.transfer.cells import XLSX_MAX_CELL_CHARACTERS, write_cell, xlsx_text
-from socdesk.transfer.columns import SAMPLE_ROW, CellKind, Column
+from socdesk.transfer.columns import CellKind, Column
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -132,7 +132,3 @@ def csv_bytes(columns: Sequence[Column], rows: Iterable[list[Any]]) -> bytes:
 
 def json_bytes(data_objects: Iterable[dict[str, Any]]) -> bytes:
     return json.dumps(list(data_objects), ensure_ascii=False).encode()
-
-
-def sample_row(columns: Sequence[Column]) -> list[Any]:
-    return [SAMPLE_ROW.get(c.key) for c in columns]

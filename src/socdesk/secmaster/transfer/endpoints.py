@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from starlette.datastructures import UploadFile
 
+from socdesk.incidents import added_fields
 from socdesk.incidents.search import SearchBody
 from socdesk.kit.clock import utcnow
 from socdesk.kit.db import SessionDep
@@ -19,10 +20,11 @@ from socdesk.kit.uploads import multipart_file, multipart_file_body
 from socdesk.models import IncidentEvent
 from socdesk.secmaster.transfer.schemas import ExportBody, ImportedIds, ImportEnvelope
 from socdesk.settings import SettingsDep
-from socdesk.transfer.columns import COLUMNS, Column
+from socdesk.transfer.columns import Column
 from socdesk.transfer.exporter import ExportFormat, IncidentExporter, columns_for
 from socdesk.transfer.importer import IncidentImporter
-from socdesk.transfer.writers import MEDIA_TYPES, csv_bytes, sample_row, xlsx_bytes
+from socdesk.transfer.incident_columns import IncidentColumns
+from socdesk.transfer.writers import MEDIA_TYPES, csv_bytes, xlsx_bytes
 from socdesk.workspaces.dependencies import SecMasterReader, SecMasterWriter
 
 router = APIRouter(
@@ -61,17 +63,21 @@ def file_response(content: bytes, kind: str, stem: str) -> Response:
 )
 async def download_template(
     scope: SecMasterReader,
+    session: SessionDep,
     format: Annotated[TemplateFormat, Query(description="xlsx (default) or csv")] = (
         TemplateFormat.xlsx
     ),
 ) -> Response:
-    return _template_response(ExportFormat(format.value), COLUMNS)
+    layout = IncidentColumns(await added_fields.added_class(session, scope))
+    return _template_response(ExportFormat(format.value), layout, layout.columns)
 
 
-def _template_response(format: ExportFormat, columns: Sequence[Column]) -> Response:
+def _template_response(
+    format: ExportFormat, layout: IncidentColumns, columns: Sequence[Column]
+) -> Response:
     if format is ExportFormat.json:
         raise ValidationFailed.for_field("format", "the template comes as xlsx or csv", "json")
-    rows = [sample_row(columns)]
+    rows = [layout.sample_row(columns)]
     if format is ExportFormat.csv:
         return file_response(csv_bytes(columns, rows), "csv", "incident-template")
     return file_response(xlsx_bytes(columns, rows, template=True), "xlsx", "incident-template")
@@ -127,7 +133,8 @@ async def export_incidents(
 ) -> Response:
     body = body or ExportBody()
     if body.action == "exportTemplate":
-        return _template_response(format, columns_for(body.title))
+        layout = IncidentColumns(await added_fields.added_class(session, scope))
+        return _template_response(format, layout, columns_for(body.title, layout))
     search = body.data_object_filters_form or SearchBody()
     content = await IncidentExporter(session, scope, settings).export(search, body.title, format)
     return file_response(content, format.value, "incidents")
