@@ -123,7 +123,13 @@ async def test_a_json_file_carries_added_fields_and_refuses_unknown_keys(
     refused = await upload(
         admin_client,
         path,
-        json_file([incident_object(ticket="J-2", colour="red"), incident_object(hosts="x")]),
+        json_file(
+            [
+                incident_object(ticket="J-2", colour="red"),
+                incident_object(hosts="x"),
+                incident_object(ticket="J\x00-3"),
+            ]
+        ),
         "x.json",
     )
 
@@ -132,7 +138,7 @@ async def test_a_json_file_carries_added_fields_and_refuses_unknown_keys(
     assert (shown_object["ticket"], shown_object["hosts"]) == ("J-1", 4)
     assert refused.status_code == 400, refused.text
     errors = refused.json()["data"]["errors"]
-    assert [(e["row"], e["field"]) for e in errors] == [(0, "colour"), (1, "hosts")]
+    assert [(e["row"], e["field"]) for e in errors] == [(0, "colour"), (1, "hosts"), (2, "ticket")]
 
 
 async def test_the_template_and_the_export_have_the_added_columns_and_an_export_imports_back(

@@ -17,6 +17,7 @@ from socdesk.classes.service import DataClassService
 from socdesk.classes.validation import check_data_object
 from socdesk.incidents import mapping
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.schemas import unstorable
 from socdesk.workspaces.scope import WorkspaceScope
 
 # The Incident class of a workspace that added no field: every key beyond SecMaster's is
@@ -28,6 +29,20 @@ def added_values(record: Mapping[str, Any]) -> dict[str, Any]:
     """The values of `record` (a document or `mapping.sent_fields` form) that are no field of
     SecMaster's Incident."""
     return {k: v for k, v in record.items() if k not in mapping.RECORD_FIELDS}
+
+
+def problems_of(
+    data_class: DataClass, values: dict[str, Any], row: int | None, *, partial: bool = False
+) -> list[ErrorDetail]:
+    """The class rule's problems with a record's added `values` (`data_class`: `added_class`'s
+    answer, or NONE_ADDED), and text or numbers in them no store can hold (SecMaster's own
+    fields are held to that by the record's model, which does not see these)."""
+    problems = check_data_object(data_class, values, row=row, partial=partial)
+    for key, value in values.items():
+        reason = unstorable({key: value})
+        if reason is not None:
+            problems.append(ErrorDetail(key, reason, row))
+    return problems
 
 
 async def added_class(session: AsyncSession, scope: WorkspaceScope) -> DataClass | None:
@@ -63,7 +78,7 @@ async def refuse_unfit(
     problems = [
         ErrorDetail(f"data_object.{p.field}", p.message, p.row, p.value)
         for row, data in enumerate(values)
-        for p in check_data_object(data_class, data, row=row if several else None, partial=partial)
+        for p in problems_of(data_class, data, row if several else None, partial=partial)
     ]
     if problems:
         shown = "; ".join(f"{p.field}: {p.message}" for p in problems[:5])

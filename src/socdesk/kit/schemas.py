@@ -78,6 +78,16 @@ def _plainly_storable(value: dict[Any, Any] | list[Any]) -> bool:
     return b"\\u0000" not in encoded and LONG_DIGIT_RUN not in encoded.translate(DIGITS_AS_ZERO)
 
 
+def unstorable(value: Any) -> str | None:
+    """Why no store can hold `value` (any JSON value: text, numbers, nested ones), or None when
+    one can: the rule `RequestBody` holds every declared field to, for values beside them."""
+    try:
+        _check_text(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def storable(value: str) -> str:
     """`value`, if a store can hold it (for query parameters; bodies check every field)."""
     _check_text(value)

@@ -21,6 +21,7 @@ from socdesk.incidents.catalog import REQUIRED_ON_CREATE
 from socdesk.incidents.mapping import SERVER_FIELDS, missing_required
 from socdesk.incidents.record import IncidentObject
 from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.schemas import unstorable
 from socdesk.transfer.cells import CellError, cell_reader
 from socdesk.transfer.checks import Check, Refer, field_check, model_check, required_check
 from socdesk.transfer.columns import COLUMNS_BY_KEY, Column
@@ -186,7 +187,7 @@ class SheetPlan:
                     if mandatory:
                         return None
                     continue
-                if value == "" or type_problem(spec, value) is not None:
+                if value == "" or type_problem(spec, value) or unstorable(value):
                     return None
                 holder = sent
                 for part in parts[:-1]:

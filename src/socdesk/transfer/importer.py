@@ -18,7 +18,6 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from socdesk.classes.registry import DataClass
-from socdesk.classes.validation import check_data_object
 from socdesk.incidents import added_fields
 from socdesk.incidents.changes import IncidentChanges
 from socdesk.incidents.mapping import missing_required, sent_fields
@@ -52,7 +51,7 @@ def validate_candidate(candidate: Candidate, added: DataClass | None = None) -> 
     extras = added_fields.added_values(data)
     if extras or added is not None:
         rule = added or added_fields.NONE_ADDED
-        candidate.problems += check_data_object(rule, extras, row=candidate.row)
+        candidate.problems += added_fields.problems_of(rule, extras, candidate.row)
     try:
         validated = IncidentObject.model_validate(data)
     except ValidationError as error:

@@ -82,12 +82,16 @@ async def test_an_added_value_of_the_wrong_kind_or_an_unknown_key_is_refused_wit
 
     wrong = await create(admin_client, soc, escalation="board", impact={"hosts": "many"})
     unknown = await create(admin_client, soc, tikcet="INC-1")
+    # Text no store can hold (PostgreSQL's JSON refuses NUL) is refused, not a server error.
+    unstorable = await create(admin_client, soc, ticket="INC\x00-1")
 
     assert wrong.status_code == 400, wrong.text
     assert "data_object.escalation" in wrong.json()["message"]
     assert "data_object.impact.hosts" in wrong.json()["message"]
     assert unknown.status_code == 400, unknown.text
     assert "data_object.tikcet" in unknown.json()["message"]
+    assert unstorable.status_code == 400, unstorable.text
+    assert "data_object.ticket" in unstorable.json()["message"]
     after = (await admin_client.post(f"{soc}/incidents/search", json={})).json()["total"]
     assert after == before
 
