@@ -154,8 +154,15 @@ async def test_the_template_and_the_export_have_the_added_columns_and_an_export_
 
     template = await admin_client.get(f"{path}/template/download", params={"format": "csv"})
     exported = await admin_client.post(f"{path}/export", params={"format": "csv"}, json={})
+    other = await admin_client.post(
+        path, json={"data_object": incident_object(title="other", ticket="E-2")}
+    )
+    assert other.status_code == 200, other.text
+    only_e1 = {"conditions": [{"name": "t", "data": ["ticket", "=", "E-1"]}], "logics": ["t"]}
     chosen = await admin_client.post(
-        f"{path}/export", params={"format": "csv"}, json={"title": ["title", "Ticket"]}
+        f"{path}/export",
+        params={"format": "csv"},
+        json={"title": ["title", "Ticket"], "data_object_filters_form": {"condition": only_e1}},
     )
 
     assert template.status_code == 200, template.text
@@ -163,6 +170,7 @@ async def test_the_template_and_the_export_have_the_added_columns_and_an_export_
     assert template_header[-3:] == ["Ticket", "Hosts hit", "Escalation"]
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [(r["Title *"], r["Ticket"], r["Hosts hit"]) for r in rows] == [("kept", "E-1", "7")]
+    assert chosen.status_code == 200, chosen.text
     assert chosen.content.decode("utf-8-sig").splitlines()[1:] == ["kept,E-1"]
 
     deleted = await admin_client.request(

@@ -44,14 +44,18 @@ class ObjectSearch:
         return search_filter(body, self.condition, DataObject.create_time)
 
     def order_by(self, body: SearchBody) -> list[ColumnElement[Any]]:
+        tiebreak = DataObject.id.asc() if body.order == "ASC" else DataObject.id.desc()
+        return [self.ordered(body), tiebreak]
+
+    def ordered(self, body: SearchBody) -> ColumnElement[Any]:
+        """The body's sort on its field, without the id that breaks ties (the caller's row)."""
         spec = self._field(body.sort_by, "sort_by")
         expression, _parse = self._expression(spec)
         ordered = expression.asc() if body.order == "ASC" else expression.desc()
         if spec.key not in OWN_COLUMNS:
             # Empty values last on both stores (they disagree by default).
             ordered = ordered.nulls_last()
-        tiebreak = DataObject.id.asc() if body.order == "ASC" else DataObject.id.desc()
-        return [ordered, tiebreak]
+        return ordered  # type: ignore[no-any-return]
 
     def _field(self, name: Any, where: str) -> ClassField:
         searchable = self.data_class.searchable

@@ -140,7 +140,13 @@ def where_clause(body: SearchBody, added: DataClass | None = None) -> ColumnElem
     )
 
 
-def order_by(body: SearchBody) -> list[ColumnElement[Any]]:
+def order_by(body: SearchBody, added: DataClass | None = None) -> list[ColumnElement[Any]]:
+    """The body's sort, then the id; `added` as `condition_clause` takes it (a searchable
+    added field sorts by its value in the document, empty values last)."""
+    tiebreak = Incident.id.asc() if body.order == "ASC" else Incident.id.desc()
+    name = str(body.sort_by)
+    if added is not None and name not in SEARCHABLE and name in added.searchable:
+        return [ObjectSearch(added, Incident.document).ordered(body), tiebreak]
     spec = _field(body.sort_by, "sort_by")
     column = _column(spec)
     # Empty values sort last on both stores (they disagree by default); a NOT NULL column needs
@@ -149,4 +155,4 @@ def order_by(body: SearchBody) -> list[ColumnElement[Any]]:
     ordered = column.asc() if body.order == "ASC" else column.desc()
     if Incident.__table__.columns[str(spec.column)].nullable:
         ordered = ordered.nulls_last()
-    return [ordered, Incident.id.asc() if body.order == "ASC" else Incident.id.desc()]
+    return [ordered, tiebreak]

@@ -145,10 +145,11 @@ class IncidentService:
     ) -> tuple[Sequence[Row[Any]], int]:
         """The page of incidents the search asks for (their columns; among those `within`
         admits, when given), and how many match."""
-        where = where_clause(body, await added_fields.added_class(self.session, self.scope))
+        added = await added_fields.added_class(self.session, self.scope)
+        where = where_clause(body, added)
         return await self.incidents.offset_page(
             where if within is None else and_(where, within),
-            order_by(body),
+            order_by(body, added),
             body.offset,
             body.limit,
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from socdesk.classes.registry import DataClass
 from socdesk.incidents import added_fields, mapping
 from socdesk.incidents.repository import IncidentRepository
 from socdesk.incidents.search import SearchBody, order_by, where_clause
@@ -49,8 +50,10 @@ class IncidentExporter:
         self.project_hex = hex_id(scope.project.id)
         self.incidents = IncidentRepository(session, scope.workspace_id)
 
-    async def _data_objects(self, search: SearchBody) -> AsyncIterator[dict[str, Any]]:
-        where = where_clause(search)
+    async def _data_objects(
+        self, search: SearchBody, added: DataClass | None
+    ) -> AsyncIterator[dict[str, Any]]:
+        where = where_clause(search, added)
         total = await self.incidents.count(where)
         if total > self.settings.export_max_rows:
             raise ValidationFailed.for_field(
@@ -58,7 +61,7 @@ class IncidentExporter:
                 f"{total} incidents match; exports are limited to "
                 f"{self.settings.export_max_rows}: narrow the filter",
             )
-        async for row in self.incidents.stream(where, order_by(search)):
+        async for row in self.incidents.stream(where, order_by(search, added)):
             yield mapping.data_object(row, self.project_hex)
 
     async def export(
@@ -68,7 +71,7 @@ class IncidentExporter:
         exported, up to the export_max_rows setting."""
         layout = IncidentColumns(await added_fields.added_class(self.session, self.scope))
         columns = columns_for(titles, layout)
-        objects = [o async for o in self._data_objects(search)]
+        objects = [o async for o in self._data_objects(search, layout.added)]
         if kind is ExportFormat.json:
             wanted = {c.key.split(".")[0] for c in columns} | {"id"}
             return json_bytes({k: v for k, v in o.items() if k in wanted} for o in objects)

@@ -246,7 +246,16 @@ async def test_incidents_are_searched_by_a_searchable_added_field(
         f"{soc}/incidents/search", json=search(["secret", "=", "x"])
     )
 
+    by_hosts = await admin_client.post(
+        f"{soc}/incidents/search", json={"sort_by": "hosts", "order": "DESC"}
+    )
+    unsortable = await admin_client.post(f"{soc}/incidents/search", json={"sort_by": "secret"})
+
     assert found.status_code == 200, found.text
     assert [i["data_object"]["ticket"] for i in found.json()["data"]] == ["INC-2"]
     assert unsearchable.status_code == 400
     assert "secret" in unsearchable.json()["message"]
+    assert by_hosts.status_code == 200, by_hosts.text
+    assert [i["data_object"]["hosts"] for i in by_hosts.json()["data"]] == [9, 5, 1]
+    assert unsortable.status_code == 400
+    assert "secret" in unsortable.json()["message"]
