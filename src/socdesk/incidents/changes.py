@@ -95,17 +95,20 @@ class IncidentChanges:
         """Which of `ids` are taken: a new incident's id must be new in its workspace."""
         return await self.incidents.existing_ids(ids)
 
-    async def create(self, incidents: Sequence[NewIncident]) -> list[uuid.UUID]:
+    async def create(
+        self, incidents: Sequence[NewIncident], *, whole: bool = False
+    ) -> list[uuid.UUID]:
         """New incidents in one statement, with their numbers, relations and one create event
-        each (every fact written, from nothing); all or none. Their ids, in order."""
+        each (every fact written, from nothing); all or none. Their ids, in order. `whole`:
+        the records are a client's whole data_objects, which must carry the fields the
+        workspace added as required (a register create or an incident made from alerts carries
+        SecMaster's own fields only)."""
         for new in incidents:
             mapping.refuse_missing(dict(new.record))
         if not incidents:
             return []
-        # The values of added fields any create carries; which are required is asked where a
-        # client writes the whole data_object (`IncidentService.create_many`).
         await added_fields.refuse_unfit(
-            self.session, self.scope, [new.record for new in incidents], partial=True
+            self.session, self.scope, [new.record for new in incidents], partial=not whole
         )
         now = utcnow()
         numbers = await self.numbers(len(incidents))

@@ -107,14 +107,23 @@ def _status_clause(operator: str, values: Sequence[Any], where: str) -> ColumnEl
     raise ValidationFailed.for_field(where, f"handle_status does not support {operator!r}")
 
 
+def _added_search(added: DataClass | None, name: Any) -> ObjectSearch | None:
+    """The search of the incident's document when `name` is a searchable field the workspace
+    added (`added`, incidents/added_fields.py), not one of SecMaster's; else None."""
+    key = str(name)
+    if added is None or key in SEARCHABLE or key not in added.searchable:
+        return None
+    return ObjectSearch(added, Incident.document)
+
+
 def condition_clause(
     condition: Condition, where: str, added: DataClass | None = None
 ) -> ColumnElement[bool]:
     """One condition, `[field, operator, value...]`, as a SQL boolean; `added`: the fields the
     workspace added to the class (incidents/added_fields.py)."""
-    name = str(condition.data[0]) if condition.data else ""
-    if added is not None and name not in SEARCHABLE and name in added.searchable:
-        return ObjectSearch(added, Incident.document).condition(condition, where)
+    document = _added_search(added, condition.data[0])
+    if document is not None:
+        return document.condition(condition, where)
     spec = _field(condition.data[0], f"{where}.data.0")
     _name, operator, raw_values = split_condition(condition, where)
     if operator == "contains" and spec.field_type not in (FieldType.string, FieldType.text):
@@ -144,9 +153,9 @@ def order_by(body: SearchBody, added: DataClass | None = None) -> list[ColumnEle
     """The body's sort, then the id; `added` as `condition_clause` takes it (a searchable
     added field sorts by its value in the document, empty values last)."""
     tiebreak = Incident.id.asc() if body.order == "ASC" else Incident.id.desc()
-    name = str(body.sort_by)
-    if added is not None and name not in SEARCHABLE and name in added.searchable:
-        return [ObjectSearch(added, Incident.document).ordered(body), tiebreak]
+    document = _added_search(added, body.sort_by)
+    if document is not None:
+        return [document.ordered(body), tiebreak]
     spec = _field(body.sort_by, "sort_by")
     column = _column(spec)
     # Empty values sort last on both stores (they disagree by default); a NOT NULL column needs

@@ -65,13 +65,9 @@ class IncidentService:
         self, objects: Sequence[IncidentObject], *, whole: bool = True
     ) -> list[uuid.UUID]:
         """New incidents in one statement, with their numbers and audit rows; all or none.
-        `whole`: the objects are a client's whole data_objects, which must carry the fields
-        the workspace added as required (an incident made from alerts has SecMaster's own
-        fields only)."""
-        records = [mapping.sent_fields(o) for o in objects]
-        if whole:
-            await added_fields.refuse_unfit(self.session, self.scope, records, partial=False)
-        return await self.changes.create([NewIncident(record) for record in records])
+        `whole`: as `IncidentChanges.create` takes it (an incident made from alerts is not)."""
+        news = [NewIncident(mapping.sent_fields(o)) for o in objects]
+        return await self.changes.create(news, whole=whole)
 
     async def show(self, incident_text: str) -> Row[Any]:
         """The incident's columns; NotFound for an id that names none here."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,13 +28,30 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-def columns_for(titles: Sequence[str] | None, layout: IncidentColumns) -> list[Column]:
-    """The export's columns, in the order asked (field keys or labels); all when none."""
+class Layout(Protocol):
+    """A file's columns and how a header cell or title names one (IncidentColumns for
+    incidents, ClassColumns for any other class)."""
+
+    @property
+    def columns(self) -> tuple[Column, ...]: ...
+
+    def for_header(self, header: str) -> Column | None: ...
+
+
+def columns_for(layout: Layout, titles: Sequence[str] | None) -> list[Column]:
+    """The export's columns, in the order asked (field keys or labels, each once); all when
+    none. 400 naming every title that names none."""
     if not titles:
         return list(layout.columns)
-    chosen, unknown = layout.chosen(titles)
-    if unknown:
-        problems = [ErrorDetail(f"title.{i}", "unknown column", value=t) for i, t in unknown]
+    chosen: list[Column] = []
+    problems: list[ErrorDetail] = []
+    for index, title in enumerate(titles):
+        column = layout.for_header(title)
+        if column is None:
+            problems.append(ErrorDetail(f"title.{index}", "unknown column", value=title[:100]))
+        elif column not in chosen:
+            chosen.append(column)
+    if problems:
         raise ValidationFailed(
             "title: " + ", ".join(f"{p.value!r} is not a column" for p in problems),
             details=problems,
@@ -70,7 +87,7 @@ class IncidentExporter:
         """The file's bytes. Limit and offset of the filter are ignored: every match is
         exported, up to the export_max_rows setting."""
         layout = IncidentColumns(await added_fields.added_class(self.session, self.scope))
-        columns = columns_for(titles, layout)
+        columns = columns_for(layout, titles)
         objects = [o async for o in self._data_objects(search, layout.added)]
         if kind is ExportFormat.json:
             wanted = {c.key.split(".")[0] for c in columns} | {"id"}

@@ -56,31 +56,11 @@ class IncidentColumns:
     def sample_row(self, columns: Sequence[Column]) -> list[Any]:
         """The template's sample row for `columns`: SecMaster's sample values, and for the
         added columns what any class's template shows (a value for each required one)."""
-        added = (
-            dict(zip(self.added_keys_in_order, self._added.sample_row(), strict=True))
-            if self._added is not None
-            else {}
-        )
-        return [
-            added.get(c.key) if c.key in self.added_keys else SAMPLE_ROW.get(c.key) for c in columns
-        ]
-
-    @cached_property
-    def added_keys_in_order(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.added_columns)
-
-    def chosen(self, titles: Sequence[str]) -> tuple[list[Column], list[tuple[int, str]]]:
-        """The columns `titles` name, in order and once each, and the (index, title) of those
-        that name none."""
-        chosen: list[Column] = []
-        unknown: list[tuple[int, str]] = []
-        for index, title in enumerate(titles):
-            column = self.for_header(title)
-            if column is None:
-                unknown.append((index, title))
-            elif column not in chosen:
-                chosen.append(column)
-        return chosen, unknown
+        samples: dict[str, Any] = dict(SAMPLE_ROW)
+        if self._added is not None:
+            added = zip(self.added_columns, self._added.sample_row(), strict=True)
+            samples.update((column.key, value) for column, value in added)
+        return [samples.get(c.key) for c in columns]
 
 
 # The columns of a workspace that added no field to Incident.

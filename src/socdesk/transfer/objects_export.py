@@ -12,35 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from socdesk.classes.registry import DataClass
 from socdesk.classes.search import ObjectSearch
 from socdesk.kit.conditions import SearchBody
-from socdesk.kit.errors import ErrorDetail, ValidationFailed
+from socdesk.kit.errors import ValidationFailed
 from socdesk.objects.repository import DataObjectRepository
 from socdesk.settings import Settings
 from socdesk.transfer.cells import write_cell
 from socdesk.transfer.class_columns import ClassColumns
 from socdesk.transfer.columns import Column
-from socdesk.transfer.exporter import ExportFormat
+from socdesk.transfer.exporter import ExportFormat, columns_for
 from socdesk.transfer.writers import csv_bytes, json_bytes, xlsx_bytes, xlsx_row
 from socdesk.workspaces.scope import WorkspaceScope
-
-
-def class_columns_for(columns: ClassColumns, titles: Sequence[str] | None) -> list[Column]:
-    """The export's columns, in the order asked (field keys or labels); all when none."""
-    if not titles:
-        return list(columns.columns)
-    chosen: list[Column] = []
-    problems: list[ErrorDetail] = []
-    for index, title in enumerate(titles):
-        column = columns.for_header(title)
-        if column is None:
-            problems.append(ErrorDetail(f"title.{index}", "unknown column", value=title[:100]))
-        elif column not in chosen:
-            chosen.append(column)
-    if problems:
-        raise ValidationFailed(
-            "title: " + ", ".join(f"{p.value!r} is not a column" for p in problems),
-            details=problems,
-        )
-    return chosen
 
 
 def flatten(data_object: dict[str, Any], columns: Sequence[Column]) -> list[Any]:
@@ -65,7 +45,7 @@ def template_bytes(
 ) -> bytes:
     """The class's import template (its columns, or those of `titles`) with one sample row."""
     every = ClassColumns(data_class)
-    columns = class_columns_for(every, titles)
+    columns = columns_for(every, titles)
     sample = dict(zip(every.columns, every.sample_row(), strict=True))
     rows = [[sample[c] for c in columns]]
     if kind is ExportFormat.json:
@@ -108,7 +88,7 @@ class ObjectExporter:
     ) -> bytes:
         """The file's bytes. Limit and offset of the filter are ignored: every match is
         exported, up to the export_max_rows setting."""
-        columns = class_columns_for(ClassColumns(self.data_class), titles)
+        columns = columns_for(ClassColumns(self.data_class), titles)
         documents = await self._documents(search)
         if kind is ExportFormat.json:
             wanted = {c.key.split(".")[0] for c in columns} | {"id"}

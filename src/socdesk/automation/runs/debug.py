@@ -84,12 +84,12 @@ def _parameters(text: str | None) -> dict[str, str]:
 def _checked(call: ActionCall, given: dict[str, str]) -> dict[str, str]:
     """`given` over the node's own parameters: 400 naming a parameter its action has not, or a
     value not of the parameter's type."""
-    action = ACTIONS.get(call.name)
+    action = ACTIONS[call.name]  # a workflow's every action is one (checks.py held it)
     problems = []
     for name, value in given.items():
-        spec = action.param(name) if action is not None else None
+        spec = action.param(name)
         if spec is None:
-            known = ", ".join(p.name for p in action.params) if action is not None else ""
+            known = ", ".join(p.name for p in action.params)
             problems.append(f"{call.name} has no parameter {name!r} ({known})")
         elif (wrong := parameter_problem(spec.type, spec.enum, value)) is not None:
             problems.append(f"parameter {name!r} of {call.name} {wrong}")

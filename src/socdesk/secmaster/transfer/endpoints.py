@@ -134,7 +134,7 @@ async def export_incidents(
     body = body or ExportBody()
     if body.action == "exportTemplate":
         layout = IncidentColumns(await added_fields.added_class(session, scope))
-        return _template_response(format, layout, columns_for(body.title, layout))
+        return _template_response(format, layout, columns_for(layout, body.title))
     search = body.data_object_filters_form or SearchBody()
     content = await IncidentExporter(session, scope, settings).export(search, body.title, format)
     return file_response(content, format.value, "incidents")
